@@ -1,0 +1,143 @@
+"""Fixtures shared by every test: one user and one client per role, two partner
+organisations (A and B) so every partner-facing surface is tried by an outsider."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.test import Client
+
+from conventions.models import Partner
+from tests.environment import BROWSER_PATH, REQUIRE_BROWSER, REQUIRE_WORKER
+from tests.factories import PartnerFactory, UserFactory
+from tracker.celery import app as celery_app
+from tracker.models import Role, User
+
+pytest_plugins = ["tests.browser_support", "tests.worker_support"]
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests that need Chromium or a worker skip when absent on a developer's machine,
+    but fail in CI (REQUIRE_BROWSER / REQUIRE_WORKER): CI must never skip them silently."""
+    skip_browser = pytest.mark.skip(reason="Chromium not found (set REQUIRE_BROWSER=1 to fail)")
+    skip_worker = pytest.mark.skip(reason="REDIS_URL not set (set REQUIRE_WORKER=1 to fail)")
+    for item in items:
+        if "browser" in item.keywords and not BROWSER_PATH and not REQUIRE_BROWSER:
+            item.add_marker(skip_browser)
+        if "worker" in item.keywords and not os.environ.get("REDIS_URL") and not REQUIRE_WORKER:
+            item.add_marker(skip_worker)
+
+
+@pytest.fixture(autouse=True)
+def _inline_tasks_unless_worker_test(request: pytest.FixtureRequest):
+    """Outside the worker tests, tasks run inline even when REDIS_URL is set: the suite
+    then checks the product's behaviour, and the worker tests check the transport."""
+    eager = "worker" not in request.keywords
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = eager
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path):
+    """Uploaded documents go to a temporary folder, never into the project."""
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    settings.MEDIA_ROOT = settings.PRIVATE_MEDIA_ROOT
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(settings.PRIVATE_MEDIA_ROOT), "base_url": None},
+        },
+    }
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_in_transactional_tests(request: pytest.FixtureRequest) -> None:
+    """Transactional tests (browser, worker) flush the database, data migrations included:
+    put the reference data back."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("transaction"):
+        return
+    request.getfixturevalue("_django_db_helper")
+    from django.apps import apps
+
+    from conventions.reference_data import load_reference_data
+
+    load_reference_data(apps)
+
+
+# --- Organisations and users ------------------------------------------------------
+
+
+@pytest.fixture
+def operator_a(db) -> Partner:
+    return PartnerFactory.create(name="Atlas Digital Academy", ice="001524879000012")
+
+
+@pytest.fixture
+def operator_b(db) -> Partner:
+    return PartnerFactory.create(name="Institut Nord Compétences", ice="002213658000045")
+
+
+@pytest.fixture
+def admin_user(db) -> User:
+    return UserFactory.create(username="admin", role=Role.ADMIN)
+
+
+@pytest.fixture
+def manager_user(db) -> User:
+    return UserFactory.create(username="manager", role=Role.MANAGER)
+
+
+@pytest.fixture
+def other_manager_user(db) -> User:
+    return UserFactory.create(username="manager2", role=Role.MANAGER)
+
+
+@pytest.fixture
+def partner_a_user(operator_a: Partner) -> User:
+    return UserFactory.create(username="partner.a", role=Role.PARTNER_EDITOR, partner=operator_a)
+
+
+@pytest.fixture
+def viewer_a_user(operator_a: Partner) -> User:
+    return UserFactory.create(username="viewer.a", role=Role.PARTNER_VIEWER, partner=operator_a)
+
+
+@pytest.fixture
+def partner_b_user(operator_b: Partner) -> User:
+    return UserFactory.create(username="partner.b", role=Role.PARTNER_EDITOR, partner=operator_b)
+
+
+def _client_for(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def admin_client(admin_user: User) -> Client:
+    return _client_for(admin_user)
+
+
+@pytest.fixture
+def manager_client(manager_user: User) -> Client:
+    return _client_for(manager_user)
+
+
+@pytest.fixture
+def partner_a_client(partner_a_user: User) -> Client:
+    return _client_for(partner_a_user)
+
+
+@pytest.fixture
+def viewer_a_client(viewer_a_user: User) -> Client:
+    return _client_for(viewer_a_user)
+
+
+@pytest.fixture
+def partner_b_client(partner_b_user: User) -> Client:
+    return _client_for(partner_b_user)

@@ -1,0 +1,148 @@
+"""factory_boy factories for every model the tests create."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import factory
+from factory.django import DjangoModelFactory
+
+from conventions.models import (
+    Commitment,
+    Convention,
+    ConventionParty,
+    Filiere,
+    Indicator,
+    Partner,
+    Region,
+    Zone,
+)
+from tracker.models import Cohort, Enrollment, Placement, Role, Trainee, User
+
+
+def region(code: str = "MA-06") -> Region:
+    return Region.objects.get(code=code)
+
+
+def zone(code: str = "CNS") -> Zone:
+    return Zone.objects.get(code=code)
+
+
+def filiere(code: str = "ITO") -> Filiere:
+    return Filiere.objects.get(code=code)
+
+
+class PartnerFactory(DjangoModelFactory):
+    class Meta:
+        model = Partner
+
+    name = factory.Sequence(lambda n: f"Partenaire {n}")
+    kind = Partner.Kind.TRAINING_OPERATOR
+    ice = factory.Sequence(lambda n: f"{n:015d}")
+    region = factory.LazyFunction(region)
+    city = "Casablanca"
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    role = Role.MANAGER
+    partner = None
+    email = factory.LazyAttribute(lambda user: f"{user.username}@example.ma")
+    is_staff = factory.LazyAttribute(lambda user: user.role == Role.ADMIN)
+    is_superuser = factory.LazyAttribute(lambda user: user.role == Role.ADMIN)
+    password = factory.django.Password("offshoring2030")
+
+
+class ConventionFactory(DjangoModelFactory):
+    class Meta:
+        model = Convention
+        skip_postgeneration_save = True
+
+    reference = factory.Sequence(lambda n: f"CONV-2026-{n + 1:04d}")
+    title = factory.Sequence(lambda n: f"Convention de formation {n}")
+    kind = Convention.Kind.TRAINING
+    starts_on = dt.date(2025, 1, 1)
+    ends_on = dt.date(2027, 12, 31)
+    budget_state_mad = Decimal("1000000")
+    budget_partner_mad = Decimal("250000")
+
+
+class ConventionPartyFactory(DjangoModelFactory):
+    class Meta:
+        model = ConventionParty
+
+    convention = factory.SubFactory(ConventionFactory)
+    partner = factory.SubFactory(PartnerFactory)
+    role = ConventionParty.Role.TRAINING_OPERATOR
+
+
+class CommitmentFactory(DjangoModelFactory):
+    class Meta:
+        model = Commitment
+
+    convention = factory.SubFactory(ConventionFactory)
+    indicator = Indicator.ENROLLED
+    year = 2026
+    target_value = Decimal("100")
+
+
+class CohortFactory(DjangoModelFactory):
+    class Meta:
+        model = Cohort
+
+    code = factory.Sequence(lambda n: f"COH-{n:05d}")
+    convention = factory.SubFactory(ConventionFactory)
+    operator = factory.SubFactory(PartnerFactory)
+    filiere = factory.LazyFunction(filiere)
+    metier = "Développeur full-stack"
+    region = factory.LazyFunction(region)
+    zone = None
+    city = "Casablanca"
+    modality = Cohort.Modality.BOOTCAMP
+    hours = 400
+    planned_seats = 30
+    starts_on = dt.date(2026, 1, 5)
+    ends_on = dt.date(2026, 6, 30)
+    status = Cohort.Status.IN_TRAINING
+
+
+class TraineeFactory(DjangoModelFactory):
+    class Meta:
+        model = Trainee
+
+    cin = factory.Sequence(lambda n: f"BK{n + 100000}")
+    first_name = factory.Iterator(["Fatima", "Omar", "Khadija", "Mehdi", "Salma", "Yassine"])
+    last_name = factory.Iterator(["Benali", "Chraibi", "El Fassi", "Berrada", "Ouazzani"])
+    sex = factory.Iterator([Trainee.Sex.FEMALE, Trainee.Sex.MALE])
+    birth_date = dt.date(2000, 5, 17)
+    phone = "+212612345678"
+    email = factory.Sequence(lambda n: f"stagiaire{n}@example.ma")
+
+
+class EnrollmentFactory(DjangoModelFactory):
+    class Meta:
+        model = Enrollment
+
+    trainee = factory.SubFactory(TraineeFactory)
+    cohort = factory.SubFactory(CohortFactory)
+    status = Enrollment.Status.ENROLLED
+    enrolled_on = dt.date(2026, 1, 5)
+
+
+class PlacementFactory(DjangoModelFactory):
+    class Meta:
+        model = Placement
+
+    enrollment = factory.SubFactory(EnrollmentFactory)
+    employer_name = "Casablanca Nearshore Services"
+    employer_ice = "001987654000078"
+    hired_on = dt.date(2026, 7, 1)
+    contract_type = Placement.ContractType.CDI
+    job_title = "Développeur"
+    filiere = factory.LazyFunction(filiere)
+    gross_monthly_salary_mad = Decimal("9000")

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
+from django.utils.translation import gettext_lazy as _
+
+
+class TrackerConfig(AppConfig):
+    default = True
+    name = "tracker"
+    verbose_name = _("Suivi des talents")
+
+
+class TrackerAdminConfig(admin_apps.AdminConfig):
+    """The admin site, open to the admin role only (see tracker.admin_site)."""
+
+    default = False
+    default_site = "tracker.admin_site.TrackerAdminSite"

@@ -1,0 +1,200 @@
+"""Trainees (persons), their enrollments in cohorts, and the hires that follow.
+
+Names, CIN, phone, e-mail and birth date are personal data under law 09-08: only admins,
+the convention's managers and the operating partner may see them (tracker.privacy).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Trainee(models.Model):
+    class Sex(models.TextChoices):
+        FEMALE = "F", _("Femme")
+        MALE = "M", _("Homme")
+
+    class EducationLevel(models.TextChoices):
+        BELOW_BAC = "below_bac", _("Niveau inférieur au bac")
+        BAC = "bac", _("Baccalauréat")
+        BAC2 = "bac2", _("Bac+2")
+        BAC3 = "bac3", _("Bac+3 (licence)")
+        BAC5 = "bac5", _("Bac+5 (master, ingénieur)")
+        DOCTORATE = "doctorate", _("Doctorat")
+
+    # Normalised upper-case with no spaces by tracker.services (see normalize_cin).
+    cin = models.CharField(_("CIN"), max_length=12, unique=True)
+    first_name = models.CharField(_("prénom"), max_length=100)
+    last_name = models.CharField(_("nom"), max_length=100)
+    first_name_ar = models.CharField(_("prénom (arabe)"), max_length=100, blank=True)
+    last_name_ar = models.CharField(_("nom (arabe)"), max_length=100, blank=True)
+    sex = models.CharField(_("sexe"), max_length=1, choices=Sex.choices)
+    birth_date = models.DateField(_("date de naissance"))
+    phone = models.CharField(_("téléphone"), max_length=16, blank=True)  # E.164
+    email = models.EmailField(_("e-mail"), blank=True)
+    residence_region = models.ForeignKey(
+        "conventions.Region",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("région de résidence"),
+    )
+    education_level = models.CharField(
+        _("niveau d'études"), max_length=12, choices=EducationLevel.choices, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        verbose_name = _("stagiaire")
+        verbose_name_plural = _("stagiaires")
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+class Enrollment(models.Model):
+    class Status(models.TextChoices):
+        ENROLLED = "enrolled", _("Inscrit")
+        GRADUATED = "graduated", _("Diplômé")
+        DROPPED_OUT = "dropped_out", _("Abandon")
+        FAILED = "failed", _("Échec")
+
+    trainee = models.ForeignKey(
+        Trainee, on_delete=models.PROTECT, related_name="enrollments", verbose_name=_("stagiaire")
+    )
+    cohort = models.ForeignKey(
+        "tracker.Cohort",
+        on_delete=models.PROTECT,
+        related_name="enrollments",
+        verbose_name=_("cohorte"),
+    )
+    status = models.CharField(
+        _("statut"), max_length=12, choices=Status.choices, default=Status.ENROLLED
+    )
+    enrolled_on = models.DateField(_("date d'inscription"))
+    exited_on = models.DateField(_("date de sortie"), null=True, blank=True)
+    graduated_on = models.DateField(_("date de diplomation"), null=True, blank=True)
+    certificate_ref = models.CharField(_("référence du certificat"), max_length=60, blank=True)
+    # Optimistic locking: a save carrying an older version is a conflict, never an overwrite.
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-enrolled_on", "id"]
+        verbose_name = _("inscription")
+        verbose_name_plural = _("inscriptions")
+        constraints = [
+            models.UniqueConstraint(fields=["trainee", "cohort"], name="enrollment_unique"),
+            models.CheckConstraint(
+                condition=models.Q(status="graduated", graduated_on__isnull=False)
+                | ~models.Q(status="graduated"),
+                name="enrollment_graduated_has_date",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["enrolled_on"], name="enrollment_enrolled_on"),
+            models.Index(fields=["graduated_on"], name="enrollment_graduated_on"),
+            models.Index(fields=["cohort", "status"], name="enrollment_cohort_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.trainee_id} @ {self.cohort_id}"
+
+
+class Placement(models.Model):
+    """A hire that follows (or precedes) graduation."""
+
+    class ContractType(models.TextChoices):
+        CDI = "cdi", _("CDI")
+        CDD = "cdd", _("CDD")
+        ANAPEC = "anapec", _("Contrat d'insertion ANAPEC")
+        FREELANCE = "freelance", _("Freelance")
+        OTHER = "other", _("Autre")
+
+    enrollment = models.ForeignKey(
+        Enrollment,
+        on_delete=models.PROTECT,
+        related_name="placements",
+        verbose_name=_("inscription"),
+    )
+    # Either a partner of kind employer, or a named employer with its ICE.
+    employer = models.ForeignKey(
+        "conventions.Partner",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="hires",
+        verbose_name=_("employeur"),
+    )
+    employer_name = models.CharField(_("nom de l'employeur"), max_length=200, blank=True)
+    employer_ice = models.CharField(_("ICE de l'employeur"), max_length=15, blank=True)
+    hired_on = models.DateField(_("date d'embauche"))
+    contract_type = models.CharField(
+        _("type de contrat"), max_length=10, choices=ContractType.choices
+    )
+    job_title = models.CharField(_("intitulé du poste"), max_length=150)
+    filiere = models.ForeignKey(
+        "conventions.Filiere", on_delete=models.PROTECT, verbose_name=_("filière")
+    )
+    zone = models.ForeignKey(
+        "conventions.Zone", on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("zone")
+    )
+    region = models.ForeignKey(
+        "conventions.Region",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("région"),
+    )
+    gross_monthly_salary_mad = models.DecimalField(
+        _("salaire brut mensuel (MAD)"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    ended_on = models.DateField(_("date de fin"), null=True, blank=True)
+    cnss_verified_on = models.DateField(_("vérifié CNSS le"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-hired_on", "id"]
+        verbose_name = _("embauche")
+        verbose_name_plural = _("embauches")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(employer__isnull=False) | ~models.Q(employer_name=""),
+                name="placement_has_employer",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ended_on__isnull=True)
+                | models.Q(ended_on__gte=models.F("hired_on")),
+                name="placement_ends_after_hire",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["hired_on"], name="placement_hired_on"),
+            models.Index(fields=["enrollment", "hired_on"], name="placement_enrollment_hired"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.job_title} ({self.hired_on})"
+
+    @property
+    def employer_display(self) -> str:
+        return self.employer.name if self.employer_id and self.employer else self.employer_name

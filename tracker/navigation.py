@@ -1,0 +1,44 @@
+"""The top navigation: which entries each role sees.
+
+Add an entry here when a feature gets a page; the roles decide who sees it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from tracker.models import Role, User
+
+ALL_ROLES = tuple(Role)
+STAFF = (Role.ADMIN, Role.MANAGER)
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    label: str | Promise
+    url_name: str
+    roles: tuple[str, ...]
+
+
+NAV_ENTRIES: tuple[NavEntry, ...] = (NavEntry(_("Accueil"), "home", ALL_ROLES),)
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str | Promise
+    url: str
+    active: bool
+
+
+def navigation_for(user: User, *, current_path: str) -> list[NavItem]:
+    items = []
+    for entry in NAV_ENTRIES:
+        if user.role not in entry.roles:
+            continue
+        url = reverse(entry.url_name)
+        active = current_path == url if url == "/" else current_path.startswith(url)
+        items.append(NavItem(entry.label, url, active))
+    return items

@@ -1,0 +1,50 @@
+"""Reads for the tracking app: one role-scoping selector per model.
+
+Staff (admins and programme managers) read everything nationally; a partner user reads
+only what its organisation operates. Everything a partner can reach — pages, filters,
+sorts, exports, imports, API — starts from these functions, so a partner asking for
+another partner's object simply does not find it (404)."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from tracker.models import Cohort, Enrollment, Placement, Trainee, User
+
+
+def cohort_list(*, user: User) -> QuerySet[Cohort]:
+    cohorts = Cohort.objects.all()
+    if user.is_staff_role:
+        return cohorts
+    if not user.is_partner or user.partner_id is None:
+        return cohorts.none()
+    return cohorts.filter(operator_id=user.partner_id)
+
+
+def enrollment_list(*, user: User) -> QuerySet[Enrollment]:
+    enrollments = Enrollment.objects.all()
+    if user.is_staff_role:
+        return enrollments
+    if not user.is_partner or user.partner_id is None:
+        return enrollments.none()
+    return enrollments.filter(cohort__operator_id=user.partner_id)
+
+
+def placement_list(*, user: User) -> QuerySet[Placement]:
+    placements = Placement.objects.all()
+    if user.is_staff_role:
+        return placements
+    if not user.is_partner or user.partner_id is None:
+        return placements.none()
+    return placements.filter(enrollment__cohort__operator_id=user.partner_id)
+
+
+def trainee_list(*, user: User) -> QuerySet[Trainee]:
+    trainees = Trainee.objects.all()
+    if user.is_staff_role:
+        return trainees
+    if not user.is_partner or user.partner_id is None:
+        return trainees.none()
+    return trainees.filter(
+        id__in=Enrollment.objects.filter(cohort__operator_id=user.partner_id).values("trainee_id")
+    )
