@@ -1,0 +1,5 @@
+"""URLs of the people pages (included by tracker/urls.py)."""
+
+from django.urls import path  # noqa: F401
+
+urlpatterns: list = []
