@@ -260,3 +260,12 @@ def parse_date(raw: str) -> dt.date | None:
         code="invalid_date",
         params={"value": raw},
     )
+
+
+def periods_overlap(
+    first_start: dt.date, first_end: dt.date, second_start: dt.date, second_end: dt.date
+) -> bool:
+    """Two enrollments in progress overlap when their periods (enrollment date to the
+    cohort's end) share a day. A trainee may not hold two overlapping enrollments in
+    progress (status ``enrolled``): checked by the enrollment services and the import."""
+    return first_start <= second_end and second_start <= first_end
