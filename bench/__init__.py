@@ -1,0 +1,1 @@
+"""Benchmarks at national scale (issue 8): a dataset generator and the measurements."""
