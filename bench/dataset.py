@@ -100,10 +100,11 @@ def _copy(table: str, columns: Sequence[str], rows: Iterator[tuple[Any, ...]]) -
 def _reset_sequence(table: str) -> None:
     # The table names are this module's constants, never user input.
     with connection.cursor() as cursor:
-        cursor.execute(  # noqa: S608
-            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+        sql = (
+            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608
             f"COALESCE((SELECT MAX(id) FROM {table}), 1))"
         )
+        cursor.execute(sql)
 
 
 def wipe() -> None:
