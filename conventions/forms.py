@@ -16,9 +16,21 @@ from tracker.models import User
 
 
 class PartnerForm(StyledFormMixin, forms.ModelForm):
+    # Length and digits are checked by the service, with one clear message.
+    ice = forms.CharField(
+        label=_("ICE"),
+        required=False,
+        max_length=40,
+        help_text=_("Identifiant commun de l'entreprise, 15 chiffres."),
+    )
+
     class Meta:
         model = Partner
         fields = ["name", "kind", "ice", "region", "city"]
+
+    def clean_ice(self) -> str | None:
+        """Spaces are tolerated in input (ICEs are often written in groups)."""
+        return "".join(self.cleaned_data["ice"].split()) or None
 
     def validate_unique(self) -> None:
         """Duplicates are refused by the service, with a message naming the duplicate."""

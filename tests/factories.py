@@ -150,7 +150,9 @@ class PlacementFactory(DjangoModelFactory):
 
 # --- Conventions in a given workflow status (through the services, never by hand) ----
 
-MINIMAL_PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+MINIMAL_PDF = (
+    b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+)
 
 # The workflow path from draft to each status (see conventions.services.workflow).
 PATH_TO_STATUS: dict[str, tuple[str, ...]] = {

@@ -6,11 +6,13 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from conventions.models import Commitment, Convention, ConventionParty, Indicator, Partner
 from conventions.selectors import (
@@ -38,7 +40,7 @@ from tracker.models import User
 
 pytestmark = pytest.mark.django_db
 
-TERMS = {
+TERMS: dict[str, Any] = {
     "title": "Convention ITO Casablanca",
     "kind": Convention.Kind.TRAINING,
     "starts_on": dt.date(2026, 1, 1),
@@ -51,7 +53,7 @@ def _pdf(content: bytes = MINIMAL_PDF, name: str = "convention.pdf") -> SimpleUp
 
 
 def test_references_follow_the_counter_and_are_never_reused(manager_user: User) -> None:
-    year = dt.date.today().year
+    year = timezone.localdate().year
     first = convention_create(actor=manager_user, **TERMS)
     second = convention_create(actor=manager_user, **TERMS)
     assert first.reference == f"CONV-{year}-0001"
@@ -242,7 +244,10 @@ def test_amendments_are_numbered_and_replace_current_terms(
         convention=convention,
         signed_on=dt.date(2025, 9, 1),
         reason="Cibles revues",
-        commitments=[(Indicator.ENROLLED, 2026, Decimal(150)), (Indicator.ENROLLED, 2027, Decimal(160))],
+        commitments=[
+            (Indicator.ENROLLED, 2026, Decimal(150)),
+            (Indicator.ENROLLED, 2027, Decimal(160)),
+        ],
     )
     third = amendment_create(
         actor=admin_user, convention=convention, signed_on=dt.date(2025, 10, 1), reason="Erratum"
@@ -290,7 +295,7 @@ def test_amendments_need_a_signed_convention_a_reason_and_a_pdf(
             reason="Avenant",
             document=_pdf(b"GIF89a"),
         )
-    assert not active.amendments.exists()  # type: ignore[attr-defined]
+    assert not active.amendments.exists()
 
 
 def test_training_operators_of_a_convention(manager_user: User, operator_a: Partner) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
 from django.views.generic import ListView
 
 from conventions.models import Convention
@@ -20,6 +21,11 @@ class ReviewQueueView(RoleRequiredMixin, ListView):
     template_name = "conventions/review_queue.html"
     context_object_name = "conventions"
     paginate_by = 50
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if getattr(request.user, "is_partner", False):
+            raise Http404  # partners learn nothing, not even that the page exists
+        return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self) -> QuerySet[Convention]:
         return review_queue(user=self.request.user)  # type: ignore[arg-type]

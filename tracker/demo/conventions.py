@@ -55,7 +55,7 @@ class DemoConvention:
 
 
 def _targets(years: range, enrolled: int) -> dict[int, tuple[int, int, int]]:
-    return {year: (enrolled, enrolled * 85 // 100, enrolled * 70 // 100) for year in years}
+    return dict.fromkeys(years, (enrolled, enrolled * 85 // 100, enrolled * 70 // 100))
 
 
 CONVENTIONS: tuple[DemoConvention, ...] = (
@@ -254,7 +254,8 @@ def demo_pdf(title: str) -> bytes:
     xref_at = len(body)
     body += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
     body += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
-    body += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref_at}\n%%EOF\n".encode()
+    body += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\n".encode()
+    body += f"startxref\n{xref_at}\n%%EOF\n".encode()
     return body
 
 
@@ -311,7 +312,10 @@ def _create(spec: DemoConvention, context: DemoContext) -> Convention:
             actor=actor, convention=convention, comment=spec.comments.get(action, "")
         )
     if spec.amendment:
-        amended = {year: (n, n * 85 // 100, n * 70 // 100) for year, n in spec.amendment["enrolled"].items()}
+        amended = {
+            year: (n, n * 85 // 100, n * 70 // 100)
+            for year, n in spec.amendment["enrolled"].items()
+        }
         amended_spec = DemoConvention(**{**spec.__dict__, "yearly_targets": amended})
         amendment_create(
             actor=admin,
