@@ -66,8 +66,8 @@ class ConventionFilter(django_filters.FilterSet):
         queryset=_scoped_partners,
         distinct=True,
     )
-    signature_year = django_filters.TypedChoiceFilter(
-        label=_("Année de signature"), field_name="signed_on__year", coerce=int, choices=[]
+    signature_year = django_filters.ChoiceFilter(
+        label=_("Année de signature"), field_name="signed_on__year", choices=[]
     )
 
     class Meta:

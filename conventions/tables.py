@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import django_tables2 as tables
+from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext_lazy as _
 
 from conventions.models import Convention, Partner
@@ -36,6 +39,9 @@ class ConventionTable(tables.Table):
         orderable=False,
         attrs={"td": {"class": "num"}},
     )
+
+    def render_budget_total(self, value: Decimal) -> str:
+        return floatformat(value, "2g")
 
     class Meta:
         model = Convention

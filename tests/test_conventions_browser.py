@@ -96,7 +96,7 @@ def test_manager_drafts_admin_returns_manager_fixes_admin_signs_and_activates(
 
     # The admin signs from the review queue, then activates from the detail page.
     login(page, "admin")
-    page.goto(f"{page.base_url}/conventions/review/")
+    page.goto(f"{page.base_url}/review/")
     card = page.locator(f"[data-testid=review-{reference}]")
     assert "Manquant" not in card.locator("[data-testid=checks]").inner_text()
     card.locator("[data-testid=approve] button").click()

@@ -25,7 +25,7 @@ from conventions.forms import (
     PartyForm,
     TransitionForm,
 )
-from conventions.models import Amendment, Commitment, Convention, ConventionParty
+from conventions.models import Amendment, Commitment, Convention, ConventionParty, Indicator
 from conventions.selectors import (
     convention_amendments,
     convention_list,
@@ -74,6 +74,14 @@ def _messages_of(error: ValidationError) -> str:
     return " ".join(str(message) for message in error.messages)
 
 
+def commitments_by_year(commitments: list[Commitment]) -> list[tuple[int, list[Commitment | None]]]:
+    """Rows of (year, one commitment or None per indicator, in Indicator order): the
+    targets read as a year-by-indicator grid."""
+    cells = {(c.year, c.indicator): c for c in commitments}
+    years = sorted({c.year for c in commitments})
+    return [(year, [cells.get((year, value)) for value in Indicator.values]) for year in years]
+
+
 class ConventionListView(ScopedListView):
     selector = convention_list
     filterset_class = ConventionFilter
@@ -97,14 +105,16 @@ class ConventionDetailView(ScopedQuerysetMixin, DetailView):
         context.update(
             {
                 "parties": convention_parties(convention),
-                "current_commitments": current,
-                "original_commitments": original,
+                "indicator_labels": Indicator.labels,
+                "current_commitment_rows": commitments_by_year(current),
+                "original_commitment_rows": commitments_by_year(original),
                 "commitments_amended": [c.pk for c in current] != [c.pk for c in original],
-                "amendments": convention_amendments(convention).prefetch_related(
-                    Prefetch(
-                        "commitments", queryset=Commitment.objects.order_by("year", "indicator")
+                "amendments": [
+                    (amendment, commitments_by_year(list(amendment.commitments.all())))
+                    for amendment in convention_amendments(convention).prefetch_related(
+                        Prefetch("commitments", queryset=Commitment.objects.all())
                     )
-                ),
+                ],
                 "transitions": convention_transitions(convention),
                 "managers": convention.managers.all(),
                 "available_transitions": transitions_available(user=user, convention=convention),

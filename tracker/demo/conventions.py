@@ -85,7 +85,8 @@ CONVENTIONS: tuple[DemoConvention, ...] = (
         amendment={
             "signed_on": dt.date(2025, 9, 15),
             "reason": "Relèvement des cibles 2026-2027 après la revue à mi-parcours.",
-            "enrolled": {2024: 1200, 2025: 1200, 2026: 1500, 2027: 1600},
+            # The amendment carries the full new set (2024-2030), raising 2026-2027.
+            "enrolled": {**dict.fromkeys(range(2024, 2031), 1200), 2026: 1500, 2027: 1600},
         },
     ),
     DemoConvention(
