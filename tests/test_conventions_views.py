@@ -8,6 +8,7 @@ import csv
 import datetime as dt
 import io
 import re
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -436,3 +437,44 @@ def test_manager_drafts_a_convention_through_the_pages(
     assert convention.commitments.get().target_value == 120
     assert convention.document
     assert manager_client.get(detail).status_code == 200
+
+
+def test_amendment_page_reports_bad_lines_then_records_the_amendment(
+    manager_client: Client, convention_a: Convention, operator_a: Partner
+) -> None:
+    url = reverse("conventions:amendment_create", args=[convention_a.pk])
+    assert manager_client.get(url).status_code == 200
+    bad = manager_client.post(
+        url,
+        {
+            "signed_on": "2025-05-01",
+            "reason": "Cibles revues",
+            "commitments": "enrolled;2026;150\nhires;2026;10",
+        },
+    )
+    assert bad.status_code == 200
+    assert "Ligne 2" in str(bad.context["form"].errors["commitments"])
+    assert convention_a.amendments.count() == 1
+    good = manager_client.post(
+        url,
+        {
+            "signed_on": "2025-05-01",
+            "reason": "Cibles revues",
+            "new_ends_on": "2028-06-30",
+            "commitments": "enrolled;2026;150\ngraduates;2026;120,5",
+            "document": SimpleUploadedFile("avenant.pdf", MINIMAL_PDF),
+        },
+    )
+    assert good.status_code == 302
+    convention_a.refresh_from_db()
+    assert convention_a.ends_on == dt.date(2028, 6, 30)
+    detail = manager_client.get(reverse("conventions:convention_detail", args=[convention_a.pk]))
+    assert [a.number for a, _rows in detail.context["amendments"]] == [1, 2]
+    current = detail.context["current_commitment_rows"]
+    assert [(year, [c.target_value if c else None for c in cells]) for year, cells in current] == [
+        (2026, [150, Decimal("120.5"), None, None, None])
+    ]
+    document = manager_client.get(
+        reverse("conventions:amendment_document", args=[convention_a.pk, 2])
+    )
+    assert document.getvalue() == MINIMAL_PDF
