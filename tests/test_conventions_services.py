@@ -303,3 +303,28 @@ def test_training_operators_of_a_convention(manager_user: User, operator_a: Part
     funder = PartnerFactory.create(kind=Partner.Kind.FUNDER)
     convention_party_add(actor=manager_user, convention=convention, partner=funder, role="funder")
     assert list(convention_training_operators(convention)) == [operator_a]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_creations_never_share_a_reference(manager_user: User) -> None:
+    """The counter row lock serialises creations (PostgreSQL: real concurrent sessions)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks need PostgreSQL; SQLite serialises writes anyway")
+
+    def create(number: int) -> str:
+        try:
+            return convention_create(
+                actor=manager_user, **{**TERMS, "title": f"C{number}"}
+            ).reference
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        references = list(pool.map(create, range(12)))
+    assert len(set(references)) == 12
+    numbers = sorted(int(reference.rsplit("-", 1)[1]) for reference in references)
+    assert numbers == list(range(1, 13))
