@@ -5,8 +5,15 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from conventions.models import Convention, ConventionParty, Partner
-from tracker.models import User
+from conventions.models import (
+    Amendment,
+    Commitment,
+    Convention,
+    ConventionParty,
+    ConventionTransition,
+    Partner,
+)
+from tracker.models import Role, User
 
 
 def partner_list(*, user: User) -> QuerySet[Partner]:
@@ -37,3 +44,96 @@ def convention_list(*, user: User) -> QuerySet[Convention]:
     return conventions.filter(
         id__in=ConventionParty.objects.filter(partner_id=user.partner_id).values("convention_id")
     )
+
+
+# --- Terms of one convention (callers pass a convention they already scoped) ---------
+
+
+def original_commitments(convention: Convention) -> QuerySet[Commitment]:
+    """The commitments signed with the convention itself (no amendment)."""
+    return Commitment.objects.filter(convention=convention, amendment__isnull=True).order_by(
+        "year", "indicator"
+    )
+
+
+def current_commitments(convention: Convention) -> QuerySet[Commitment]:
+    """The targets in force: those of the latest amendment that replaced commitments, or
+    the original ones when no amendment did. Rollups and dashboards compare figures with
+    these."""
+    latest = (
+        Amendment.objects.filter(convention=convention, commitments__isnull=False)
+        .order_by("-number")
+        .values("id")[:1]
+    )
+    replaced = Commitment.objects.filter(convention=convention, amendment_id__in=latest)
+    if replaced.exists():
+        return replaced.order_by("year", "indicator")
+    return original_commitments(convention)
+
+
+def convention_training_operators(convention: Convention) -> QuerySet[Partner]:
+    """Partners that are training-operator parties of the convention: the only ones that
+    may operate its cohorts."""
+    return Partner.objects.filter(
+        parties__convention=convention, parties__role=ConventionParty.Role.TRAINING_OPERATOR
+    ).distinct()
+
+
+def convention_amendments(convention: Convention) -> QuerySet[Amendment]:
+    return Amendment.objects.filter(convention=convention).order_by("number")
+
+
+def convention_transitions(convention: Convention) -> QuerySet[ConventionTransition]:
+    return ConventionTransition.objects.filter(convention=convention).select_related("actor")
+
+
+def convention_parties(convention: Convention) -> QuerySet[ConventionParty]:
+    return ConventionParty.objects.filter(convention=convention).select_related("partner")
+
+
+def review_queue(*, user: User) -> QuerySet[Convention]:
+    """Submitted conventions awaiting an admin's review, oldest submission first."""
+    if not user.is_admin:
+        return Convention.objects.none()
+    return (
+        convention_list(user=user)
+        .filter(status=Convention.Status.SUBMITTED)
+        .prefetch_related("parties", "managers")
+        .order_by("submitted_at", "id")
+    )
+
+
+def convention_signature_years(*, user: User) -> list[int]:
+    """Years in which the conventions ``user`` may see were signed (filter choices)."""
+    dates = (
+        convention_list(user=user)
+        .filter(signed_on__isnull=False)
+        .dates("signed_on", "year", order="DESC")
+    )
+    return [date.year for date in dates]
+
+
+def manager_choices() -> QuerySet[User]:
+    """Active programme managers (who may be assigned to a convention)."""
+    return User.objects.filter(role=Role.MANAGER, is_active=True).order_by(
+        "last_name", "first_name", "username"
+    )
+
+
+# Re-exported so other areas import every convention helper from one place.
+from conventions.services.permissions import user_manages_convention  # noqa: E402
+
+__all__ = [
+    "convention_amendments",
+    "convention_list",
+    "convention_parties",
+    "convention_signature_years",
+    "convention_training_operators",
+    "convention_transitions",
+    "current_commitments",
+    "manager_choices",
+    "original_commitments",
+    "partner_list",
+    "review_queue",
+    "user_manages_convention",
+]

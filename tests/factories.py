@@ -146,3 +146,74 @@ class PlacementFactory(DjangoModelFactory):
     job_title = "Développeur"
     filiere = factory.LazyFunction(filiere)
     gross_monthly_salary_mad = Decimal("9000")
+
+
+# --- Conventions in a given workflow status (through the services, never by hand) ----
+
+MINIMAL_PDF = (
+    b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+)
+
+# The workflow path from draft to each status (see conventions.services.workflow).
+PATH_TO_STATUS: dict[str, tuple[str, ...]] = {
+    Convention.Status.DRAFT: (),
+    Convention.Status.SUBMITTED: ("submit",),
+    Convention.Status.SIGNED: ("submit", "sign"),
+    Convention.Status.ACTIVE: ("submit", "sign", "activate"),
+    Convention.Status.SUSPENDED: ("submit", "sign", "activate", "suspend"),
+    Convention.Status.CLOSED: ("submit", "sign", "activate", "close"),
+    Convention.Status.TERMINATED: ("submit", "sign", "activate", "terminate"),
+}
+
+
+def signable_convention(*, manager: User, operator: Partner, **terms: object) -> Convention:
+    """A draft managed by ``manager`` that meets every signing precondition."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from conventions.services import (
+        convention_commitment_set,
+        convention_create,
+        convention_document_attach,
+        convention_party_add,
+    )
+
+    defaults: dict[str, object] = {
+        "title": "Convention de test",
+        "kind": Convention.Kind.TRAINING,
+        "starts_on": dt.date(2025, 1, 1),
+        "ends_on": dt.date(2027, 12, 31),
+        "signed_on": dt.date(2025, 1, 10),
+    }
+    convention = convention_create(actor=manager, **{**defaults, **terms})  # type: ignore[arg-type]
+    convention_party_add(
+        actor=manager,
+        convention=convention,
+        partner=operator,
+        role=ConventionParty.Role.TRAINING_OPERATOR,
+    )
+    convention_commitment_set(
+        actor=manager,
+        convention=convention,
+        indicator=Indicator.ENROLLED,
+        year=2026,
+        target_value=Decimal(100),
+    )
+    convention_document_attach(
+        actor=manager,
+        convention=convention,
+        file=SimpleUploadedFile("signed.pdf", MINIMAL_PDF, content_type="application/pdf"),
+    )
+    return convention
+
+
+def convention_in_status(
+    status: str, *, manager: User, admin: User, operator: Partner, **terms: object
+) -> Convention:
+    """A convention walked to ``status`` through the workflow services."""
+    from conventions.services import TRANSITION_SERVICES
+
+    convention = signable_convention(manager=manager, operator=operator, **terms)
+    for action in PATH_TO_STATUS[status]:
+        actor = manager if action == "submit" else admin
+        TRANSITION_SERVICES[action](actor=actor, convention=convention, comment="test")
+    return convention

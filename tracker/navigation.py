@@ -23,7 +23,12 @@ class NavEntry:
     roles: tuple[str, ...]
 
 
-NAV_ENTRIES: tuple[NavEntry, ...] = (NavEntry(_("Accueil"), "home", ALL_ROLES),)
+NAV_ENTRIES: tuple[NavEntry, ...] = (
+    NavEntry(_("Accueil"), "home", ALL_ROLES),
+    NavEntry(_("Conventions"), "conventions:convention_list", ALL_ROLES),
+    NavEntry(_("Partenaires"), "conventions:partner_list", STAFF),
+    NavEntry(_("Revue"), "conventions:review_queue", (Role.ADMIN,)),
+)
 
 
 @dataclass(frozen=True)

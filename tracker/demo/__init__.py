@@ -34,6 +34,6 @@ class DemoContext:
 
 
 def steps() -> list[Callable[[DemoContext], None]]:
-    from tracker.demo import partners
+    from tracker.demo import conventions, partners
 
-    return [partners.seed]
+    return [partners.seed, conventions.seed]

@@ -1,0 +1,163 @@
+"""Forms of the conventions app. They parse and validate input only; the services do
+the writes (and re-check everything). None of them has a status field: the workflow
+services are the only writers of the status."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from conventions.models import Convention, ConventionParty, Indicator, Partner
+from conventions.selectors import manager_choices, partner_list
+from tracker.form_styles import StyledFormMixin
+from tracker.models import User
+
+
+class PartnerForm(StyledFormMixin, forms.ModelForm):
+    # Length and digits are checked by the service, with one clear message.
+    ice = forms.CharField(
+        label=_("ICE"),
+        required=False,
+        max_length=40,
+        help_text=_("Identifiant commun de l'entreprise, 15 chiffres."),
+    )
+
+    class Meta:
+        model = Partner
+        fields = ["name", "kind", "ice", "region", "city"]
+
+    def clean_ice(self) -> str | None:
+        """Spaces are tolerated in input (ICEs are often written in groups)."""
+        return "".join(self.cleaned_data["ice"].split()) or None
+
+    def validate_unique(self) -> None:
+        """Duplicates are refused by the service, with a message naming the duplicate."""
+
+
+class ConventionForm(StyledFormMixin, forms.ModelForm):
+    """A draft's terms. ``status``, ``reference`` and ``document`` are not fields here."""
+
+    class Meta:
+        model = Convention
+        fields = [
+            "title",
+            "kind",
+            "signed_on",
+            "starts_on",
+            "ends_on",
+            "budget_state_mad",
+            "budget_partner_mad",
+            "regions",
+            "zones",
+            "filieres",
+            "managers",
+        ]
+        widgets = {
+            "signed_on": forms.DateInput(),
+            "starts_on": forms.DateInput(),
+            "ends_on": forms.DateInput(),
+            "regions": forms.SelectMultiple(attrs={"size": 6}),
+            "zones": forms.SelectMultiple(attrs={"size": 5}),
+            "filieres": forms.SelectMultiple(attrs={"size": 5}),
+            "managers": forms.SelectMultiple(attrs={"size": 4}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        managers = self.fields["managers"]
+        assert isinstance(managers, forms.ModelMultipleChoiceField)
+        managers.queryset = manager_choices()
+        managers.label_from_instance = _manager_label  # type: ignore[method-assign,assignment]
+
+    def _post_clean(self) -> None:
+        """Validation of the terms is the service's job (one place); the model's own
+        constraints are checked there too."""
+
+
+def _manager_label(user: User) -> str:
+    return user.get_full_name() or user.username
+
+
+class PartyForm(StyledFormMixin, forms.Form):
+    partner = forms.ModelChoiceField(label=_("Partenaire"), queryset=Partner.objects.none())
+    role = forms.ChoiceField(label=_("Rôle"), choices=ConventionParty.Role.choices)
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        partner = self.fields["partner"]
+        assert isinstance(partner, forms.ModelChoiceField)
+        partner.queryset = partner_list(user=user)
+
+
+class CommitmentForm(StyledFormMixin, forms.Form):
+    indicator = forms.ChoiceField(label=_("Indicateur"), choices=Indicator.choices)
+    year = forms.IntegerField(label=_("Année"), min_value=2000, max_value=2100)
+    target_value = forms.DecimalField(
+        label=_("Cible"), min_value=0, max_digits=12, decimal_places=2
+    )
+
+
+class DocumentForm(StyledFormMixin, forms.Form):
+    document = forms.FileField(
+        label=_("Document signé (PDF)"),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf"}),
+    )
+
+
+class AmendmentForm(StyledFormMixin, forms.Form):
+    """An amendment; ``commitments`` is one ``indicator;year;target`` per line and, when
+    filled, replaces the current targets as a whole."""
+
+    signed_on = forms.DateField(label=_("Date de l'avenant"), widget=forms.DateInput())
+    reason = forms.CharField(label=_("Motif"), widget=forms.Textarea(attrs={"rows": 3}))
+    new_ends_on = forms.DateField(
+        label=_("Nouvelle date de fin"), required=False, widget=forms.DateInput()
+    )
+    document = forms.FileField(
+        label=_("Document (PDF)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf"}),
+    )
+    commitments = forms.CharField(
+        label=_("Nouveaux engagements"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            "Une ligne par engagement : indicateur;année;cible (ex. enrolled;2026;300). "
+            "Laisser vide pour garder les engagements en vigueur."
+        ),
+    )
+
+    def clean_commitments(self) -> list[tuple[str, int, Any]]:
+        from decimal import Decimal, InvalidOperation
+
+        rows = []
+        for number, line in enumerate(self.cleaned_data["commitments"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            parts = [part.strip() for part in line.split(";")]
+            if len(parts) != 3:
+                raise forms.ValidationError(
+                    _("Ligne %(line)s : trois valeurs attendues (indicateur;année;cible).")
+                    % {"line": number}
+                )
+            indicator, year, value = parts
+            if indicator not in Indicator.values:
+                raise forms.ValidationError(
+                    _("Ligne %(line)s : indicateur « %(value)s » inconnu (attendu : %(known)s).")
+                    % {"line": number, "value": indicator, "known": ", ".join(Indicator.values)}
+                )
+            try:
+                rows.append((indicator, int(year), Decimal(value.replace(",", "."))))
+            except (ValueError, InvalidOperation):
+                raise forms.ValidationError(
+                    _("Ligne %(line)s : année ou cible illisible.") % {"line": number}
+                ) from None
+        return rows
+
+
+class TransitionForm(forms.Form):
+    comment = forms.CharField(label=_("Commentaire"), required=False, widget=forms.Textarea)
+    signed_on = forms.DateField(label=_("Date de signature"), required=False)
