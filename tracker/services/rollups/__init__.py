@@ -23,7 +23,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from tracker.models import Cohort, RollupRun, RollupState
+from tracker.models import Cohort, Rollup, RollupRun, RollupState
 from tracker.services.rollups import sql
 from tracker.services.rollups.locks import rollup_lock_acquire
 
@@ -201,6 +201,7 @@ def rollup_full_recompute(*, reference_date: dt.date | None = None) -> RollupRes
         started_at = timezone.now()
         state = _state_for_update(default_reference=reference_date)
         reference_changed = state.reference_date != reference_date
+        first_fill = not Rollup.objects.exists()
         sql.snapshot_take()
         sql.delete_all_rows()
         _fault_pause()
@@ -228,7 +229,8 @@ def rollup_full_recompute(*, reference_date: dt.date | None = None) -> RollupRes
         RollupRun.objects.filter(started_at__lt=started_at - RUN_RECORDS_KEPT).delete()
     if drift_count:
         # A new reference date moves the 6/12-month windows: that drift is expected.
-        level = logging.INFO if reference_changed else logging.WARNING
+        # So does the first fill of an empty store.
+        level = logging.INFO if reference_changed or first_fill else logging.WARNING
         logger.log(
             level,
             "Full rollup recompute corrected %d cells (reference date %s%s), e.g. %s",
