@@ -21,16 +21,16 @@ def quarter_of(day: dt.date) -> tuple[int, int]:
     return day.year, (day.month - 1) // 3 + 1
 
 
-def recount(*, reference_date: dt.date, cohort_ids: Iterable[int] | None = None) -> dict[Cell, list[int]]:
+def recount(
+    *, reference_date: dt.date, cohort_ids: Iterable[int] | None = None
+) -> dict[Cell, list[int]]:
     """Every cell of every dimension, counted from the rows one by one."""
     stable = set(settings.STABLE_CONTRACT_TYPES)
     cohorts = {c.id: c for c in Cohort.objects.all()}
     if cohort_ids is not None:
         wanted = set(cohort_ids)
         cohorts = {k: v for k, v in cohorts.items() if k in wanted}
-    enrollments = list(
-        Enrollment.objects.filter(cohort_id__in=cohorts).select_related("trainee")
-    )
+    enrollments = list(Enrollment.objects.filter(cohort_id__in=cohorts).select_related("trainee"))
     placements: dict[int, list[Placement]] = defaultdict(list)
     for placement in Placement.objects.filter(enrollment__cohort_id__in=cohorts):
         placements[placement.enrollment_id].append(placement)

@@ -90,7 +90,9 @@ def build(dataset: dict) -> None:
             cohort=cohorts[spec["cohort"] % len(cohorts)],
             status=spec["status"],
             enrolled_on=enrolled_on,
-            graduated_on=enrolled_on + dt.timedelta(days=spec["graduated_after"]) if graduated else None,
+            graduated_on=enrolled_on + dt.timedelta(days=spec["graduated_after"])
+            if graduated
+            else None,
         )
         for hire in spec["placements"]:
             hired_on = enrolled_on + dt.timedelta(days=hire["hired_after_enrollment"])
@@ -98,7 +100,9 @@ def build(dataset: dict) -> None:
                 enrollment=enrollment,
                 contract_type=hire["contract"],
                 hired_on=hired_on,
-                ended_on=None if hire["lasted"] is None else hired_on + dt.timedelta(days=hire["lasted"]),
+                ended_on=None
+                if hire["lasted"] is None
+                else hired_on + dt.timedelta(days=hire["lasted"]),
             )
 
 
@@ -172,7 +176,9 @@ def test_drill_down_rows_are_exactly_the_rows_each_figure_counts(
                     for cell, values in cells.items()
                     if cell[0] == "national" and cell[3] == year
                 )
-                rows = figure_rows(figure, user=admin_user, reference_date=reference_date, year=year)
+                rows = figure_rows(
+                    figure, user=admin_user, reference_date=reference_date, year=year
+                )
                 assert rows.count() == expected, (name, year)
             for cell, values in cells.items():
                 if cell[0] == "region":
@@ -232,8 +238,10 @@ def test_full_recompute_corrects_and_reports_drift() -> None:
     assert result.drift_count == 1
     key = f"national:0:{row.sex}:{row.year}Q{row.quarter}"
     old, new = result.drift[key]
-    assert old is not None and new is not None
-    assert old[INDEX["enrolled"]] == 99 and new[INDEX["enrolled"]] == 1
+    assert old is not None
+    assert new is not None
+    assert old[INDEX["enrolled"]] == 99
+    assert new[INDEX["enrolled"]] == 1
     assert RollupRun.objects.filter(kind="full").first().drift_count == 1  # type: ignore[union-attr]
     assert Rollup.objects.get(pk__isnull=False, dimension="national").enrolled == 1
 

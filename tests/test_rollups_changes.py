@@ -33,7 +33,9 @@ def two_cohorts(db):
     for cohort in (first, second):
         for sex in ("F", "M"):
             EnrollmentFactory.create(
-                cohort=cohort, trainee=TraineeFactory.create(sex=sex), enrolled_on=dt.date(2026, 1, 5)
+                cohort=cohort,
+                trainee=TraineeFactory.create(sex=sex),
+                enrolled_on=dt.date(2026, 1, 5),
             )
     rollup_full_recompute(reference_date=REFERENCE)
     return first, second

@@ -23,7 +23,10 @@ class NavEntry:
     roles: tuple[str, ...]
 
 
-NAV_ENTRIES: tuple[NavEntry, ...] = (NavEntry(_("Accueil"), "home", ALL_ROLES),)
+NAV_ENTRIES: tuple[NavEntry, ...] = (
+    NavEntry(_("Accueil"), "home", ALL_ROLES),
+    NavEntry(_("Tableau de bord"), "dashboard", ALL_ROLES),
+)
 
 
 @dataclass(frozen=True)
