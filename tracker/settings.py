@@ -262,6 +262,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
 STABLE_CONTRACT_TYPES = env.list("STABLE_CONTRACT_TYPES", default=["cdi"])
 # A convention lags when its figure to date is under this share of its pro-rated commitment.
 LAGGING_THRESHOLD = env.float("LAGGING_THRESHOLD", default=0.8)
+# Where the product is served: the links in e-mails (lagging-convention alerts) start here.
+SITE_URL = env.str("SITE_URL", default="http://localhost:8000")
 # The dashboard warns that its figures are stale when the last computation is older.
 ROLLUP_STALE_AFTER_HOURS = env.float("ROLLUP_STALE_AFTER_HOURS", default=26)
 # A rollup request is skipped when a run started this long after it covered it (seconds of

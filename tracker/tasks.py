@@ -39,3 +39,11 @@ def rollup_full(reference_date: str = "") -> None:
     rollup_full_recompute(
         reference_date=dt.date.fromisoformat(reference_date) if reference_date else None
     )
+
+
+@shared_task(name="tracker.lagging_alerts")
+def lagging_alerts() -> None:
+    """E-mails each convention's managers the lagging conventions, once per period."""
+    from tracker.services.lagging_alerts import lagging_alerts_send
+
+    lagging_alerts_send()

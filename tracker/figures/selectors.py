@@ -250,6 +250,22 @@ def end_of_quarter(day: dt.date) -> dt.date:
     return period_bounds(day.year, quarter)[1] - dt.timedelta(days=1)
 
 
+def _conventions_progress(
+    conventions: list[Convention], figures: dict[int, Figures], today: dt.date
+) -> list[tuple[Convention, Progress]]:
+    targets = targets_to_date(conventions=[c.pk for c in conventions], today=today)
+    until = min(today, end_of_quarter(today))
+    progress = [
+        (
+            convention,
+            _progress(figures.get(convention.pk, Figures()), targets.get(convention.pk, {}), until),
+        )
+        for convention in conventions
+    ]
+    progress.sort(key=lambda item: (not item[1].lagging, item[0].reference))
+    return progress
+
+
 def conventions_progress(
     *, user: User, today: dt.date | None = None, conventions: QuerySet[Convention] | None = None
 ) -> list[tuple[Convention, Progress]]:
@@ -259,23 +275,36 @@ def conventions_progress(
     scoped = convention_list(user=user)
     if conventions is not None:
         scoped = scoped.filter(pk__in=conventions.values("pk"))
-    scoped = scoped.exclude(status=Convention.Status.DRAFT).order_by("reference")
-    convention_rows = list(scoped)
-    ids = [convention.pk for convention in convention_rows]
+    convention_rows = list(scoped.exclude(status=Convention.Status.DRAFT).order_by("reference"))
     figures = figures_by_member(
-        user=user, dimension=Dimension.CONVENTION, until=today, member_ids=ids
+        user=user,
+        dimension=Dimension.CONVENTION,
+        until=today,
+        member_ids=[c.pk for c in convention_rows],
     )
-    targets = targets_to_date(conventions=ids, today=today)
-    until = min(today, end_of_quarter(today))
-    progress = [
-        (
-            convention,
-            _progress(figures.get(convention.pk, Figures()), targets.get(convention.pk, {}), until),
-        )
-        for convention in convention_rows
-    ]
-    progress.sort(key=lambda item: (not item[1].lagging, item[0].reference))
-    return progress
+    return _conventions_progress(convention_rows, figures, today)
+
+
+def lagging_conventions(*, today: dt.date | None = None) -> list[tuple[Convention, Progress]]:
+    """Signed and active conventions under the threshold, on national figures (for the
+    alerts sent to their managers; no user scope: this is the system reading)."""
+    today = today or timezone.localdate()
+    conventions = list(
+        Convention.objects.filter(
+            status__in=[Convention.Status.SIGNED, Convention.Status.ACTIVE]
+        ).order_by("reference")
+    )
+    rows = _until_quarter(
+        Rollup.objects.filter(
+            dimension=Dimension.CONVENTION, member_id__in=[c.pk for c in conventions]
+        ),
+        today,
+    )
+    figures = {
+        row["member_id"]: _figures(row)
+        for row in rows.values("member_id").annotate(**SUMS).order_by()
+    }
+    return [item for item in _conventions_progress(conventions, figures, today) if item[1].lagging]
 
 
 def convention_progress(
