@@ -90,7 +90,7 @@ def recount(
 
 def stored() -> dict[Cell, list[int]]:
     rows = Rollup.objects.values_list("dimension", "member_id", "sex", "year", "quarter", *MEASURES)
-    return {tuple(row[:5]): list(row[5:]) for row in rows}  # type: ignore[misc]
+    return {tuple(row[:5]): list(row[5:]) for row in rows}
 
 
 def changed_cells(before: dict[Cell, list[int]], after: dict[Cell, list[int]]) -> set[Cell]:

@@ -267,3 +267,20 @@ def test_progress_panels_for_the_convention_and_cohort_pages(
         )
     )
     assert ">8<" not in html
+
+
+def test_admins_enter_national_figures_in_the_admin_site(admin_client: Client) -> None:
+    home = admin_client.get(reverse("home")).content.decode()
+    assert reverse("dashboard") in home
+    url = reverse("admin:conventions_nationalfigure_add")
+    response = admin_client.post(
+        url, {"indicator": "sector_jobs", "year": 2025, "value": "160000", "kind": "actual"}
+    )
+    assert response.status_code == 302
+    jobs = admin_client.get(reverse("dashboard")).context["jobs"]
+    assert jobs.actual[2025] == Decimal(160000)
+
+
+def test_the_rollup_store_is_read_only_in_the_admin_site(admin_client: Client) -> None:
+    assert admin_client.get(reverse("admin:tracker_rollup_changelist")).status_code == 200
+    assert admin_client.get(reverse("admin:tracker_rollup_add")).status_code == 403

@@ -4,6 +4,7 @@ no asset from the internet: colours come from classes in static/css/figures.css.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -80,8 +81,8 @@ class ColumnChart:
 def column_chart(
     *,
     years: list[int],
-    actual: dict[int, Decimal | int | None],
-    target: dict[int, Decimal | int | None],
+    actual: Mapping[int, Decimal | int | None],
+    target: Mapping[int, Decimal | int | None],
     urls: dict[int, str] | None = None,
 ) -> ColumnChart:
     urls = urls or {}

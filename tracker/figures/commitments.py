@@ -69,7 +69,7 @@ def targets_to_date(
 ) -> dict[int, dict[str, Decimal]]:
     """convention id -> indicator -> target to date, computed in SQL (one query)."""
     share = elapsed_share(today.year, today)
-    decimal = DecimalField(max_digits=20, decimal_places=6)
+    decimal: DecimalField = DecimalField(max_digits=20, decimal_places=6)
     prorated = Sum(
         Case(
             When(year__lt=today.year, then=F("target_value")),

@@ -52,7 +52,7 @@ def _send_registered() -> bool:
     """Is our send still waiting for this transaction's commit? (A rolled-back
     transaction drops its callbacks, and its pending scope with them.)"""
     connection = connections[DEFAULT_DB_ALIAS]
-    return any(callback is _send for _sids, callback, _robust in connection.run_on_commit)
+    return any(entry[1] is _send for entry in connection.run_on_commit)
 
 
 def rollup_after_commit(

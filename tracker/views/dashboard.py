@@ -58,7 +58,7 @@ class DashboardView(TemplateView):
         scoped_conventions = convention_list(user=user).exclude(status=Convention.Status.DRAFT)
         commitments = targets_by_year(conventions=scoped_conventions)
         years = sorted(set(by_year) | {y for _i, y in commitments})
-        programme = [
+        programme: list[dict[str, Any]] = [
             {
                 "year": y,
                 "figures": by_year.get(y, Figures()),
@@ -112,11 +112,11 @@ class DashboardView(TemplateView):
                 "exports": exports,
                 "jobs_chart": column_chart(
                     years=jobs.years, actual=jobs.actual, target=jobs.trajectory
-                ),  # type: ignore[arg-type]
+                ),
                 "exports_chart": column_chart(
                     years=exports.years,
                     actual=exports.actual,
-                    target=exports.trajectory,  # type: ignore[arg-type]
+                    target=exports.trajectory,
                 ),
                 "programme": programme,
                 "programme_chart": column_chart(

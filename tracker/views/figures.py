@@ -16,7 +16,7 @@ from conventions.selectors import convention_list, partner_list
 from tracker.figures.definitions import ENROLLMENTS, FIGURES, HIRES, figure_rows
 from tracker.figures.selectors import rollup_freshness
 from tracker.figures.tables import FigureEnrollmentTable, FigureHireTable
-from tracker.models import Dimension, User
+from tracker.models import Dimension, Enrollment, Placement, User
 from tracker.selectors import cohort_list
 
 
@@ -55,10 +55,10 @@ def _scope_label(user: User, dimension: str, member: int | None) -> str:
         Dimension.CONVENTION: convention_list(user=user),
         Dimension.OPERATOR: partner_list(user=user)
         if user.is_staff_role
-        else partner_list(user=user).filter(pk=user.partner_id),
+        else partner_list(user=user).filter(pk=user.partner_id or 0),
         Dimension.COHORT: cohort_list(user=user),
     }
-    found = sources[dimension].filter(pk=member).first()
+    found = sources[dimension].filter(pk=member or 0).first()
     if found is None:
         raise Http404
     return str(found)
@@ -78,12 +78,13 @@ class FigureRowsView(SingleTableView):
 
     def get_queryset(self) -> QuerySet[Any]:
         if not self.query.is_valid():
-            return self.get_table_class()._meta.model.objects.none()
+            model = Enrollment if self.rows_kind == ENROLLMENTS else Placement
+            return model.objects.none()
         data = self.query.cleaned_data
         figure = FIGURES[data["figure"]]
         if figure.rows != self.rows_kind:
             raise Http404
-        user: User = self.request.user  # type: ignore[assignment]
+        user: User = self.request.user
         self.scope_label = _scope_label(user, data["dimension"], data.get("member"))
         self.freshness = rollup_freshness()
         rows = figure_rows(
