@@ -34,6 +34,7 @@ class DemoContext:
 
 
 def steps() -> list[Callable[[DemoContext], None]]:
-    from tracker.demo import partners
+    from tracker.demo import figures, partners
 
-    return [partners.seed]
+    # figures last: it computes the rollups of everything seeded before it.
+    return [partners.seed, figures.seed]
