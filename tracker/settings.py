@@ -269,6 +269,8 @@ ROLLUP_STALE_AFTER_HOURS = env.float("ROLLUP_STALE_AFTER_HOURS", default=26)
 # A rollup request is skipped when a run started this long after it covered it (seconds of
 # tolerance for clocks that differ between the web and worker hosts).
 ROLLUP_DEDUP_CLOCK_MARGIN = env.float("ROLLUP_DEDUP_CLOCK_MARGIN", default=1.0)
+# Memory for the rollup's GROUP BYs on PostgreSQL (per sort/hash, rollup transaction only).
+ROLLUP_WORK_MEM = env.str("ROLLUP_WORK_MEM", default="256MB")
 # Fault injection for the worker tests only (a worker killed mid-rollup): keep at 0.
 ROLLUP_FAULT_PAUSE_SECONDS = env.float("ROLLUP_FAULT_PAUSE_SECONDS", default=0)
 # Declaration number at the CNDP (law 09-08), shown on the privacy page.

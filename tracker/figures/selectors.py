@@ -97,7 +97,10 @@ def _rows(user: User, dimension: str) -> tuple[QuerySet[Rollup], str | None]:
     if user.is_staff_role:
         rows = Rollup.objects.filter(dimension=dimension)
         return rows, (None if dimension == Dimension.NATIONAL else "member_id")
-    rows = Rollup.objects.filter(dimension=Dimension.COHORT, cohort__in=cohort_list(user=user))
+    # Through the unique (dimension, member_id) index: a partner's cohorts only.
+    rows = Rollup.objects.filter(
+        dimension=Dimension.COHORT, member_id__in=cohort_list(user=user).values("id")
+    )
     return rows, COHORT_MEMBER.get(Dimension(dimension))
 
 

@@ -35,6 +35,9 @@ class Rollup(models.Model):
     dimension = models.CharField(_("dimension"), max_length=12, choices=Dimension.choices)
     member_id = models.BigIntegerField(_("membre"))
     # Set on cohort rows only, so that a partner's figures are read by joining its cohorts.
+    # No database constraint nor index: the store is rewritten in bulk (an FK check per
+    # inserted row would dominate the full recompute), rows are found through the unique
+    # (dimension, member_id, ...) index, and Django still cascades a cohort's deletion.
     cohort = models.ForeignKey(
         "tracker.Cohort",
         on_delete=models.CASCADE,
@@ -42,6 +45,8 @@ class Rollup(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("cohorte"),
+        db_constraint=False,
+        db_index=False,
     )
     sex = models.CharField(_("sexe"), max_length=1)
     year = models.PositiveSmallIntegerField(_("année"))
@@ -78,9 +83,8 @@ class Rollup(models.Model):
                 name="rollup_unique_cell",
             )
         ]
-        indexes = [
-            models.Index(fields=["dimension", "year"], name="rollup_dimension_year"),
-        ]
+        # No other index: the unique one serves every read (by dimension, then member),
+        # and each extra index slows the bulk rewrite.
 
     def __str__(self) -> str:
         return f"{self.dimension}:{self.member_id} {self.sex} {self.year}T{self.quarter}"

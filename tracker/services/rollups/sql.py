@@ -1,11 +1,12 @@
 # ruff: noqa: S608 - statements are built from table names and integer constants; every
 # value (dates, ids, contract types) travels as a query parameter.
-"""The rollup SQL: set-based, one pass per date axis, GROUP BY all the way.
+"""The rollup SQL: set-based, GROUP BY all the way.
 
 Cohort rows are computed from the source rows (enrollments, trainees, placements) in one
-INSERT ... SELECT: four grouped subqueries — one per date axis (enrollment date,
-graduation date, first stable hire, every stable hire) — glued with UNION ALL and grouped
-again by (cohort, sex, year, quarter). Every other dimension is then a GROUP BY over the
+INSERT ... SELECT of two grouped parts glued with UNION ALL and grouped again by (cohort,
+sex, quarter): one pass over enrollments x trainees x first stable hires, each row seen on
+its three date axes (enrollment, graduation, first stable hire), and one pass over the
+stable placements (retention, by hire date). Every other dimension is then a GROUP BY over the
 cohort rows joined to the cohort's current region, zone, filière, convention and operator,
 and the national rows a GROUP BY over the region rows (regions partition the nation).
 
@@ -33,7 +34,7 @@ from typing import Any
 from django.conf import settings
 from django.db import connection
 
-from tracker.figures.dialect import add_months_sql, quarter_sql, year_sql
+from tracker.figures.dialect import add_months_sql, quarter_sql, quarter_start_sql, year_sql
 from tracker.models import Cohort, Enrollment, Placement, Rollup, Trainee
 from tracker.models.rollups import MEASURES
 
@@ -68,11 +69,18 @@ def _stable_types() -> list[str]:
     return list(settings.STABLE_CONTRACT_TYPES)
 
 
-def _first_stable_hire_sql(stable: Sequence[str]) -> str:
-    """enrollment_id -> the hire date of its first placement on a stable contract."""
+def _first_stable_hire_sql(stable: Sequence[str], cohort_ids: Sequence[int] | None) -> str:
+    """enrollment_id -> the hire date of its first placement on a stable contract (of the
+    enrollments of these cohorts only, for a scoped recompute)."""
+    only = ""
+    if cohort_ids is not None:
+        only = (
+            f" AND enrollment_id IN (SELECT id FROM {ENROLLMENT}"
+            f" WHERE cohort_id IN ({_placeholders(cohort_ids)}))"
+        )
     return (
         f"SELECT enrollment_id, MIN(hired_on) AS first_hired_on FROM {PLACEMENT} "
-        f"WHERE contract_type IN ({_placeholders(stable)}) GROUP BY enrollment_id"
+        f"WHERE contract_type IN ({_placeholders(stable)}){only} GROUP BY enrollment_id"
     )
 
 
@@ -91,13 +99,14 @@ def insert_cohort_rows(
             return "", []
         return f" AND {column} IN ({_placeholders(cohort_ids)})", list(cohort_ids)
 
+    # The parts group by the first day of the quarter; year and quarter are read from it
+    # once the rows are grouped.
     def period(column: str) -> str:
-        return f"{year_sql(vendor, column)}, {quarter_sql(vendor, column)}"
+        return quarter_start_sql(vendor, column)
 
     def named_period(column: str) -> str:
-        return f"{year_sql(vendor, column)} AS year, {quarter_sql(vendor, column)} AS quarter"
+        return f"{quarter_start_sql(vendor, column)} AS quarter_start"
 
-    grad_plus_6 = add_months_sql(vendor, "en.graduated_on", 6)
     hire_plus_12 = add_months_sql(vendor, "p.hired_on", 12)
     zeros = dict.fromkeys(MEASURES, "0")
 
@@ -107,56 +116,45 @@ def insert_cohort_rows(
     params: list[Any] = []
 
     where, extra = only_cohorts("en.cohort_id")
-    enrolled = (
-        f"SELECT en.cohort_id, t.sex, {named_period('en.enrolled_on')}, "
-        + select(
-            {
-                "enrolled": "COUNT(*)",
-                "women_enrolled": "SUM(CASE WHEN t.sex = 'F' THEN 1 ELSE 0 END)",
-            }
-        )
-        + f" FROM {ENROLLMENT} en JOIN {TRAINEE} t ON t.id = en.trainee_id WHERE 1 = 1{where}"
-        + f" GROUP BY en.cohort_id, t.sex, {period('en.enrolled_on')}"
+    # One pass over enrollments x trainees x first stable hires: each row is seen on
+    # three date axes (k = 1 enrollment, 2 graduation, 3 first stable hire) and all the
+    # enrollment figures are grouped at once.
+    grad_plus_6 = add_months_sql(vendor, "b.graduated_on", 6)
+    eligible_6m = f"b.k = 2 AND {grad_plus_6} <= %s"
+    base = (
+        "SELECT en.cohort_id, t.sex, en.status, en.graduated_on, fh.first_hired_on, axis.k,"
+        " CASE axis.k WHEN 1 THEN en.enrolled_on"
+        " WHEN 2 THEN (CASE WHEN en.status = 'graduated' THEN en.graduated_on END)"
+        " ELSE fh.first_hired_on END AS day"
+        f" FROM {ENROLLMENT} en JOIN {TRAINEE} t ON t.id = en.trainee_id"
+        f" LEFT JOIN ({_first_stable_hire_sql(stable, cohort_ids)}) fh"
+        " ON fh.enrollment_id = en.id"
+        " CROSS JOIN (SELECT 1 AS k UNION ALL SELECT 2 UNION ALL SELECT 3) axis"
+        f" WHERE 1 = 1{where}"
     )
-    params += extra
-
-    eligible_6m = f"{grad_plus_6} <= %s"
-    graduates = (
-        f"SELECT en.cohort_id, t.sex, {named_period('en.graduated_on')}, "
+    enrollments = (
+        f"SELECT b.cohort_id, b.sex, {named_period('b.day')}, "
         + select(
             {
-                "graduates": "COUNT(*)",
+                "enrolled": "SUM(CASE WHEN b.k = 1 THEN 1 ELSE 0 END)",
+                "women_enrolled": "SUM(CASE WHEN b.k = 1 AND b.sex = 'F' THEN 1 ELSE 0 END)",
+                "graduates": "SUM(CASE WHEN b.k = 2 THEN 1 ELSE 0 END)",
+                "jobs_created": "SUM(CASE WHEN b.k = 3 THEN 1 ELSE 0 END)",
+                "jobs_pre_graduation": (
+                    "SUM(CASE WHEN b.k = 3 AND (b.status <> 'graduated'"
+                    " OR b.first_hired_on < b.graduated_on) THEN 1 ELSE 0 END)"
+                ),
                 "placement_6m_eligible": f"SUM(CASE WHEN {eligible_6m} THEN 1 ELSE 0 END)",
                 "placement_6m_placed": (
-                    f"SUM(CASE WHEN {eligible_6m} AND fh.first_hired_on <= {grad_plus_6}"
+                    f"SUM(CASE WHEN {eligible_6m} AND b.first_hired_on <= {grad_plus_6}"
                     " THEN 1 ELSE 0 END)"
                 ),
             }
         )
-        + f" FROM {ENROLLMENT} en JOIN {TRAINEE} t ON t.id = en.trainee_id"
-        + f" LEFT JOIN ({_first_stable_hire_sql(stable)}) fh ON fh.enrollment_id = en.id"
-        + f" WHERE en.status = 'graduated'{where}"
-        + f" GROUP BY en.cohort_id, t.sex, {period('en.graduated_on')}"
+        + f" FROM ({base}) b WHERE b.day IS NOT NULL"
+        + f" GROUP BY b.cohort_id, b.sex, {period('b.day')}"
     )
-    params += [ref, ref, *stable, *extra]
-
-    jobs = (
-        f"SELECT en.cohort_id, t.sex, {named_period('fh.first_hired_on')}, "
-        + select(
-            {
-                "jobs_created": "COUNT(*)",
-                "jobs_pre_graduation": (
-                    "SUM(CASE WHEN en.status <> 'graduated' OR fh.first_hired_on < en.graduated_on"
-                    " THEN 1 ELSE 0 END)"
-                ),
-            }
-        )
-        + f" FROM ({_first_stable_hire_sql(stable)}) fh"
-        + f" JOIN {ENROLLMENT} en ON en.id = fh.enrollment_id"
-        + f" JOIN {TRAINEE} t ON t.id = en.trainee_id WHERE 1 = 1{where}"
-        + f" GROUP BY en.cohort_id, t.sex, {period('fh.first_hired_on')}"
-    )
-    params += [*stable, *extra]
+    params += [ref, ref, *stable, *extra, *extra]
 
     eligible_12m = f"{hire_plus_12} <= %s"
     retention = (
@@ -180,11 +178,12 @@ def insert_cohort_rows(
 
     sql = (
         f"INSERT INTO {ROLLUP} ({INSERT_COLUMNS}) "
-        f"SELECT 'cohort', e.cohort_id, e.cohort_id, e.sex, e.year, e.quarter, "
+        f"SELECT 'cohort', e.cohort_id, e.cohort_id, e.sex, "
+        f"{year_sql(vendor, 'e.quarter_start')}, {quarter_sql(vendor, 'e.quarter_start')}, "
         + ", ".join(f"SUM(e.{m})" for m in MEASURES)
         + ", %s, %s FROM ("
-        + " UNION ALL ".join((enrolled, graduates, jobs, retention))
-        + ") e GROUP BY e.cohort_id, e.sex, e.year, e.quarter"
+        + " UNION ALL ".join((enrollments, retention))
+        + ") e GROUP BY e.cohort_id, e.sex, e.quarter_start"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [ref, now, *params])
