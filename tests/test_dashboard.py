@@ -284,3 +284,28 @@ def test_admins_enter_national_figures_in_the_admin_site(admin_client: Client) -
 def test_the_rollup_store_is_read_only_in_the_admin_site(admin_client: Client) -> None:
     assert admin_client.get(reverse("admin:tracker_rollup_changelist")).status_code == 200
     assert admin_client.get(reverse("admin:tracker_rollup_add")).status_code == 403
+
+
+def test_drill_down_pages_run_a_few_queries_whatever_the_data(
+    admin_client: Client, operator_a: Partner
+) -> None:
+    populate(operator_a, region_code="MA-06")
+    rollup_full_recompute(reference_date=REFERENCE)
+    urls = [
+        figure_url("enrolled", year=2025),
+        figure_url("jobs_created", dimension="region", member=region("MA-06").pk),
+    ]
+
+    def counts() -> list[int]:
+        result = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as queries:
+                assert admin_client.get(url).status_code == 200
+            result.append(len(queries))
+        return result
+
+    small = counts()
+    populate(operator_a, region_code="MA-06", cohorts=4, per_cohort=8)
+    rollup_full_recompute(reference_date=REFERENCE)
+    assert counts() == small
+    assert max(small) <= 7  # session + user, then scope, freshness, count, rows
