@@ -220,6 +220,15 @@ def test_scoped_recompute_after_changes_leaves_nothing_for_the_full_one_to_corre
         touched = set(
             Enrollment.objects.exclude(id__in=before_ids).values_list("cohort_id", flat=True)
         )
+        # ... and an older enrollment is removed, another loses its hires.
+        older = list(Enrollment.objects.filter(id__in=before_ids).order_by("id")[:2])
+        if older:
+            Placement.objects.filter(enrollment=older[0]).delete()
+            older[0].delete()
+            touched.add(older[0].cohort_id)
+        if len(older) > 1:
+            Placement.objects.filter(enrollment=older[1]).delete()
+            touched.add(older[1].cohort_id)
         rollup_scope_recompute(cohort_ids=touched)
         assert stored() == recount(reference_date=reference_date)
         assert rollup_full_recompute(reference_date=reference_date).drift_count == 0

@@ -23,7 +23,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from tracker.models import Cohort, Rollup, RollupRun, RollupState
+from tracker.models import Cohort, Dimension, Rollup, RollupRun, RollupState
 from tracker.services.rollups import sql
 from tracker.services.rollups.locks import rollup_lock_acquire
 
@@ -87,24 +87,33 @@ def _rewrite_dimensions(
     members: dict[str, set[int]] | None,
     reference_date: dt.date,
     computed_at: dt.datetime,
+    periods: list[int] | None = None,
 ) -> int:
     """Rebuilds the dimension rows (all of them when ``members`` is None) and the nation
-    from the cohort rows."""
+    from the cohort rows, for ``periods`` (year * 10 + quarter) or all of them."""
     written = 0
     for dimension in DIMENSIONS_FROM_COHORTS:
         ids = None if members is None else sorted(members.get(dimension, set()))
         if ids is not None and not ids:
             continue
-        sql.delete_rows(dimension=dimension, member_ids=ids)
+        sql.delete_rows(dimension=dimension, member_ids=ids, periods=periods)
         written += sql.insert_dimension_rows(
             dimension=dimension,
             reference_date=reference_date,
             computed_at=computed_at,
             member_ids=ids,
+            periods=periods,
         )
-    sql.delete_rows(dimension="national", member_ids=None)
-    written += sql.insert_national_rows(reference_date=reference_date, computed_at=computed_at)
+    sql.delete_rows(dimension="national", member_ids=None, periods=periods)
+    written += sql.insert_national_rows(
+        reference_date=reference_date, computed_at=computed_at, periods=periods
+    )
     return written
+
+
+def _cohort_periods(cohort_ids: list[int]) -> set[int]:
+    rows = Rollup.objects.filter(dimension=Dimension.COHORT, member_id__in=cohort_ids)
+    return {year * 10 + quarter for year, quarter in rows.values_list("year", "quarter").distinct()}
 
 
 def rollup_scope_recompute(
@@ -145,12 +154,17 @@ def rollup_scope_recompute(
             if dimension in members:
                 members[dimension].add(member)
         columns = [sql.COHORT_COLUMN[d] for d in DIMENSIONS_FROM_COHORTS]
-        for row in Cohort.objects.filter(id__in=cohort_set).values_list(*columns):
+        existing = Cohort.objects.filter(id__in=cohort_set).values_list(*columns)
+        for row in existing:
             for dimension, value in zip(DIMENSIONS_FROM_COHORTS, row, strict=True):
                 if value is not None:
                     members[dimension].add(value)
 
         cohorts = sorted(cohort_set)
+        # Only the periods these cohorts had or now have rows in can change for their
+        # scopes; unless a cohort left a scope or is gone (its old rows are unknown).
+        exact_periods = not previous_set and len(existing) == len(cohort_set)
+        periods_before = _cohort_periods(cohorts)
         sql.delete_rows(dimension="cohort", member_ids=cohorts)
         _fault_pause()
         written = 0
@@ -158,9 +172,14 @@ def rollup_scope_recompute(
             written += sql.insert_cohort_rows(
                 reference_date=reference_date, computed_at=started_at, cohort_ids=cohorts
             )
-        written += _rewrite_dimensions(
-            members=members, reference_date=reference_date, computed_at=started_at
-        )
+        periods = sorted(periods_before | _cohort_periods(cohorts)) if exact_periods else None
+        if periods is None or periods:
+            written += _rewrite_dimensions(
+                members=members,
+                reference_date=reference_date,
+                computed_at=started_at,
+                periods=periods,
+            )
         state.updated_at = started_at
         state.save(update_fields=["updated_at"])
         run = RollupRun.objects.create(
@@ -213,6 +232,7 @@ def rollup_full_recompute(*, reference_date: dt.date | None = None) -> RollupRes
         )
         drift_count, drift = _drift_since_snapshot()
         sql.snapshot_drop()
+        sql.refresh_statistics()
         state.reference_date = reference_date
         state.last_full_at = started_at
         state.updated_at = started_at

@@ -33,6 +33,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
+from django.db.models import Q
 
 from tracker.figures.dialect import add_months_sql, quarter_sql, quarter_start_sql, year_sql
 from tracker.models import Cohort, Enrollment, Placement, Rollup, Trainee
@@ -190,14 +191,23 @@ def insert_cohort_rows(
         return max(cursor.rowcount, 0)
 
 
+def _only_periods(periods: Sequence[int] | None, alias: str = "") -> tuple[str, list[int]]:
+    """A filter on periods given as year * 10 + quarter (None: every period)."""
+    if periods is None:
+        return "", []
+    return f" AND ({alias}year * 10 + {alias}quarter) IN ({_placeholders(periods)})", list(periods)
+
+
 def insert_dimension_rows(
     *,
     dimension: str,
     reference_date: dt.date,
     computed_at: dt.datetime,
     member_ids: Sequence[int] | None,
+    periods: Sequence[int] | None = None,
 ) -> int:
-    """Rolls the cohort rows up into ``dimension`` (all members when None)."""
+    """Rolls the cohort rows up into ``dimension`` (all members when None), for these
+    periods (year * 10 + quarter; all when None)."""
     column = COHORT_COLUMN[dimension]
     ref = connection.ops.adapt_datefield_value(reference_date)
     now = connection.ops.adapt_datetimefield_value(computed_at)
@@ -206,6 +216,9 @@ def insert_dimension_rows(
     if member_ids is not None:
         where += f" AND c.{column} IN ({_placeholders(member_ids)})"
         params += list(member_ids)
+    period_filter, period_params = _only_periods(periods, "r.")
+    where += period_filter
+    params += period_params
     sql = (
         f"INSERT INTO {ROLLUP} ({INSERT_COLUMNS}) "
         f"SELECT %s, c.{column}, NULL, r.sex, r.year, r.quarter, "
@@ -220,18 +233,29 @@ def insert_dimension_rows(
         return max(cursor.rowcount, 0)
 
 
-def insert_national_rows(*, reference_date: dt.date, computed_at: dt.datetime) -> int:
+def insert_national_rows(
+    *, reference_date: dt.date, computed_at: dt.datetime, periods: Sequence[int] | None = None
+) -> int:
     """The nation is the sum of its regions (every cohort has exactly one region)."""
     ref = connection.ops.adapt_datefield_value(reference_date)
     now = connection.ops.adapt_datetimefield_value(computed_at)
+    period_filter, period_params = _only_periods(periods)
     sql = (
         f"INSERT INTO {ROLLUP} ({INSERT_COLUMNS}) "
         f"SELECT 'national', 0, NULL, sex, year, quarter, {SUMS}, %s, %s FROM {ROLLUP}"
-        " WHERE dimension = 'region' GROUP BY sex, year, quarter"
+        f" WHERE dimension = 'region'{period_filter} GROUP BY sex, year, quarter"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [ref, now])
+        cursor.execute(sql, [ref, now, *period_params])
         return max(cursor.rowcount, 0)
+
+
+def refresh_statistics() -> None:
+    """After a full rewrite, tell PostgreSQL's planner what the store now holds, so that
+    scoped recomputes use the index instead of scanning every cohort row."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {ROLLUP}")
 
 
 def delete_all_rows() -> None:
@@ -239,10 +263,17 @@ def delete_all_rows() -> None:
     rows._raw_delete(rows.db)
 
 
-def delete_rows(*, dimension: str, member_ids: Sequence[int] | None) -> None:
+def delete_rows(
+    *, dimension: str, member_ids: Sequence[int] | None, periods: Sequence[int] | None = None
+) -> None:
     rows = Rollup.objects.filter(dimension=dimension)
     if member_ids is not None:
         rows = rows.filter(member_id__in=list(member_ids))
+    if periods is not None:
+        in_periods = Q(pk__in=[])
+        for period in periods:
+            in_periods |= Q(year=period // 10, quarter=period % 10)
+        rows = rows.filter(in_periods)
     rows._raw_delete(rows.db)  # a plain DELETE: no cascade to collect, no signals
 
 
