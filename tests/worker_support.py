@@ -28,36 +28,37 @@ def _database_url_of_test_database() -> str:
     return f"postgres://{credentials}{host}:{port}/{settings['NAME']}"
 
 
-@pytest.fixture(scope="session")
-def celery_worker_process(django_db_setup, django_db_blocker) -> Iterator[subprocess.Popen[bytes]]:
-    if not os.environ.get("REDIS_URL"):
-        pytest.fail("The worker tests need Redis (set REDIS_URL)")
-    with django_db_blocker.unblock():
-        database_url = _database_url_of_test_database()
-    log_path = PROJECT_DIR / "test-artifacts" / "celery-worker.log"
+def start_worker(
+    database_url: str,
+    *,
+    name: str = "test-worker",
+    queues: str = "",
+    extra_env: dict[str, str] | None = None,
+) -> subprocess.Popen[bytes]:
+    """Starts a solo Celery worker on the test database and waits until it is ready."""
+    log_path = PROJECT_DIR / "test-artifacts" / f"celery-{name}.log"
     log_path.parent.mkdir(exist_ok=True)
-    env = {**os.environ, "DATABASE_URL": database_url}
+    env = {**os.environ, "DATABASE_URL": database_url, **(extra_env or {})}
+    command = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "tracker",
+        "worker",
+        "--pool=solo",
+        "--concurrency=1",
+        "--loglevel=INFO",
+        "--without-gossip",
+        "--without-mingle",
+        "-n",
+        f"{name}@%h",
+    ]
+    if queues:
+        command += ["-Q", queues]
     with open(log_path, "wb") as log:
         worker = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "tracker",
-                "worker",
-                "--pool=solo",
-                "--concurrency=1",
-                "--loglevel=INFO",
-                "--without-gossip",
-                "--without-mingle",
-                "-n",
-                "test-worker@%h",
-            ],
-            cwd=PROJECT_DIR,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
+            command, cwd=PROJECT_DIR, env=env, stdout=log, stderr=subprocess.STDOUT
         )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -69,13 +70,50 @@ def celery_worker_process(django_db_setup, django_db_blocker) -> Iterator[subpro
     else:
         worker.terminate()
         pytest.fail(f"The Celery worker did not start: {log_path.read_text()[-2000:]}")
-    print(f"\nCelery worker started (pid {worker.pid}) on {database_url}")
-    yield worker
+    print(f"\nCelery worker {name} started (pid {worker.pid}) on {database_url}")
+    return worker
+
+
+def stop_worker(worker: subprocess.Popen[bytes]) -> None:
+    if worker.poll() is not None:
+        return
     worker.terminate()
     try:
         worker.wait(timeout=20)
     except subprocess.TimeoutExpired:
         worker.kill()
+        worker.wait(timeout=20)
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker) -> Iterator[subprocess.Popen[bytes]]:
+    if not os.environ.get("REDIS_URL"):
+        pytest.fail("The worker tests need Redis (set REDIS_URL)")
+    with django_db_blocker.unblock():
+        database_url = _database_url_of_test_database()
+    worker = start_worker(database_url)
+    yield worker
+    stop_worker(worker)
+
+
+@pytest.fixture
+def restartable_worker(django_db_setup, django_db_blocker):
+    """Starts workers on demand (``start(queues=..., extra_env=...)``) that a test may
+    kill and start again; every one still running is stopped at the end."""
+    if not os.environ.get("REDIS_URL"):
+        pytest.fail("The worker tests need Redis (set REDIS_URL)")
+    with django_db_blocker.unblock():
+        database_url = _database_url_of_test_database()
+    started: list[subprocess.Popen[bytes]] = []
+
+    def start(**kwargs) -> subprocess.Popen[bytes]:
+        worker = start_worker(database_url, **kwargs)
+        started.append(worker)
+        return worker
+
+    yield start
+    for worker in started:
+        stop_worker(worker)
 
 
 def wait_for(predicate, *, timeout: float = 30.0, interval: float = 0.2) -> bool:

@@ -25,6 +25,7 @@ class NavEntry:
 
 NAV_ENTRIES: tuple[NavEntry, ...] = (
     NavEntry(_("Accueil"), "home", ALL_ROLES),
+    NavEntry(_("Tableau de bord"), "dashboard", ALL_ROLES),
     NavEntry(_("Conventions"), "conventions:convention_list", ALL_ROLES),
     NavEntry(_("Partenaires"), "conventions:partner_list", STAFF),
     NavEntry(_("Revue"), "conventions:review_queue", (Role.ADMIN,)),

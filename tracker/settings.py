@@ -9,6 +9,7 @@ Celery broker and cache. ``DJANGO_ENV=production`` refuses to start without a re
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -233,8 +234,26 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
+# A message whose worker died unacknowledged is delivered again after this many seconds:
+# longer than the longest task (the nightly full rollup takes seconds).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+}
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "heartbeat": {"task": "tracker.heartbeat", "schedule": 300.0},
+    # Rebuild every figure and report any drift (nightly, 02:30 Casablanca time).
+    "rollup-full-nightly": {
+        "task": "tracker.rollup_full",
+        "schedule": crontab(
+            hour=env.int("ROLLUP_FULL_HOUR", default=2),
+            minute=env.int("ROLLUP_FULL_MINUTE", default=30),
+        ),
+    },
+    # Lagging conventions, e-mailed to their managers once per period (Mondays 07:00).
+    "lagging-alerts-weekly": {
+        "task": "tracker.lagging_alerts",
+        "schedule": crontab(day_of_week="mon", hour=7, minute=0),
+    },
 }
 
 # --- Product settings -------------------------------------------------------------
@@ -243,6 +262,17 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
 STABLE_CONTRACT_TYPES = env.list("STABLE_CONTRACT_TYPES", default=["cdi"])
 # A convention lags when its figure to date is under this share of its pro-rated commitment.
 LAGGING_THRESHOLD = env.float("LAGGING_THRESHOLD", default=0.8)
+# Where the product is served: the links in e-mails (lagging-convention alerts) start here.
+SITE_URL = env.str("SITE_URL", default="http://localhost:8000")
+# The dashboard warns that its figures are stale when the last computation is older.
+ROLLUP_STALE_AFTER_HOURS = env.float("ROLLUP_STALE_AFTER_HOURS", default=26)
+# A rollup request is skipped when a run started this long after it covered it (seconds of
+# tolerance for clocks that differ between the web and worker hosts).
+ROLLUP_DEDUP_CLOCK_MARGIN = env.float("ROLLUP_DEDUP_CLOCK_MARGIN", default=1.0)
+# Memory for the rollup's GROUP BYs on PostgreSQL (per sort/hash, rollup transaction only).
+ROLLUP_WORK_MEM = env.str("ROLLUP_WORK_MEM", default="256MB")
+# Fault injection for the worker tests only (a worker killed mid-rollup): keep at 0.
+ROLLUP_FAULT_PAUSE_SECONDS = env.float("ROLLUP_FAULT_PAUSE_SECONDS", default=0)
 # Declaration number at the CNDP (law 09-08), shown on the privacy page.
 CNDP_DECLARATION_NUMBER = env.str("CNDP_DECLARATION_NUMBER", default="D-GC-000/2026")
 PRIVACY_CONTACT_EMAIL = env.str("PRIVACY_CONTACT_EMAIL", default="dpo@offshoring.gov.ma")

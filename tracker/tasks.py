@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import socket
 
 from celery import shared_task
@@ -13,3 +14,36 @@ from tracker.services.system import heartbeat_record
 def heartbeat(token: str = "") -> None:
     """Records that a worker consumed the queue (admins see the last beat)."""
     heartbeat_record(worker=socket.gethostname(), token=token)
+
+
+@shared_task(name="tracker.rollup_scope")
+def rollup_scope(
+    cohort_ids: list[int], previous: list[list[object]] | None = None, requested_at: str = ""
+) -> None:
+    """Recomputes the figures of these cohorts and of the scopes they belong to (or have
+    just left). Queued on commit by tracker.services.rollup_queue."""
+    from tracker.services.rollups import rollup_scope_recompute
+
+    rollup_scope_recompute(
+        cohort_ids=cohort_ids,
+        previous=[(str(d), int(m)) for d, m in (previous or [])],  # type: ignore[call-overload]
+        requested_at=dt.datetime.fromisoformat(requested_at) if requested_at else None,
+    )
+
+
+@shared_task(name="tracker.rollup_full")
+def rollup_full(reference_date: str = "") -> None:
+    """Rebuilds every figure and logs the drift it corrected (nightly, by beat)."""
+    from tracker.services.rollups import rollup_full_recompute
+
+    rollup_full_recompute(
+        reference_date=dt.date.fromisoformat(reference_date) if reference_date else None
+    )
+
+
+@shared_task(name="tracker.lagging_alerts")
+def lagging_alerts() -> None:
+    """E-mails each convention's managers the lagging conventions, once per period."""
+    from tracker.services.lagging_alerts import lagging_alerts_send
+
+    lagging_alerts_send()

@@ -34,6 +34,7 @@ class DemoContext:
 
 
 def steps() -> list[Callable[[DemoContext], None]]:
-    from tracker.demo import conventions, partners
+    from tracker.demo import conventions, figures, partners
 
-    return [partners.seed, conventions.seed]
+    # figures last: it computes the rollups of everything seeded before it.
+    return [partners.seed, conventions.seed, figures.seed]

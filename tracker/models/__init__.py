@@ -3,15 +3,21 @@
 from tracker.models.cohorts import Cohort
 from tracker.models.history import ChangeLog
 from tracker.models.people import Enrollment, Placement, Trainee
+from tracker.models.rollups import Dimension, LaggingAlert, Rollup, RollupRun, RollupState
 from tracker.models.system import WorkerHeartbeat
 from tracker.models.users import Role, User
 
 __all__ = [
     "ChangeLog",
     "Cohort",
+    "Dimension",
     "Enrollment",
+    "LaggingAlert",
     "Placement",
     "Role",
+    "Rollup",
+    "RollupRun",
+    "RollupState",
     "Trainee",
     "User",
     "WorkerHeartbeat",

@@ -1,5 +1,12 @@
 """URLs of the figures pages (included by tracker/urls.py)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from tracker.views.dashboard import DashboardView
+from tracker.views.figures import FigureEnrollmentsView, FigureHiresView
+
+urlpatterns = [
+    path("dashboard/", DashboardView.as_view(), name="dashboard"),
+    path("figures/enrollments/", FigureEnrollmentsView.as_view(), name="figure_enrollments"),
+    path("figures/hires/", FigureHiresView.as_view(), name="figure_hires"),
+]

@@ -2,11 +2,57 @@
 
 Services that change cohorts, enrollments or hires (forms, import, API, admin) call
 ``rollup_after_commit`` inside their transaction; the rollup of the affected scopes is
-queued once the transaction commits (tracker.services.rollups)."""
+queued once the transaction commits (tracker.services.rollups).
+
+De-duplication, in two places:
+- within a transaction, every call adds to one pending scope, sent once on commit (an
+  import of 1,000 rows queues one task, not 1,000);
+- across transactions, the task skips a request that a run started after it has already
+  covered (tracker.services.rollups.rollup_scope_recompute): the same scope enqueued
+  twice at once computes once.
+"""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.utils import timezone
+
+
+@dataclass
+class _PendingScope:
+    cohort_ids: set[int] = field(default_factory=set)
+    previous: set[tuple[str, int]] = field(default_factory=set)
+
+
+_local = threading.local()
+
+
+def _send() -> None:
+    pending: _PendingScope | None = getattr(_local, "pending", None)
+    _local.pending = None
+    if pending is None or not (pending.cohort_ids or pending.previous):
+        return
+    from tracker.tasks import rollup_scope
+
+    # Sent after the commit (we run as an on_commit callback, which is what Celery's
+    # delay_on_commit does); the request time is taken now, after the commit, so a run
+    # that starts later has seen these rows.
+    rollup_scope.delay(
+        cohort_ids=sorted(pending.cohort_ids),
+        previous=sorted([d, m] for d, m in pending.previous),
+        requested_at=timezone.now().isoformat(),
+    )
+
+
+def _send_registered() -> bool:
+    """Is our send still waiting for this transaction's commit? (A rolled-back
+    transaction drops its callbacks, and its pending scope with them.)"""
+    connection = connections[DEFAULT_DB_ALIAS]
+    return any(entry[1] is _send for entry in connection.run_on_commit)
 
 
 def rollup_after_commit(
@@ -17,6 +63,15 @@ def rollup_after_commit(
     ``previous`` names scopes a cohort has just left, e.g. ``("region", old_region_id)``
     when a cohort moves to another region, so the old scope is recomputed too.
     """
-    # The rollup store arrives with the dashboard work (issue 6); until then there is
-    # nothing precomputed to refresh.
-    del cohort_ids, previous
+    pending: _PendingScope | None = getattr(_local, "pending", None)
+    connection = connections[DEFAULT_DB_ALIAS]
+    in_transaction = connection.in_atomic_block
+    if pending is None or not (in_transaction and _send_registered()):
+        pending = _PendingScope()
+        _local.pending = pending
+        pending.cohort_ids.update(int(c) for c in cohort_ids)
+        pending.previous.update((str(d), int(m)) for d, m in previous)
+        transaction.on_commit(_send)  # outside a transaction: runs at once
+        return
+    pending.cohort_ids.update(int(c) for c in cohort_ids)
+    pending.previous.update((str(d), int(m)) for d, m in previous)

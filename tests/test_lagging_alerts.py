@@ -1,0 +1,72 @@
+"""Lagging-convention alerts: to the convention's managers, with figures and a link,
+once per period however often the weekly task runs."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core import mail
+
+from conventions.models import Convention, Indicator
+from tests.factories import (
+    CohortFactory,
+    CommitmentFactory,
+    ConventionFactory,
+    EnrollmentFactory,
+    UserFactory,
+)
+from tracker.models import LaggingAlert, Role
+from tracker.services.lagging_alerts import lagging_alerts_send
+from tracker.services.rollups import rollup_full_recompute
+from tracker.tasks import lagging_alerts
+
+TODAY = dt.date(2026, 11, 1)
+
+
+def active_convention(**kwargs) -> Convention:
+    convention = ConventionFactory.create(**kwargs)
+    Convention.objects.filter(pk=convention.pk).update(status=Convention.Status.ACTIVE)
+    convention.refresh_from_db()
+    return convention
+
+
+def test_managers_get_their_lagging_conventions_once_per_period(db) -> None:
+    manager = UserFactory.create(role=Role.MANAGER, email="m1@example.ma")
+    other_manager = UserFactory.create(role=Role.MANAGER, email="m2@example.ma")
+    lagging = active_convention(title="Bootcamp lent")
+    lagging.managers.add(manager)
+    on_track = active_convention(title="Bootcamp à l'heure")
+    on_track.managers.add(manager, other_manager)
+    draft = ConventionFactory.create(title="Brouillon")  # drafts never alert
+    draft.managers.add(manager)
+    for convention, target in ((lagging, 100), (on_track, 1), (draft, 100)):
+        cohort = CohortFactory.create(convention=convention)
+        EnrollmentFactory.create(cohort=cohort, enrolled_on=dt.date(2025, 3, 3))
+        CommitmentFactory.create(
+            convention=convention, indicator=Indicator.ENROLLED, year=2025, target_value=target
+        )
+    rollup_full_recompute(reference_date=TODAY)
+
+    assert lagging_alerts_send(today=TODAY) == 1
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["m1@example.ma"]
+    assert lagging.reference in message.body
+    assert on_track.reference not in message.body
+    assert draft.reference not in message.body
+    assert f"/dashboard/#convention-{lagging.pk}" in message.body
+    assert "1.0" in message.body or "1,0" in message.body  # the figure to date
+    alert = LaggingAlert.objects.get()
+    assert (alert.convention, alert.recipient, alert.period) == (lagging, manager, "2026-T4")
+    assert alert.figures["enrolled"]["value"] == "1"
+
+    # Running again in the same period sends nothing; the next period sends again.
+    assert lagging_alerts_send(today=TODAY + dt.timedelta(days=7)) == 0
+    assert len(mail.outbox) == 1
+    assert lagging_alerts_send(today=dt.date(2027, 1, 4)) == 1
+    assert len(mail.outbox) == 2
+
+
+def test_the_weekly_task_is_wired(db) -> None:
+    lagging_alerts.delay()  # nothing lagging: runs, sends nothing
+    assert mail.outbox == []

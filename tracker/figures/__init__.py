@@ -1,0 +1,3 @@
+"""Reading the figures: their definitions (DESIGN.md, "The figures, defined"), the
+selectors the dashboard and the convention / cohort pages read them through, the
+commitments they are measured against, and the SVG charts that draw them."""
