@@ -3,7 +3,9 @@ shows partners or conventions starts from one of these role-scoping selectors.""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from collections.abc import Iterable
+
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 
 from conventions.models import (
     Amendment,
@@ -56,19 +58,30 @@ def original_commitments(convention: Convention) -> QuerySet[Commitment]:
     )
 
 
-def current_commitments(convention: Convention) -> QuerySet[Commitment]:
-    """The targets in force: those of the latest amendment that replaced commitments, or
-    the original ones when no amendment did. Rollups and dashboards compare figures with
-    these."""
-    latest = (
-        Amendment.objects.filter(convention=convention, commitments__isnull=False)
-        .order_by("-number")
-        .values("id")[:1]
+def current_commitments_of(
+    *, conventions: QuerySet[Convention] | Iterable[int]
+) -> QuerySet[Commitment]:
+    """The targets in force of several conventions, in one query: for each, those of its
+    latest amendment that replaced commitments, or the original ones when none did."""
+    latest_amendment = (
+        Commitment.objects.filter(convention=OuterRef("convention"), amendment__isnull=False)
+        .order_by("-amendment__number")
+        .values("amendment_id")[:1]
     )
-    replaced = Commitment.objects.filter(convention=convention, amendment_id__in=latest)
-    if replaced.exists():
-        return replaced.order_by("year", "indicator")
-    return original_commitments(convention)
+    return (
+        Commitment.objects.filter(convention__in=conventions)
+        .annotate(current_amendment=Subquery(latest_amendment))
+        .filter(
+            Q(current_amendment__isnull=True, amendment__isnull=True)
+            | Q(amendment_id=F("current_amendment"))
+        )
+    )
+
+
+def current_commitments(convention: Convention) -> QuerySet[Commitment]:
+    """The targets in force of one convention. Rollups and dashboards compare figures with
+    these."""
+    return current_commitments_of(conventions=[convention.pk]).order_by("year", "indicator")
 
 
 def convention_training_operators(convention: Convention) -> QuerySet[Partner]:
@@ -131,6 +144,7 @@ __all__ = [
     "convention_training_operators",
     "convention_transitions",
     "current_commitments",
+    "current_commitments_of",
     "manager_choices",
     "original_commitments",
     "partner_list",

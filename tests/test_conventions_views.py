@@ -367,10 +367,10 @@ def test_review_queue_lists_submissions_oldest_first_with_their_checks(
 @pytest.mark.parametrize(
     ("client_fixture", "expected"),
     [
-        ("admin_client", ["Accueil", "Conventions", "Partenaires", "Revue"]),
-        ("manager_client", ["Accueil", "Conventions", "Partenaires"]),
-        ("partner_a_client", ["Accueil", "Conventions"]),
-        ("viewer_a_client", ["Accueil", "Conventions"]),
+        ("admin_client", ["Accueil", "Tableau de bord", "Conventions", "Partenaires", "Revue"]),
+        ("manager_client", ["Accueil", "Tableau de bord", "Conventions", "Partenaires"]),
+        ("partner_a_client", ["Accueil", "Tableau de bord", "Conventions"]),
+        ("viewer_a_client", ["Accueil", "Tableau de bord", "Conventions"]),
     ],
 )
 def test_navigation_entries_per_role(

@@ -1,7 +1,7 @@
 """Convention commitments: the current targets, and their pro-rated value to date.
 
-The current targets of a convention are those of its latest amendment that carries
-commitments, else its original ones (amendment null) — DESIGN.md, Convention.
+The current targets come from conventions.selectors.current_commitments_of (the latest
+amendment that carries commitments, else the original ones — DESIGN.md, Convention).
 
 Targets to date:
 - counts (enrolled, graduates, jobs created): the sum of the yearly targets, each year
@@ -22,36 +22,17 @@ from django.db.models import (
     Case,
     DecimalField,
     F,
-    OuterRef,
-    Q,
     QuerySet,
-    Subquery,
     Sum,
     Value,
     When,
 )
 
-from conventions.models import Commitment, Indicator
+from conventions.models import Indicator
+from conventions.selectors import current_commitments_of
 
 COUNT_INDICATORS = (Indicator.ENROLLED, Indicator.GRADUATES, Indicator.JOBS_CREATED)
 RATE_INDICATORS = (Indicator.PLACEMENT_RATE_6M, Indicator.WOMEN_SHARE)
-
-
-def current_commitments(*, conventions: QuerySet | Iterable[int]) -> QuerySet[Commitment]:
-    """The current commitment rows of these conventions (one SQL query when iterated)."""
-    latest_amendment = (
-        Commitment.objects.filter(convention=OuterRef("convention"), amendment__isnull=False)
-        .order_by("-amendment__number")
-        .values("amendment_id")[:1]
-    )
-    return (
-        Commitment.objects.filter(convention__in=conventions)
-        .annotate(current_amendment=Subquery(latest_amendment))
-        .filter(
-            Q(current_amendment__isnull=True, amendment__isnull=True)
-            | Q(amendment_id=F("current_amendment"))
-        )
-    )
 
 
 def elapsed_share(year: int, today: dt.date) -> Decimal:
@@ -80,7 +61,7 @@ def targets_to_date(
     )
     rate_level = Avg(Case(When(year__lte=today.year, then=F("target_value")), output_field=decimal))
     rows = (
-        current_commitments(conventions=conventions)
+        current_commitments_of(conventions=conventions)
         .values("convention_id", "indicator")
         .annotate(prorated=prorated, level=rate_level)
         .order_by()
@@ -97,7 +78,7 @@ def targets_by_year(*, conventions: QuerySet | Iterable[int]) -> dict[tuple[str,
     """(indicator, year) -> the sum of the current targets (counts), or their mean
     (rates), over these conventions: the programme's commitments per year."""
     rows = (
-        current_commitments(conventions=conventions)
+        current_commitments_of(conventions=conventions)
         .values("indicator", "year")
         .annotate(total=Sum("target_value"), mean=Avg("target_value"))
         .order_by()
