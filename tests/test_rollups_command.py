@@ -33,3 +33,16 @@ def test_recompute_rollups_of_some_cohorts_and_bad_dates() -> None:
     assert Rollup.objects.filter(dimension="cohort", member_id=enrollment.cohort_id).exists()
     with pytest.raises(CommandError, match="YYYY-MM-DD"):
         call_command("recompute_rollups", "--reference-date", "01/11/2026")
+
+
+@pytest.mark.django_db
+def test_recompute_works_with_sql_logging_on() -> None:
+    """Under DEBUG Django logs every statement by interpolating its parameters: a literal
+    percent sign in the rollup SQL must be escaped for that (a development-server crash)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    EnrollmentFactory.create()
+    with CaptureQueriesContext(connection):
+        call_command("recompute_rollups", "--reference-date", "2026-11-01", stdout=StringIO())
+    assert stored() == recount(reference_date=dt.date(2026, 11, 1))

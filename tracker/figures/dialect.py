@@ -60,7 +60,7 @@ def quarter_start_sql(vendor: str, column: str) -> str:
         return f"CAST(DATE_TRUNC('quarter', CAST({column} AS TIMESTAMP)) AS DATE)"
     return (
         f"DATE({column}, 'start of month', '-' || "
-        f"((CAST(STRFTIME('%%m', {column}) AS INTEGER) - 1) % 3) || ' months')"
+        f"((CAST(STRFTIME('%%m', {column}) AS INTEGER) - 1) %% 3) || ' months')"
     )
 
 
