@@ -23,7 +23,12 @@ class NavEntry:
     roles: tuple[str, ...]
 
 
-NAV_ENTRIES: tuple[NavEntry, ...] = (NavEntry(_("Accueil"), "home", ALL_ROLES),)
+NAV_ENTRIES: tuple[NavEntry, ...] = (
+    NavEntry(_("Accueil"), "home", ALL_ROLES),
+    NavEntry(_("Cohortes"), "cohort_list", ALL_ROLES),
+    NavEntry(_("Inscriptions"), "enrollment_list", ALL_ROLES),
+    NavEntry(_("Embauches"), "placement_list", ALL_ROLES),
+)
 
 
 @dataclass(frozen=True)

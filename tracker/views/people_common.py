@@ -1,0 +1,32 @@
+"""Helpers shared by the people views (cohorts, enrollments, hires)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from tracker.forms import show_service_error
+from tracker.models import User
+from tracker.services.locking import ConcurrentEditError
+
+
+def current_user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def render_form_with_error(
+    request: HttpRequest,
+    template: str,
+    context: dict[str, Any],
+    *,
+    form: Form,
+    error: ValidationError,
+) -> HttpResponse:
+    """The form again, with the service's error on it; 409 for an edit conflict."""
+    show_service_error(form, error)
+    status = 409 if isinstance(error, ConcurrentEditError) else 200
+    return render(request, template, {**context, "form": form}, status=status)
