@@ -76,6 +76,16 @@ class PrivacyPolicy:
         return str(_("Stagiaire n° %(id)s")) % {"id": trainee.pk}
 
 
+class MaskEverything(PrivacyPolicy):
+    """The safe default when no user is known: nothing personal is shown."""
+
+    def __init__(self) -> None:
+        super().__init__(user=None)  # type: ignore[arg-type]
+
+    def can_see(self, cohort: Cohort) -> bool:
+        return False
+
+
 def mask_birth_year(birth_date: dt.date | None) -> str:
     """What others may know of an age: nothing finer than the year is ever needed."""
     return str(birth_date.year) if birth_date else ""

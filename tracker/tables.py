@@ -11,7 +11,7 @@ import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
 from tracker.models import Cohort, Enrollment, Placement
-from tracker.privacy import PrivacyPolicy
+from tracker.privacy import MaskEverything, PrivacyPolicy
 
 
 class CohortTable(tables.Table):
@@ -50,8 +50,9 @@ class CohortTable(tables.Table):
 class PersonalDataTable(tables.Table):
     """A table showing trainees: masks what the viewer may not see."""
 
-    def __init__(self, *args: Any, policy: PrivacyPolicy, **kwargs: Any) -> None:
-        self.policy = policy
+    def __init__(self, *args: Any, policy: PrivacyPolicy | None = None, **kwargs: Any) -> None:
+        # Without a policy (a table built only for its rows), everything personal is masked.
+        self.policy = policy or MaskEverything()
         super().__init__(*args, **kwargs)
 
 
