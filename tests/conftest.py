@@ -179,7 +179,12 @@ def people(
             code=f"COH-{key.upper()}", convention=convention, operator=operator
         )
         trainee = TraineeFactory.create(
-            cin=cin, first_name=first, last_name=last, sex="F" if key == "a" else "M"
+            cin=cin,
+            first_name=first,
+            last_name=last,
+            sex="F" if key == "a" else "M",
+            phone="+21266111111" + ("1" if key == "a" else "2"),
+            email=f"{first.lower()}.{last.lower()}@example.ma",
         )
         enrollment = EnrollmentFactory.create(trainee=trainee, cohort=cohort)
         employer = PartnerFactory.create(name=f"{employer_name} SA", kind=Partner.Kind.EMPLOYER)

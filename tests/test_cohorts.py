@@ -110,10 +110,7 @@ def test_moving_a_cohort_recomputes_the_scope_it_left(people, manager_user) -> N
 
 
 def test_cohort_create_page(people, manager_client: Client) -> None:
-    data = {
-        key: getattr(value, "pk", value)
-        for key, value in cohort_values(people).items()
-    }
+    data = {key: getattr(value, "pk", value) for key, value in cohort_values(people).items()}
     data["status"] = Cohort.Status.PLANNED
     response = manager_client.post(reverse("cohort_create"), data)
     assert response.status_code == 302
@@ -157,9 +154,11 @@ def test_cohort_figures_are_counted_from_the_rows(people, manager_client) -> Non
     rows = Enrollment.objects.filter(cohort=cohort)
     assert figures["enrolled"] == rows.count() == 3
     assert figures["graduates"] == rows.filter(status="graduated").count() == 1
-    assert figures["jobs_created"] == (
-        rows.filter(placements__contract_type="cdi").distinct().count()
-    ) == 2
+    assert (
+        figures["jobs_created"]
+        == (rows.filter(placements__contract_type="cdi").distinct().count())
+        == 2
+    )
     assert figures["hires"] == Placement.objects.filter(enrollment__cohort=cohort).count() == 3
     women_count = rows.filter(trainee__sex=Trainee.Sex.FEMALE).count()
     assert figures["women_share"] == round(100 * women_count / 3, 1)

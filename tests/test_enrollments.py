@@ -236,7 +236,10 @@ def test_graduate_rejects_dates(people, partner_a_user, graduated_on, message) -
 
 @pytest.mark.parametrize(
     ("service", "status"),
-    [(enrollment_drop_out, Enrollment.Status.DROPPED_OUT), (enrollment_fail, Enrollment.Status.FAILED)],
+    [
+        (enrollment_drop_out, Enrollment.Status.DROPPED_OUT),
+        (enrollment_fail, Enrollment.Status.FAILED),
+    ],
 )
 def test_exit_transitions(people, partner_a_user, service, status) -> None:
     with pytest.raises(ValidationError, match="La date de sortie .* précède"):
@@ -353,17 +356,31 @@ def test_viewer_changes_nothing(people, viewer_a_client: Client) -> None:
     enrollment = people.enrollment_a
     posts = [
         (reverse("enrollment_create", args=[people.cohort_a.pk]), _enroll_post()),
-        (reverse("enrollment_graduate", args=[enrollment.pk]), {"version": 1, "graduated_on": "2026-06-30"}),
-        (reverse("enrollment_drop_out", args=[enrollment.pk]), {"version": 1, "exited_on": "2026-03-01"}),
-        (reverse("enrollment_fail", args=[enrollment.pk]), {"version": 1, "exited_on": "2026-03-01"}),
-        (reverse("enrollment_update", args=[enrollment.pk]), {"version": 1, "enrolled_on": "2026-01-06"}),
+        (
+            reverse("enrollment_graduate", args=[enrollment.pk]),
+            {"version": 1, "graduated_on": "2026-06-30"},
+        ),
+        (
+            reverse("enrollment_drop_out", args=[enrollment.pk]),
+            {"version": 1, "exited_on": "2026-03-01"},
+        ),
+        (
+            reverse("enrollment_fail", args=[enrollment.pk]),
+            {"version": 1, "exited_on": "2026-03-01"},
+        ),
+        (
+            reverse("enrollment_update", args=[enrollment.pk]),
+            {"version": 1, "enrolled_on": "2026-01-06"},
+        ),
     ]
     for url, data in posts:
         assert viewer_a_client.post(url, data).status_code == 403
     enrollment.refresh_from_db()
     assert (enrollment.status, enrollment.version) == (Enrollment.Status.ENROLLED, 1)
     assert not Trainee.objects.filter(cin="JB445566").exists()
-    detail = viewer_a_client.get(reverse("enrollment_detail", args=[enrollment.pk])).content.decode()
+    detail = viewer_a_client.get(
+        reverse("enrollment_detail", args=[enrollment.pk])
+    ).content.decode()
     assert "graduate-form" not in detail and "record-hire" not in detail
     cohort_page = viewer_a_client.get(reverse("cohort_detail", args=[people.cohort_a.pk]))
     assert 'data-testid="enroll"' not in cohort_page.content.decode()
@@ -392,7 +409,9 @@ def test_transition_page_error_message(people, partner_a_client) -> None:
 
 def test_stale_form_gets_a_conflict_message(people, partner_a_client, manager_client) -> None:
     url = reverse("enrollment_update", args=[people.enrollment_a.pk])
-    first = manager_client.post(url, {"version": 1, "enrolled_on": "2026-01-06", "certificate_ref": "M"})
+    first = manager_client.post(
+        url, {"version": 1, "enrolled_on": "2026-01-06", "certificate_ref": "M"}
+    )
     assert first.status_code == 302
     second = partner_a_client.post(
         url, {"version": 1, "enrolled_on": "2026-01-07", "certificate_ref": "P"}

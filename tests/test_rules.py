@@ -117,7 +117,12 @@ def test_check_salary() -> None:
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("9 500,50", Decimal("9500.50")), ("9500.50", Decimal("9500.50")), ("9.500,50", Decimal("9500.50")), ("", None)],
+    [
+        ("9 500,50", Decimal("9500.50")),
+        ("9500.50", Decimal("9500.50")),
+        ("9.500,50", Decimal("9500.50")),
+        ("", None),
+    ],
 )
 def test_parse_decimal(raw: str, expected: Decimal | None) -> None:
     assert rules.parse_decimal(raw) == expected
