@@ -177,12 +177,15 @@ def test_cohort_list_filters_sort_and_export(people, manager_client) -> None:
     content = manager_client.get(url, {"region": region("MA-06").pk, "sort": "-starts_on"})
     assert content.status_code == 200
     text = content.content.decode()
-    assert "COH-A" in text and "COH-B" in text
+    assert "COH-A" in text
+    assert "COH-B" in text
     filtered = manager_client.get(url, {"operator": people.cohort_b.operator.pk}).content.decode()
-    assert "COH-B" in filtered and "COH-A" not in filtered
+    assert "COH-B" in filtered
+    assert "COH-A" not in filtered
     export = manager_client.get(url, {"export": "csv", "status": "in_training"})
     body = b"".join(export.streaming_content).decode()
-    assert "COH-A" in body and "COH-B" in body
+    assert "COH-A" in body
+    assert "COH-B" in body
     assert manager_client.get(url, {"year": "2026"}).status_code == 200
 
 

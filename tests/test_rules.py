@@ -95,15 +95,15 @@ def test_check_graduation_date() -> None:
 
 def test_check_exit_date() -> None:
     rules.check_exit_date(D(2026, 1, 5), enrolled_on=D(2026, 1, 5))
-    with pytest.raises(ValidationError, match="La date de sortie .* précède"):
+    with pytest.raises(ValidationError, match=r"La date de sortie .* précède"):
         rules.check_exit_date(D(2026, 1, 4), enrolled_on=D(2026, 1, 5))
 
 
 def test_check_hire_dates() -> None:
     rules.check_hire_dates(D(2026, 1, 5), enrolled_on=D(2026, 1, 5), ended_on=D(2026, 1, 5))
-    with pytest.raises(ValidationError, match="La date d'embauche .* précède"):
+    with pytest.raises(ValidationError, match=r"La date d'embauche .* précède"):
         rules.check_hire_dates(D(2026, 1, 4), enrolled_on=D(2026, 1, 5))
-    with pytest.raises(ValidationError, match="La date de fin .* précède la date d'embauche"):
+    with pytest.raises(ValidationError, match=r"La date de fin .* précède la date d'embauche"):
         rules.check_hire_dates(D(2026, 2, 1), enrolled_on=D(2026, 1, 5), ended_on=D(2026, 1, 31))
 
 

@@ -25,12 +25,16 @@ from tracker.privacy import PrivacyPolicy
 from tracker.selectors import cohort_figures, cohort_list, enrollment_list
 from tracker.services.cohorts import cohort_create, cohort_update
 from tracker.tables import CohortTable, EnrollmentTable
-from tracker.views.people_common import current_user, render_form_with_error
+from tracker.views.people_common import (
+    TablePaginationOnlyMixin,
+    current_user,
+    render_form_with_error,
+)
 
 COHORT_RELATED = ("convention", "operator", "filiere", "region", "zone")
 
 
-class CohortListView(ScopedListView):
+class CohortListView(TablePaginationOnlyMixin, ScopedListView):
     selector = cohort_list
     filterset_class = CohortFilter
     table_class = CohortTable

@@ -34,7 +34,11 @@ from tracker.services.enrollments import (
 )
 from tracker.services.history import changelog_for
 from tracker.tables import EnrollmentTable
-from tracker.views.people_common import current_user, render_form_with_error
+from tracker.views.people_common import (
+    TablePaginationOnlyMixin,
+    current_user,
+    render_form_with_error,
+)
 
 ENROLLMENT_RELATED = (
     "trainee",
@@ -45,7 +49,7 @@ ENROLLMENT_RELATED = (
 )
 
 
-class EnrollmentListView(ScopedListView):
+class EnrollmentListView(TablePaginationOnlyMixin, ScopedListView):
     selector = enrollment_list
     filterset_class = EnrollmentFilter
     table_class = EnrollmentTable

@@ -26,7 +26,11 @@ from tracker.selectors import enrollment_list, placement_list
 from tracker.services.history import changelog_for
 from tracker.services.placements import PLACEMENT_FIELDS, placement_create, placement_update
 from tracker.tables import PlacementTable
-from tracker.views.people_common import current_user, render_form_with_error
+from tracker.views.people_common import (
+    TablePaginationOnlyMixin,
+    current_user,
+    render_form_with_error,
+)
 
 PLACEMENT_RELATED = (
     "enrollment__trainee",
@@ -38,7 +42,7 @@ PLACEMENT_RELATED = (
 )
 
 
-class PlacementListView(ScopedListView):
+class PlacementListView(TablePaginationOnlyMixin, ScopedListView):
     selector = placement_list
     filterset_class = PlacementFilter
     table_class = PlacementTable
