@@ -115,7 +115,7 @@ def test_cohort_create_page(people, manager_client: Client) -> None:
     response = manager_client.post(reverse("cohort_create"), data)
     assert response.status_code == 302
     cohort = Cohort.objects.get(code="COH-NEW-1")
-    assert response.url == reverse("cohort_detail", args=[cohort.pk])
+    assert response["Location"] == reverse("cohort_detail", args=[cohort.pk])
 
 
 def test_cohort_create_page_offers_only_managed_active_conventions(

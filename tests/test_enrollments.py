@@ -41,7 +41,7 @@ def person(**overrides: object) -> TraineeInput:
         "email": "Salma.Idrissi@Example.ma",
     }
     values.update(overrides)
-    return TraineeInput(**values)  # type: ignore[arg-type]
+    return TraineeInput(**values)
 
 
 # --- enrollment_create --------------------------------------------------------------
@@ -449,4 +449,4 @@ def test_region_of_residence_is_kept(people, partner_a_user) -> None:
         enrolled_on=D(2026, 1, 10),
         actor=partner_a_user,
     )
-    assert enrollment.trainee.residence_region.code == "MA-01"
+    assert enrollment.trainee.residence_region == region("MA-01")

@@ -34,7 +34,7 @@ def hire(**overrides: object) -> PlacementInput:
         "gross_monthly_salary_mad": Decimal("11000"),
     }
     values.update(overrides)
-    return PlacementInput(**values)  # type: ignore[arg-type]
+    return PlacementInput(**values)
 
 
 def test_hire_before_graduation_is_accepted(people, partner_a_user: User) -> None:
@@ -169,7 +169,7 @@ def test_record_hire_page(people, partner_a_client: Client) -> None:
     )
     assert response.status_code == 302
     Placement.objects.get(job_title="Analyste")
-    detail = partner_a_client.get(response.url).content.decode()
+    detail = partner_a_client.get(response["Location"]).content.decode()
     assert "Rabat Data Services" in detail
     assert "created" in detail
 

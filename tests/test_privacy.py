@@ -36,7 +36,7 @@ def _pages(people) -> list[str]:
 
 def _export(client: Client, name: str) -> str:
     response = client.get(reverse(name), {"export": "csv"})
-    return b"".join(response.streaming_content).decode()
+    return b"".join(response.streaming_content).decode()  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize(

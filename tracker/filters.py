@@ -88,7 +88,7 @@ class EnrollmentFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        policy = PrivacyPolicy.for_user(self.request.user)  # type: ignore[union-attr, arg-type]
+        policy = PrivacyPolicy.for_user(self.request.user)
         queryset = queryset.filter(policy.visible_cohorts_q("cohort__"))
         name_match = Q()
         for word in value.split():

@@ -18,7 +18,7 @@ from tracker.services.placements import PlacementInput
 from tracker.services.trainees import TraineeInput
 
 
-def show_service_error(form: forms.Form, error: ValidationError) -> None:
+def show_service_error(form: forms.BaseForm, error: ValidationError) -> None:
     """Puts a service's error on the fields it names, the rest above the form."""
     if hasattr(error, "error_dict"):
         for field, errors in error.error_dict.items():

@@ -41,11 +41,11 @@ def check_no_overlap(
 ) -> None:
     """A trainee holds at most one enrollment in progress over any period (enrollment
     date to the cohort's end)."""
-    in_progress = (
-        Enrollment.objects.filter(trainee=trainee, status=Enrollment.Status.ENROLLED)
-        .exclude(pk=exclude_id)
-        .values_list("enrolled_on", "cohort__ends_on")
-    )
+    in_progress = Enrollment.objects.filter(
+        trainee=trainee, status=Enrollment.Status.ENROLLED
+    ).values_list("enrolled_on", "cohort__ends_on")
+    if exclude_id is not None:
+        in_progress = in_progress.exclude(pk=exclude_id)
     for other_start, other_end in in_progress:
         if rules.periods_overlap(enrolled_on, cohort.ends_on, other_start, other_end):
             raise ValidationError(OVERLAP_MESSAGE, code="overlapping_enrollment")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, fields, replace
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -50,7 +51,7 @@ def trainee_clean(data: TraineeInput) -> TraineeInput:
     """The same person, normalised (CIN, E.164 phone, e-mail), or a ValidationError
     naming each wrong field."""
     errors: dict[str, list[str]] = {}
-    cleaned = {}
+    cleaned: dict[str, Any] = {}
     for name, rule in (
         ("cin", rules.normalize_cin),
         ("phone", rules.normalize_phone),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.forms import Form
+from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -23,7 +23,7 @@ def render_form_with_error(
     template: str,
     context: dict[str, Any],
     *,
-    form: Form,
+    form: BaseForm,
     error: ValidationError,
 ) -> HttpResponse:
     """The form again, with the service's error on it; 409 for an edit conflict."""
