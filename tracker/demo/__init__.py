@@ -34,6 +34,7 @@ class DemoContext:
 
 
 def steps() -> list[Callable[[DemoContext], None]]:
-    from tracker.demo import partners
+    from tracker.demo import partners, people
 
-    return [partners.seed]
+    # The conventions step (issue 3) runs between partners and people.
+    return [partners.seed, people.seed]
