@@ -194,3 +194,27 @@ def test_viewer_sees_no_edit_buttons(people, viewer_a_client) -> None:
     assert "cohort-create" not in content
     detail = viewer_a_client.get(reverse("cohort_detail", args=[people.cohort_a.pk]))
     assert "cohort-edit" not in detail.content.decode()
+
+
+def test_navigation_has_the_people_entries(people, partner_a_client) -> None:
+    nav = partner_a_client.get(reverse("home")).content.decode()
+    for label, name in (
+        ("Cohortes", "cohort_list"),
+        ("Inscriptions", "enrollment_list"),
+        ("Embauches", "placement_list"),
+    ):
+        assert f'href="{reverse(name)}"' in nav
+        assert label in nav
+
+
+def test_admin_site_shows_people_read_only(people, admin_client, manager_client) -> None:
+    """Changes go through the services (rules, locking, history): the admin only reads."""
+    for model in ("cohort", "trainee", "enrollment", "placement", "changelog"):
+        assert admin_client.get(f"/admin/tracker/{model}/").status_code == 200
+        assert admin_client.get(f"/admin/tracker/{model}/add/").status_code == 403
+    url = f"/admin/tracker/enrollment/{people.enrollment_a.pk}/change/"
+    assert admin_client.get(url).status_code == 200
+    assert admin_client.post(url, {"status": "graduated"}).status_code == 403
+    people.enrollment_a.refresh_from_db()
+    assert people.enrollment_a.status == Enrollment.Status.ENROLLED
+    assert manager_client.get("/admin/tracker/enrollment/").status_code == 302
