@@ -150,3 +150,11 @@ def test_manager_search_reaches_only_the_conventions_he_manages(
 def test_partner_b_home_count_excludes_a(people, partner_b_client: Client) -> None:
     response = partner_b_client.get(reverse("enrollment_list"))
     assert 'data-testid="row-count">1 ligne' in response.content.decode()
+
+
+def test_cohort_code_filter_stays_in_scope(people, partner_b_client, partner_a_client) -> None:
+    url = reverse("enrollment_list")
+    response = partner_b_client.get(url, {"cohort_code": "coh-a"})
+    assert 'data-testid="row-count">0 ligne' in response.content.decode()
+    response = partner_a_client.get(url, {"cohort_code": "coh-a"})
+    assert 'data-testid="row-count">1 ligne' in response.content.decode()

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
+from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
@@ -63,7 +64,14 @@ class EnrollmentFilter(django_filters.FilterSet):
     convention = django_filters.ModelChoiceFilter(
         field_name="cohort__convention", queryset=_conventions, label=_("Convention")
     )
-    cohort = django_filters.ModelChoiceFilter(queryset=_cohorts, label=_("Cohorte"))
+    # A national list holds thousands of cohorts: the form asks for a code; links from
+    # other pages may still pass ``?cohort=<id>`` (checked against the user's cohorts).
+    cohort_code = django_filters.CharFilter(
+        field_name="cohort__code", lookup_expr="iexact", label=_("Code de cohorte")
+    )
+    cohort = django_filters.ModelChoiceFilter(
+        queryset=_cohorts, label=_("Cohorte"), widget=forms.HiddenInput
+    )
     operator = django_filters.ModelChoiceFilter(
         field_name="cohort__operator", queryset=_operators, label=_("Opérateur")
     )
