@@ -141,3 +141,63 @@ def viewer_a_client(viewer_a_user: User) -> Client:
 @pytest.fixture
 def partner_b_client(partner_b_user: User) -> Client:
     return _client_for(partner_b_user)
+
+
+# --- People (cohorts, enrollments, hires) -----------------------------------------
+
+
+@pytest.fixture
+def people(
+    operator_a: Partner,
+    operator_b: Partner,
+    manager_user: User,
+    other_manager_user: User,
+):
+    """Two active conventions, one per operator (A managed by ``manager_user``, B by
+    ``other_manager_user``), a cohort, a trainee, an enrollment and a hire in each."""
+    from types import SimpleNamespace
+
+    from conventions.models import Convention
+    from tests.factories import (
+        CohortFactory,
+        ConventionFactory,
+        ConventionPartyFactory,
+        EnrollmentFactory,
+        PlacementFactory,
+        TraineeFactory,
+    )
+
+    world = SimpleNamespace()
+    for key, operator, manager, cin, first, last, employer_name in (
+        ("a", operator_a, manager_user, "AA111111", "Fatima", "Benali", "Employeur Alpha"),
+        ("b", operator_b, other_manager_user, "BB222222", "Omar", "Chraibi", "Employeur Beta"),
+    ):
+        convention = ConventionFactory.create(status=Convention.Status.ACTIVE)
+        ConventionPartyFactory.create(convention=convention, partner=operator)
+        convention.managers.add(manager)
+        cohort = CohortFactory.create(
+            code=f"COH-{key.upper()}", convention=convention, operator=operator
+        )
+        trainee = TraineeFactory.create(
+            cin=cin,
+            first_name=first,
+            last_name=last,
+            sex="F" if key == "a" else "M",
+            phone="+21266111111" + ("1" if key == "a" else "2"),
+            email=f"{first.lower()}.{last.lower()}@example.ma",
+        )
+        enrollment = EnrollmentFactory.create(trainee=trainee, cohort=cohort)
+        employer = PartnerFactory.create(name=f"{employer_name} SA", kind=Partner.Kind.EMPLOYER)
+        placement = PlacementFactory.create(
+            enrollment=enrollment, employer=employer, employer_name="", employer_ice=""
+        )
+        for name, value in (
+            ("convention", convention),
+            ("cohort", cohort),
+            ("trainee", trainee),
+            ("enrollment", enrollment),
+            ("employer", employer),
+            ("placement", placement),
+        ):
+            setattr(world, f"{name}_{key}", value)
+    return world

@@ -1,6 +1,10 @@
-"""Admin site entries of the figures: official national figures (entered by admins; the
-dashboard draws the 2030 trajectory from them) and, read-only, the rollup store's state,
-its computation log and the lagging alerts sent."""
+"""Django admin for the tracking app (admin role only, see tracker.admin_site).
+
+Cohorts, trainees, enrollments, hires and their history are read-only here: every
+change goes through the services (rules, optimistic locking, history, rollups), which
+the admin's generic save would bypass. Admins change them on the product's pages.
+The rollup store, its computation log and the lagging alerts are read-only too (official
+national figures are entered through conventions/admin.py)."""
 
 from __future__ import annotations
 
@@ -9,12 +13,21 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from conventions.models import NationalFigure
-from tracker.models import LaggingAlert, Rollup, RollupRun, RollupState
+from tracker.models import (
+    ChangeLog,
+    Cohort,
+    Enrollment,
+    LaggingAlert,
+    Placement,
+    Rollup,
+    RollupRun,
+    RollupState,
+    Trainee,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
-    """Written by the rollup services only: the admin looks, never edits."""
+    """Written by the services only: the admin looks, never edits."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -24,16 +37,6 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
-
-
-# The conventions area may register NationalFigure itself: then theirs is kept.
-if not admin.site.is_registered(NationalFigure):
-
-    @admin.register(NationalFigure)
-    class NationalFigureAdmin(admin.ModelAdmin):
-        list_display = ("indicator", "year", "kind", "value", "source")
-        list_filter = ("indicator", "kind")
-        ordering = ("indicator", "year")
 
 
 @admin.register(Rollup)
@@ -67,3 +70,41 @@ class RollupRunAdmin(ReadOnlyAdmin):
 class LaggingAlertAdmin(ReadOnlyAdmin):
     list_display = ("convention", "recipient", "period", "sent_at")
     list_filter = ("period",)
+
+
+@admin.register(Cohort)
+class CohortAdmin(ReadOnlyAdmin):
+    list_display = ("code", "convention", "operator", "filiere", "region", "starts_on", "status")
+    list_filter = ("status", "filiere", "region")
+    list_select_related = ("convention", "operator", "filiere", "region")
+    search_fields = ("code",)
+
+
+@admin.register(Trainee)
+class TraineeAdmin(ReadOnlyAdmin):
+    list_display = ("cin", "last_name", "first_name", "sex", "birth_date")
+    search_fields = ("=cin", "last_name")
+
+
+@admin.register(Enrollment)
+class EnrollmentAdmin(ReadOnlyAdmin):
+    list_display = ("id", "trainee", "cohort", "status", "enrolled_on", "graduated_on")
+    list_filter = ("status",)
+    list_select_related = ("trainee", "cohort")
+    raw_id_fields = ("trainee", "cohort")
+    search_fields = ("=trainee__cin", "=cohort__code")
+
+
+@admin.register(Placement)
+class PlacementAdmin(ReadOnlyAdmin):
+    list_display = ("id", "enrollment", "employer_name", "contract_type", "hired_on", "ended_on")
+    list_filter = ("contract_type",)
+    list_select_related = ("enrollment", "employer")
+    raw_id_fields = ("enrollment",)
+
+
+@admin.register(ChangeLog)
+class ChangeLogAdmin(ReadOnlyAdmin):
+    list_display = ("at", "entity", "object_id", "action", "actor", "source")
+    list_filter = ("entity", "action", "source")
+    list_select_related = ("actor",)

@@ -29,6 +29,9 @@ NAV_ENTRIES: tuple[NavEntry, ...] = (
     NavEntry(_("Conventions"), "conventions:convention_list", ALL_ROLES),
     NavEntry(_("Partenaires"), "conventions:partner_list", STAFF),
     NavEntry(_("Revue"), "conventions:review_queue", (Role.ADMIN,)),
+    NavEntry(_("Cohortes"), "cohort_list", ALL_ROLES),
+    NavEntry(_("Inscriptions"), "enrollment_list", ALL_ROLES),
+    NavEntry(_("Embauches"), "placement_list", ALL_ROLES),
 )
 
 

@@ -48,3 +48,24 @@ def trainee_list(*, user: User) -> QuerySet[Trainee]:
     return trainees.filter(
         id__in=Enrollment.objects.filter(cohort__operator_id=user.partner_id).values("trainee_id")
     )
+
+
+def cohort_figures(*, cohort: Cohort) -> dict[str, int | float | None]:
+    """The cohort's figures, counted from its rows in one aggregate query (the rollup
+    may later serve precomputed ones; these definitions are those of DESIGN.md)."""
+    from django.conf import settings
+    from django.db.models import Count, Q
+
+    stable = Q(placements__contract_type__in=settings.STABLE_CONTRACT_TYPES)
+    figures = Enrollment.objects.filter(cohort=cohort).aggregate(
+        enrolled=Count("id", distinct=True),
+        graduates=Count("id", filter=Q(status=Enrollment.Status.GRADUATED), distinct=True),
+        dropped_out=Count("id", filter=Q(status=Enrollment.Status.DROPPED_OUT), distinct=True),
+        failed=Count("id", filter=Q(status=Enrollment.Status.FAILED), distinct=True),
+        jobs_created=Count("id", filter=stable, distinct=True),
+        hires=Count("placements", distinct=True),
+        women=Count("id", filter=Q(trainee__sex=Trainee.Sex.FEMALE), distinct=True),
+    )
+    enrolled = figures["enrolled"]
+    figures["women_share"] = round(100 * figures["women"] / enrolled, 1) if enrolled else None
+    return figures

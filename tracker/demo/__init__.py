@@ -34,7 +34,7 @@ class DemoContext:
 
 
 def steps() -> list[Callable[[DemoContext], None]]:
-    from tracker.demo import conventions, figures, partners
+    from tracker.demo import conventions, figures, partners, people
 
     # figures last: it computes the rollups of everything seeded before it.
-    return [partners.seed, conventions.seed, figures.seed]
+    return [partners.seed, conventions.seed, people.seed, figures.seed]

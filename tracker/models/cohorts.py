@@ -72,6 +72,8 @@ class Cohort(models.Model):
                 name="cohort_ends_after_start",
             )
         ]
+        # The cohort list sorts on the start date.
+        indexes = [models.Index(fields=["starts_on"], name="cohort_starts_on")]
 
     def __str__(self) -> str:
         return self.code

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('conventions', '0003_reference_data'),
-        ('tracker', '0001_initial'),
+        ('tracker', '0002_cohort_starts_on_index'),
     ]
 
     operations = [

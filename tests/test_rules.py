@@ -1,0 +1,150 @@
+"""tracker.rules: the validation rules shared by forms, services, import and API."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from tracker import rules
+
+D = dt.date
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("bk 123456", "BK123456"), (" a-12345 ", "A12345"), ("Ee.654321", "EE654321")],
+)
+def test_normalize_cin_upper_cases_and_strips(raw: str, expected: str) -> None:
+    assert rules.normalize_cin(raw) == expected
+
+
+@pytest.mark.parametrize("raw", ["123456", "ABC12345", "BK12345678", "BK-12A"])
+def test_normalize_cin_rejects_malformed_values(raw: str) -> None:
+    with pytest.raises(ValidationError, match="n'est pas une CIN valide"):
+        rules.normalize_cin(raw)
+
+
+def test_normalize_cin_requires_a_value() -> None:
+    with pytest.raises(ValidationError, match="La CIN est obligatoire"):
+        rules.normalize_cin("  ")
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("06 12 34 56 78", "+212612345678"),
+        ("0712345678", "+212712345678"),
+        ("+212 5 22 12 34 56", "+212522123456"),
+        ("00212612345678", "+212612345678"),
+        ("+212 0612345678", "+212612345678"),
+        ("", ""),
+    ],
+)
+def test_normalize_phone_gives_e164(raw: str, expected: str) -> None:
+    assert rules.normalize_phone(raw) == expected
+
+
+@pytest.mark.parametrize("raw", ["12345", "0812345678", "+33612345678", "06123"])
+def test_normalize_phone_rejects_non_moroccan_numbers(raw: str) -> None:
+    with pytest.raises(ValidationError, match="n'est pas un numéro marocain valide"):
+        rules.normalize_phone(raw)
+
+
+def test_normalize_email() -> None:
+    assert rules.normalize_email(" Salma@Example.MA ") == "salma@example.ma"
+    assert rules.normalize_email("") == ""
+    with pytest.raises(ValidationError, match="n'est pas une adresse e-mail valide"):
+        rules.normalize_email("salma@")
+
+
+def test_check_birth_date_bounds() -> None:
+    on = D(2026, 6, 1)
+    rules.check_birth_date(D(2011, 6, 1), on=on)  # 15 today
+    rules.check_birth_date(D(1956, 6, 2), on=on)  # 69
+    for implausible in (D(2011, 6, 2), D(1955, 1, 1), D(2030, 1, 1)):
+        with pytest.raises(ValidationError, match="Date de naissance invraisemblable"):
+            rules.check_birth_date(implausible, on=on)
+
+
+def test_check_enrollment_date() -> None:
+    start, end = D(2026, 1, 5), D(2026, 6, 30)
+    rules.check_enrollment_date(D(2026, 3, 1), cohort_starts_on=start, cohort_ends_on=end)
+    with pytest.raises(ValidationError, match="après la fin de la cohorte") as caught:
+        rules.check_enrollment_date(D(2026, 7, 1), cohort_starts_on=start, cohort_ends_on=end)
+    assert "enrolled_on" in caught.value.message_dict
+    with pytest.raises(ValidationError, match="précède de plus de six mois"):
+        rules.check_enrollment_date(D(2025, 6, 1), cohort_starts_on=start, cohort_ends_on=end)
+
+
+def test_check_graduation_date() -> None:
+    kwargs = {
+        "enrolled_on": D(2026, 1, 5),
+        "cohort_starts_on": D(2026, 1, 5),
+        "cohort_ends_on": D(2026, 6, 30),
+    }
+    rules.check_graduation_date(D(2026, 6, 30), **kwargs)
+    rules.check_graduation_date(D(2027, 6, 30), **kwargs)  # grace year
+    with pytest.raises(ValidationError, match="précède la date d'inscription"):
+        rules.check_graduation_date(D(2026, 1, 4), **kwargs)
+    with pytest.raises(ValidationError, match="sort de la période de la cohorte"):
+        rules.check_graduation_date(D(2027, 7, 1), **kwargs)
+
+
+def test_check_exit_date() -> None:
+    rules.check_exit_date(D(2026, 1, 5), enrolled_on=D(2026, 1, 5))
+    with pytest.raises(ValidationError, match=r"La date de sortie .* précède"):
+        rules.check_exit_date(D(2026, 1, 4), enrolled_on=D(2026, 1, 5))
+
+
+def test_check_hire_dates() -> None:
+    rules.check_hire_dates(D(2026, 1, 5), enrolled_on=D(2026, 1, 5), ended_on=D(2026, 1, 5))
+    with pytest.raises(ValidationError, match=r"La date d'embauche .* précède"):
+        rules.check_hire_dates(D(2026, 1, 4), enrolled_on=D(2026, 1, 5))
+    with pytest.raises(ValidationError, match=r"La date de fin .* précède la date d'embauche"):
+        rules.check_hire_dates(D(2026, 2, 1), enrolled_on=D(2026, 1, 5), ended_on=D(2026, 1, 31))
+
+
+def test_check_salary() -> None:
+    rules.check_salary(None)
+    rules.check_salary(Decimal("9500"))
+    for wrong in (Decimal("-1"), Decimal("200000.01")):
+        with pytest.raises(ValidationError, match="Salaire brut mensuel invraisemblable"):
+            rules.check_salary(wrong)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("9 500,50", Decimal("9500.50")),
+        ("9500.50", Decimal("9500.50")),
+        ("9.500,50", Decimal("9500.50")),
+        ("", None),
+    ],
+)
+def test_parse_decimal(raw: str, expected: Decimal | None) -> None:
+    assert rules.parse_decimal(raw) == expected
+
+
+def test_parse_decimal_rejects_text() -> None:
+    with pytest.raises(ValidationError, match="n'est pas un nombre"):
+        rules.parse_decimal("neuf mille")
+
+
+@pytest.mark.parametrize("raw", ["05/01/2026", "2026-01-05", "05-01-2026", "05.01.2026"])
+def test_parse_date_formats(raw: str) -> None:
+    assert rules.parse_date(raw) == D(2026, 1, 5)
+
+
+def test_parse_date_rejects_garbage() -> None:
+    assert rules.parse_date("") is None
+    with pytest.raises(ValidationError, match="n'est pas une date"):
+        rules.parse_date("31/02/2026")
+
+
+def test_periods_overlap() -> None:
+    assert rules.periods_overlap(D(2026, 1, 1), D(2026, 6, 30), D(2026, 6, 30), D(2026, 12, 31))
+    assert not rules.periods_overlap(D(2026, 1, 1), D(2026, 6, 29), D(2026, 6, 30), D(2026, 9, 1))
+    assert rules.periods_overlap(D(2026, 3, 1), D(2026, 4, 1), D(2026, 1, 1), D(2026, 12, 31))

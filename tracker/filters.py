@@ -1,0 +1,123 @@
+"""django-filter filtersets of the people lists. Every choice list that names
+organisations, conventions or cohorts is scoped to the user (a partner never sees
+another's names in a drop-down); a value outside those choices is refused."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from conventions.models import Convention, Filiere, Partner, Region, Zone
+from conventions.selectors import convention_list
+from tracker.models import Cohort, Enrollment, Placement, Trainee
+from tracker.privacy import PrivacyPolicy
+from tracker.rules import normalize_cin
+from tracker.selectors import cohort_list, placement_list
+
+
+def _conventions(request: HttpRequest) -> QuerySet[Convention]:
+    return convention_list(user=request.user).filter(  # type: ignore[arg-type]
+        id__in=cohort_list(user=request.user).values("convention_id")  # type: ignore[arg-type]
+    )
+
+
+def _operators(request: HttpRequest) -> QuerySet[Partner]:
+    return Partner.objects.filter(
+        id__in=cohort_list(user=request.user).values("operator_id")  # type: ignore[arg-type]
+    )
+
+
+def _cohorts(request: HttpRequest) -> QuerySet[Cohort]:
+    return cohort_list(user=request.user).only("id", "code")  # type: ignore[arg-type]
+
+
+def _employers(request: HttpRequest) -> QuerySet[Partner]:
+    return Partner.objects.filter(
+        id__in=placement_list(user=request.user)  # type: ignore[arg-type]
+        .exclude(employer=None)
+        .values("employer_id")
+    )
+
+
+class CohortFilter(django_filters.FilterSet):
+    convention = django_filters.ModelChoiceFilter(queryset=_conventions, label=_("Convention"))
+    operator = django_filters.ModelChoiceFilter(queryset=_operators, label=_("Opérateur"))
+    region = django_filters.ModelChoiceFilter(queryset=Region.objects.all(), label=_("Région"))
+    zone = django_filters.ModelChoiceFilter(queryset=Zone.objects.all(), label=_("Zone"))
+    filiere = django_filters.ModelChoiceFilter(queryset=Filiere.objects.all(), label=_("Filière"))
+    status = django_filters.ChoiceFilter(choices=Cohort.Status.choices, label=_("Statut"))
+    year = django_filters.NumberFilter(field_name="starts_on", lookup_expr="year", label=_("Année"))
+
+    class Meta:
+        model = Cohort
+        fields: list[str] = []
+
+
+class EnrollmentFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("CIN ou nom"))
+    convention = django_filters.ModelChoiceFilter(
+        field_name="cohort__convention", queryset=_conventions, label=_("Convention")
+    )
+    # A national list holds thousands of cohorts: the form asks for a code; links from
+    # other pages may still pass ``?cohort=<id>`` (checked against the user's cohorts).
+    cohort_code = django_filters.CharFilter(
+        field_name="cohort__code", lookup_expr="iexact", label=_("Code de cohorte")
+    )
+    cohort = django_filters.ModelChoiceFilter(
+        queryset=_cohorts, label=_("Cohorte"), widget=forms.HiddenInput
+    )
+    operator = django_filters.ModelChoiceFilter(
+        field_name="cohort__operator", queryset=_operators, label=_("Opérateur")
+    )
+    region = django_filters.ModelChoiceFilter(
+        field_name="cohort__region", queryset=Region.objects.all(), label=_("Région")
+    )
+    status = django_filters.ChoiceFilter(choices=Enrollment.Status.choices, label=_("Statut"))
+    sex = django_filters.ChoiceFilter(
+        field_name="trainee__sex", choices=Trainee.Sex.choices, label=_("Sexe")
+    )
+    year = django_filters.NumberFilter(
+        field_name="enrolled_on", lookup_expr="year", label=_("Année d'inscription")
+    )
+
+    class Meta:
+        model = Enrollment
+        fields: list[str] = []
+
+    def search(self, queryset: QuerySet[Enrollment], name: str, value: str) -> Any:
+        """By CIN (exact, normalised) or name, only among the rows whose personal data the
+        user may see: a search must not confirm that a person is enrolled elsewhere."""
+        value = value.strip()
+        if not value:
+            return queryset
+        policy = PrivacyPolicy.for_user(self.request.user)
+        queryset = queryset.filter(policy.visible_cohorts_q("cohort__"))
+        name_match = Q()
+        for word in value.split():
+            name_match &= Q(trainee__last_name__iexact=word) | Q(trainee__first_name__iexact=word)
+        try:
+            match = name_match | Q(trainee__cin=normalize_cin(value))
+        except ValidationError:  # not shaped like a CIN: a name only
+            match = name_match
+        return queryset.filter(match)
+
+
+class PlacementFilter(django_filters.FilterSet):
+    employer = django_filters.ModelChoiceFilter(queryset=_employers, label=_("Employeur"))
+    contract_type = django_filters.ChoiceFilter(
+        choices=Placement.ContractType.choices, label=_("Type de contrat")
+    )
+    zone = django_filters.ModelChoiceFilter(queryset=Zone.objects.all(), label=_("Zone"))
+    year = django_filters.NumberFilter(
+        field_name="hired_on", lookup_expr="year", label=_("Année d'embauche")
+    )
+
+    class Meta:
+        model = Placement
+        fields: list[str] = []

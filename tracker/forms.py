@@ -1,0 +1,210 @@
+"""Forms of the people pages. They parse and present; the rules live in tracker.rules
+and the services, whose ValidationErrors are shown on the form (``show_service_error``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from conventions.models import ConventionParty, Filiere, Partner, Region, Zone
+from conventions.selectors import convention_list, partner_list
+from tracker.form_styles import StyledFormMixin
+from tracker.models import Cohort, Enrollment, Placement, Trainee, User
+from tracker.permissions import COHORT_CONVENTION_STATUSES
+from tracker.services.placements import PlacementInput
+from tracker.services.trainees import TraineeInput
+
+
+def show_service_error(form: forms.BaseForm, error: ValidationError) -> None:
+    """Puts a service's error on the fields it names, the rest above the form."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            target = field if field in form.fields else None
+            for item in errors:
+                form.add_error(target, item)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class VersionedForm(StyledFormMixin, forms.Form):
+    """Carries the version the user opened, for optimistic locking."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class CohortForm(StyledFormMixin, forms.ModelForm):
+    class Meta:
+        model = Cohort
+        fields = [
+            "code",
+            "convention",
+            "operator",
+            "filiere",
+            "metier",
+            "region",
+            "zone",
+            "city",
+            "modality",
+            "hours",
+            "planned_seats",
+            "starts_on",
+            "ends_on",
+            "status",
+        ]
+        widgets = {"starts_on": DateInput, "ends_on": DateInput}
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        conventions = convention_list(user=user).filter(status__in=COHORT_CONVENTION_STATUSES)
+        if not user.is_admin:
+            conventions = conventions.filter(managers=user)
+        if self.instance.pk:
+            conventions = conventions | convention_list(user=user).filter(
+                pk=self.instance.convention_id
+            )
+        self.fields["convention"].queryset = conventions.distinct()  # type: ignore[attr-defined]
+        # Organisations that are training operators under some convention; the service
+        # checks they are one under the chosen convention.
+        operators = partner_list(user=user).filter(
+            id__in=ConventionParty.objects.filter(
+                role=ConventionParty.Role.TRAINING_OPERATOR
+            ).values("partner_id")
+        )
+        self.fields["operator"].queryset = operators  # type: ignore[attr-defined]
+        self.fields["operator"].help_text = _(
+            "Un opérateur de formation partie à la convention choisie."
+        )
+
+
+class EnrollmentCreateForm(StyledFormMixin, forms.Form):
+    cin = forms.CharField(label=_("CIN"), max_length=20)
+    first_name = forms.CharField(label=_("Prénom"), max_length=100)
+    last_name = forms.CharField(label=_("Nom"), max_length=100)
+    first_name_ar = forms.CharField(label=_("Prénom (arabe)"), max_length=100, required=False)
+    last_name_ar = forms.CharField(label=_("Nom (arabe)"), max_length=100, required=False)
+    sex = forms.ChoiceField(label=_("Sexe"), choices=Trainee.Sex.choices)
+    birth_date = forms.DateField(label=_("Date de naissance"), widget=DateInput)
+    phone = forms.CharField(label=_("Téléphone"), max_length=30, required=False)
+    email = forms.CharField(label=_("E-mail"), max_length=254, required=False)
+    residence_region = forms.ModelChoiceField(
+        label=_("Région de résidence"), queryset=Region.objects.all(), required=False
+    )
+    education_level = forms.ChoiceField(
+        label=_("Niveau d'études"),
+        choices=[("", "---------"), *Trainee.EducationLevel.choices],
+        required=False,
+    )
+    enrolled_on = forms.DateField(label=_("Date d'inscription"), widget=DateInput)
+    certificate_ref = forms.CharField(
+        label=_("Référence du certificat"), max_length=60, required=False
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("first_name_ar", "last_name_ar"):
+            self.fields[name].widget.attrs.update({"dir": "rtl", "lang": "ar"})
+
+    def trainee_input(self) -> TraineeInput:
+        data = self.cleaned_data
+        return TraineeInput(
+            cin=data["cin"],
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            first_name_ar=data["first_name_ar"],
+            last_name_ar=data["last_name_ar"],
+            sex=data["sex"],
+            birth_date=data["birth_date"],
+            phone=data["phone"],
+            email=data["email"],
+            residence_region=data["residence_region"],
+            education_level=data["education_level"],
+        )
+
+
+class EnrollmentUpdateForm(VersionedForm):
+    enrolled_on = forms.DateField(label=_("Date d'inscription"), widget=DateInput)
+    graduated_on = forms.DateField(label=_("Date de diplomation"), widget=DateInput, required=False)
+    exited_on = forms.DateField(label=_("Date de sortie"), widget=DateInput, required=False)
+    certificate_ref = forms.CharField(
+        label=_("Référence du certificat"), max_length=60, required=False
+    )
+
+    def __init__(self, *args: Any, enrollment: Enrollment, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if enrollment.status != Enrollment.Status.GRADUATED:
+            del self.fields["graduated_on"]
+        if enrollment.status in (Enrollment.Status.ENROLLED, Enrollment.Status.GRADUATED):
+            del self.fields["exited_on"]
+
+
+class GraduateForm(VersionedForm):
+    graduated_on = forms.DateField(label=_("Date de diplomation"), widget=DateInput)
+    certificate_ref = forms.CharField(
+        label=_("Référence du certificat"), max_length=60, required=False
+    )
+
+
+class ExitForm(VersionedForm):
+    exited_on = forms.DateField(label=_("Date de sortie"), widget=DateInput)
+
+
+class PlacementForm(StyledFormMixin, forms.Form):
+    employer = forms.ModelChoiceField(
+        label=_("Employeur partenaire"), queryset=Partner.objects.none(), required=False
+    )
+    employer_name = forms.CharField(
+        label=_("ou nom de l'employeur"), max_length=200, required=False
+    )
+    employer_ice = forms.CharField(
+        label=_("ICE de l'employeur"),
+        max_length=20,
+        required=False,
+        help_text=_("15 chiffres, obligatoire pour un employeur saisi par son nom."),
+    )
+    hired_on = forms.DateField(label=_("Date d'embauche"), widget=DateInput)
+    contract_type = forms.ChoiceField(
+        label=_("Type de contrat"), choices=Placement.ContractType.choices
+    )
+    job_title = forms.CharField(label=_("Intitulé du poste"), max_length=150)
+    filiere = forms.ModelChoiceField(label=_("Filière"), queryset=Filiere.objects.all())
+    zone = forms.ModelChoiceField(label=_("Zone"), queryset=Zone.objects.all(), required=False)
+    region = forms.ModelChoiceField(
+        label=_("Région"), queryset=Region.objects.all(), required=False
+    )
+    gross_monthly_salary_mad = forms.DecimalField(
+        label=_("Salaire brut mensuel (MAD)"), max_digits=10, decimal_places=2, required=False
+    )
+    ended_on = forms.DateField(label=_("Date de fin"), widget=DateInput, required=False)
+    cnss_verified_on = forms.DateField(label=_("Vérifié CNSS le"), widget=DateInput, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Employers the user may name: those it shares a convention with (staff: all).
+        employers = partner_list(user=user).filter(kind=Partner.Kind.EMPLOYER)
+        self.fields["employer"].queryset = employers  # type: ignore[attr-defined]
+
+    def placement_input(self) -> PlacementInput:
+        data = self.cleaned_data
+        return PlacementInput(
+            employer=data["employer"],
+            employer_name=data["employer_name"],
+            employer_ice=data["employer_ice"],
+            hired_on=data["hired_on"],
+            contract_type=data["contract_type"],
+            job_title=data["job_title"],
+            filiere=data["filiere"],
+            zone=data["zone"],
+            region=data["region"],
+            gross_monthly_salary_mad=data["gross_monthly_salary_mad"],
+            ended_on=data["ended_on"],
+            cnss_verified_on=data["cnss_verified_on"],
+        )

@@ -1,0 +1,39 @@
+"""Who may change what in the tracking app: one predicate per action.
+
+Views hide buttons with these and services enforce them again, so a forged POST gets
+the same answer as a missing button."""
+
+from __future__ import annotations
+
+from conventions.models import Convention
+from tracker.models import Cohort, User
+
+# Cohorts are created only under conventions whose work has started.
+COHORT_CONVENTION_STATUSES = (Convention.Status.SIGNED, Convention.Status.ACTIVE)
+
+
+def is_convention_manager(user: User, convention: Convention) -> bool:
+    """The user is one of the programme managers assigned to the convention."""
+    # The conventions work may later provide its own helper; this stays the one call site.
+    return bool(user.is_manager and convention.managers.filter(pk=user.pk).exists())
+
+
+def can_create_cohorts(user: User) -> bool:
+    """May open the cohort form at all (the convention is checked on save)."""
+    return bool(user.is_admin or user.is_manager)
+
+
+def can_manage_cohort_under(user: User, convention: Convention) -> bool:
+    return bool(user.is_admin or is_convention_manager(user, convention))
+
+
+def can_edit_people_in(user: User, cohort: Cohort) -> bool:
+    """Enroll, graduate, record hires: admins, the convention's managers and the editors
+    of the operating partner. Viewers never."""
+    if not user.is_active:
+        return False
+    if user.is_admin:
+        return True
+    if user.can_edit_partner_data:
+        return user.partner_id == cohort.operator_id
+    return is_convention_manager(user, cohort.convention)

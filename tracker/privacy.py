@@ -1,0 +1,91 @@
+"""Personal data under law 09-08: the one place that decides who sees it.
+
+Names, CIN, phone, e-mail and birth date of a trainee are visible to admins, to the
+managers of the convention the cohort belongs to, and to the operating partner (its
+editors and viewers). Everyone else sees masked values. Pages, tables and person-level
+exports all ask ``PrivacyPolicy``; none decides on its own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from tracker.models import Cohort, User
+
+MASK = "•••"
+PERSONAL_FIELDS = (
+    "cin",
+    "first_name",
+    "last_name",
+    "first_name_ar",
+    "last_name_ar",
+    "birth_date",
+    "phone",
+    "email",
+)
+
+
+@dataclass
+class PrivacyPolicy:
+    """Built once per request (one query for a manager), then asked per row for free."""
+
+    user: User
+    managed_convention_ids: frozenset[int] = field(default_factory=frozenset)
+
+    @classmethod
+    def for_user(cls, user: User) -> PrivacyPolicy:
+        managed: frozenset[int] = frozenset()
+        if user.is_manager:
+            managed = frozenset(user.managed_conventions.values_list("id", flat=True))
+        return cls(user=user, managed_convention_ids=managed)
+
+    def can_see(self, cohort: Cohort) -> bool:
+        user = self.user
+        if not user.is_active:
+            return False
+        if user.is_admin:
+            return True
+        if user.is_partner:
+            return user.partner_id is not None and user.partner_id == cohort.operator_id
+        return cohort.convention_id in self.managed_convention_ids
+
+    def visible_cohorts_q(self, prefix: str = "") -> Q:
+        """The rows (enrollments: prefix "cohort__") whose personal data the user sees;
+        used to limit searches by CIN or name, so a search never confirms a person."""
+        user = self.user
+        if user.is_admin:
+            return Q()
+        if user.is_partner and user.partner_id is not None:
+            return Q(**{f"{prefix}operator_id": user.partner_id})
+        return Q(**{f"{prefix}convention_id__in": list(self.managed_convention_ids)})
+
+    def value(self, cohort: Cohort, raw: Any) -> Any:
+        """The value itself, or the mask."""
+        if self.can_see(cohort):
+            return raw
+        return MASK if raw not in (None, "") else raw
+
+    def person_name(self, cohort: Cohort, trainee: Any) -> str:
+        if self.can_see(cohort):
+            return f"{trainee.first_name} {trainee.last_name}"
+        return str(_("Stagiaire n° %(id)s")) % {"id": trainee.pk}
+
+
+class MaskEverything(PrivacyPolicy):
+    """The safe default when no user is known: nothing personal is shown."""
+
+    def __init__(self) -> None:
+        super().__init__(user=None)  # type: ignore[arg-type]
+
+    def can_see(self, cohort: Cohort) -> bool:
+        return False
+
+
+def mask_birth_year(birth_date: dt.date | None) -> str:
+    """What others may know of an age: nothing finer than the year is ever needed."""
+    return str(birth_date.year) if birth_date else ""

@@ -1,0 +1,187 @@
+"""Hires (placements): recorded against an enrollment, never before it; a hire may come
+before graduation (pre-hiring). Same locking, history and rollup as enrollments."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from conventions.models import Filiere, Partner, Region, Zone, ice_validator
+from tracker import rules
+from tracker.models import ChangeLog, Enrollment, Placement, User
+from tracker.permissions import can_edit_people_in
+from tracker.services.history import changelog_record, changes_between, snapshot
+from tracker.services.locking import lock_current_version
+from tracker.services.rollup_queue import rollup_after_commit
+
+PLACEMENT_FIELDS = (
+    "employer",
+    "employer_name",
+    "employer_ice",
+    "hired_on",
+    "contract_type",
+    "job_title",
+    "filiere",
+    "zone",
+    "region",
+    "gross_monthly_salary_mad",
+    "ended_on",
+    "cnss_verified_on",
+)
+
+
+@dataclass(frozen=True)
+class PlacementInput:
+    hired_on: dt.date
+    contract_type: str
+    job_title: str
+    filiere: Filiere
+    employer: Partner | None = None
+    employer_name: str = ""
+    employer_ice: str = ""
+    zone: Zone | None = None
+    region: Region | None = None
+    gross_monthly_salary_mad: Decimal | None = None
+    ended_on: dt.date | None = None
+    cnss_verified_on: dt.date | None = None
+
+
+def placement_check(data: PlacementInput, *, enrolled_on: dt.date) -> PlacementInput:
+    """Every hire rule, without the database: returns the normalised hire or raises a
+    ValidationError naming each wrong field (the bulk import calls it per row)."""
+    errors: dict[str, list[str]] = {}
+    employer_name = data.employer_name.strip()
+    employer_ice = data.employer_ice.strip().replace(" ", "")
+    if data.employer is not None:
+        if data.employer.kind != Partner.Kind.EMPLOYER:
+            errors["employer"] = [
+                _("« %(name)s » n'est pas enregistré comme employeur.") % {"name": data.employer}
+            ]
+        employer_name, employer_ice = "", ""
+    elif not employer_name:
+        errors["employer"] = [
+            _("Choisissez un employeur partenaire ou saisissez le nom et l'ICE de l'employeur.")
+        ]
+    elif not employer_ice:
+        errors["employer_ice"] = [_("L'ICE de l'employeur est obligatoire.")]
+    else:
+        try:
+            ice_validator(employer_ice)
+        except ValidationError as error:
+            errors["employer_ice"] = list(error.messages)
+    if data.contract_type not in Placement.ContractType.values:
+        errors["contract_type"] = [
+            _("Type de contrat inconnu : « %(value)s ».") % {"value": data.contract_type}
+        ]
+    if not data.job_title.strip():
+        errors["job_title"] = [_("L'intitulé du poste est obligatoire.")]
+    if data.zone is None and data.region is None:
+        errors["region"] = [_("Indiquez la zone ou la région du lieu de travail.")]
+    for check in (
+        lambda: rules.check_hire_dates(
+            data.hired_on, enrolled_on=enrolled_on, ended_on=data.ended_on
+        ),
+        lambda: rules.check_salary(data.gross_monthly_salary_mad),
+    ):
+        try:
+            check()
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                errors.setdefault(field, []).extend(messages)
+    today = timezone.localdate()
+    if data.hired_on > today + dt.timedelta(days=366):
+        errors.setdefault("hired_on", []).append(
+            _("La date d'embauche (%(date)s) est à plus d'un an dans le futur.")
+            % {"date": data.hired_on.isoformat()}
+        )
+    if data.cnss_verified_on is not None:
+        if data.cnss_verified_on > today:
+            errors["cnss_verified_on"] = [
+                _("La vérification CNSS ne peut pas être datée dans le futur.")
+            ]
+        elif data.cnss_verified_on < data.hired_on:
+            errors["cnss_verified_on"] = [
+                _("La vérification CNSS (%(date)s) précède la date d'embauche.")
+                % {"date": data.cnss_verified_on.isoformat()}
+            ]
+    if errors:
+        raise ValidationError(errors)
+    region = data.region or (data.zone.region if data.zone is not None else None)
+    return replace(
+        data,
+        region=region,
+        employer_name=employer_name,
+        employer_ice=employer_ice,
+        job_title=data.job_title.strip(),
+    )
+
+
+def _check_actor(actor: User | None, enrollment: Enrollment) -> None:
+    if actor is not None and not can_edit_people_in(actor, enrollment.cohort):
+        raise PermissionDenied
+
+
+def _apply(placement: Placement, data: PlacementInput) -> None:
+    for name in PLACEMENT_FIELDS:
+        setattr(placement, name, getattr(data, name))
+
+
+def _record(
+    placement: Placement, *, action: str, before: dict, actor: User | None, source: str
+) -> None:
+    changelog_record(
+        entity=ChangeLog.Entity.PLACEMENT,
+        object_id=placement.pk,
+        action=action,
+        changes=changes_between(before, snapshot(placement, PLACEMENT_FIELDS)),
+        actor=actor,
+        source=source,
+    )
+    rollup_after_commit(cohort_ids=[placement.enrollment.cohort_id])
+
+
+@transaction.atomic
+def placement_create(
+    *,
+    enrollment: Enrollment,
+    data: PlacementInput,
+    actor: User | None,
+    source: str = ChangeLog.Source.FORM,
+) -> Placement:
+    _check_actor(actor, enrollment)
+    data = placement_check(data, enrolled_on=enrollment.enrolled_on)
+    placement = Placement(enrollment=enrollment, updated_by=actor)
+    _apply(placement, data)
+    placement.full_clean()
+    placement.save()
+    _record(placement, action="created", before={}, actor=actor, source=source)
+    return placement
+
+
+@transaction.atomic
+def placement_update(
+    *,
+    placement: Placement,
+    version: int,
+    data: PlacementInput,
+    actor: User | None,
+    source: str = ChangeLog.Source.FORM,
+) -> Placement:
+    _check_actor(actor, placement.enrollment)
+    locked = lock_current_version(placement, version=version)
+    data = placement_check(data, enrolled_on=placement.enrollment.enrolled_on)
+    before = snapshot(locked, PLACEMENT_FIELDS)
+    _apply(locked, data)
+    locked.version += 1
+    locked.updated_by = actor
+    locked.full_clean()
+    locked.save()
+    locked.enrollment = placement.enrollment
+    _record(locked, action="updated", before=before, actor=actor, source=source)
+    return locked

@@ -1,0 +1,129 @@
+"""Trainees: one row per person, found by CIN rather than duplicated.
+
+``trainee_clean`` validates a person's data without touching the database (the bulk
+import calls it on every row); ``trainee_upsert`` stores it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, fields, replace
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from conventions.models import Region
+from tracker import rules
+from tracker.models import ChangeLog, Trainee, User
+from tracker.services.history import changelog_record, changes_between, snapshot
+
+TRAINEE_FIELDS = (
+    "cin",
+    "first_name",
+    "last_name",
+    "first_name_ar",
+    "last_name_ar",
+    "sex",
+    "birth_date",
+    "phone",
+    "email",
+    "residence_region",
+    "education_level",
+)
+
+
+@dataclass(frozen=True)
+class TraineeInput:
+    cin: str
+    first_name: str
+    last_name: str
+    sex: str
+    birth_date: dt.date
+    first_name_ar: str = ""
+    last_name_ar: str = ""
+    phone: str = ""
+    email: str = ""
+    residence_region: Region | None = None
+    education_level: str = ""
+
+
+def trainee_clean(data: TraineeInput) -> TraineeInput:
+    """The same person, normalised (CIN, E.164 phone, e-mail), or a ValidationError
+    naming each wrong field."""
+    errors: dict[str, list[str]] = {}
+    cleaned: dict[str, Any] = {}
+    for name, rule in (
+        ("cin", rules.normalize_cin),
+        ("phone", rules.normalize_phone),
+        ("email", rules.normalize_email),
+    ):
+        try:
+            cleaned[name] = rule(getattr(data, name))
+        except ValidationError as error:
+            errors[name] = list(error.messages)
+    try:
+        rules.check_birth_date(data.birth_date)
+    except ValidationError as error:
+        errors["birth_date"] = list(error.messages)
+    for name in ("first_name", "last_name"):
+        value = getattr(data, name).strip()
+        if not value:
+            errors[name] = [_("Ce champ est obligatoire.")]
+        cleaned[name] = value
+    if data.sex not in Trainee.Sex.values:
+        errors["sex"] = [_("Sexe inconnu : « %(value)s ».") % {"value": data.sex}]
+    if data.education_level and data.education_level not in Trainee.EducationLevel.values:
+        errors["education_level"] = [
+            _("Niveau d'études inconnu : « %(value)s ».") % {"value": data.education_level}
+        ]
+    if errors:
+        raise ValidationError(errors)
+    return replace(
+        data,
+        first_name_ar=data.first_name_ar.strip(),
+        last_name_ar=data.last_name_ar.strip(),
+        **cleaned,
+    )
+
+
+def trainee_upsert(
+    *, data: TraineeInput, actor: User | None, source: str = ChangeLog.Source.FORM
+) -> Trainee:
+    """The trainee with this CIN, updated with what was just entered, or a new one.
+
+    Call inside the caller's transaction (the enrollment services do)."""
+    data = trainee_clean(data)
+    trainee = Trainee.objects.select_for_update().filter(cin=data.cin).first()
+    values = {field.name: getattr(data, field.name) for field in fields(TraineeInput)}
+    if trainee is None:
+        trainee = Trainee(**values)
+        trainee.full_clean()
+        trainee.save()
+        changelog_record(
+            entity=ChangeLog.Entity.TRAINEE,
+            object_id=trainee.pk,
+            action="created",
+            changes={},
+            actor=actor,
+            source=source,
+        )
+        return trainee
+    before = snapshot(trainee, TRAINEE_FIELDS)
+    for name, value in values.items():
+        # An empty optional field in the new entry does not erase what is known.
+        if value in ("", None) and name not in ("cin", "first_name", "last_name", "sex"):
+            continue
+        setattr(trainee, name, value)
+    changes = changes_between(before, snapshot(trainee, TRAINEE_FIELDS))
+    if changes:
+        trainee.full_clean()
+        trainee.save()
+        changelog_record(
+            entity=ChangeLog.Entity.TRAINEE,
+            object_id=trainee.pk,
+            action="updated",
+            changes=changes,
+            actor=actor,
+            source=source,
+        )
+    return trainee

@@ -1,0 +1,289 @@
+"""Enrollment pages: list (filters, search, sort, export), enroll a trainee in a cohort,
+detail with history, corrections and the transitions graduate / drop out / fail."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from tracker.exports import ExportColumn
+from tracker.filters import EnrollmentFilter
+from tracker.forms import EnrollmentCreateForm, EnrollmentUpdateForm, ExitForm, GraduateForm
+from tracker.lists import ScopedListView
+from tracker.mixins import get_scoped_object_or_404
+from tracker.models import ChangeLog, Enrollment
+from tracker.permissions import can_edit_people_in
+from tracker.privacy import PrivacyPolicy
+from tracker.selectors import cohort_list, enrollment_list, placement_list
+from tracker.services.enrollments import (
+    enrollment_create,
+    enrollment_drop_out,
+    enrollment_fail,
+    enrollment_graduate,
+    enrollment_update,
+)
+from tracker.services.history import changelog_for
+from tracker.tables import EnrollmentTable
+from tracker.views.people_common import (
+    TablePaginationOnlyMixin,
+    current_user,
+    render_form_with_error,
+)
+
+ENROLLMENT_RELATED = (
+    "trainee",
+    "cohort__operator",
+    "cohort__region",
+    "cohort__convention",
+    "trainee__residence_region",
+)
+
+
+class EnrollmentListView(TablePaginationOnlyMixin, ScopedListView):
+    selector = enrollment_list
+    filterset_class = EnrollmentFilter
+    table_class = EnrollmentTable
+    template_name = "enrollments/enrollment_list.html"
+    export_filename = "inscriptions"
+
+    @cached_property
+    def policy(self) -> PrivacyPolicy:
+        return PrivacyPolicy.for_user(current_user(self.request))
+
+    def get_queryset(self) -> QuerySet[Enrollment]:
+        return (
+            super()
+            .get_queryset()
+            .select_related("trainee", "cohort__operator", "cohort__region", "cohort__convention")
+        )
+
+    def get_table_kwargs(self) -> dict[str, Any]:
+        return {"policy": self.policy}
+
+    @property
+    def export_columns(self) -> list[ExportColumn]:  # type: ignore[override]
+        """Person-level export: personal columns follow the same masking as the page."""
+        policy = self.policy
+
+        def personal(read: Callable[[Enrollment], Any]) -> Callable[[Enrollment], Any]:
+            return lambda e: policy.value(e.cohort, read(e))
+
+        return [
+            ExportColumn(gettext_lazy("N°"), lambda e: e.pk),
+            ExportColumn(gettext_lazy("CIN"), personal(lambda e: e.trainee.cin)),
+            ExportColumn(gettext_lazy("Nom"), personal(lambda e: e.trainee.last_name)),
+            ExportColumn(gettext_lazy("Prénom"), personal(lambda e: e.trainee.first_name)),
+            ExportColumn(gettext_lazy("Nom (arabe)"), personal(lambda e: e.trainee.last_name_ar)),
+            ExportColumn(
+                gettext_lazy("Prénom (arabe)"), personal(lambda e: e.trainee.first_name_ar)
+            ),
+            ExportColumn(gettext_lazy("Sexe"), lambda e: e.trainee.sex),
+            ExportColumn(
+                gettext_lazy("Date de naissance"), personal(lambda e: e.trainee.birth_date)
+            ),
+            ExportColumn(gettext_lazy("Téléphone"), personal(lambda e: e.trainee.phone)),
+            ExportColumn(gettext_lazy("E-mail"), personal(lambda e: e.trainee.email)),
+            ExportColumn(gettext_lazy("Cohorte"), lambda e: e.cohort.code),
+            ExportColumn(gettext_lazy("Convention"), lambda e: e.cohort.convention.reference),
+            ExportColumn(gettext_lazy("Opérateur"), lambda e: e.cohort.operator.name),
+            ExportColumn(gettext_lazy("Région"), lambda e: e.cohort.region.name),
+            ExportColumn(gettext_lazy("Statut"), lambda e: e.get_status_display()),
+            ExportColumn(gettext_lazy("Inscription"), lambda e: e.enrolled_on),
+            ExportColumn(gettext_lazy("Diplomation"), lambda e: e.graduated_on),
+            ExportColumn(gettext_lazy("Sortie"), lambda e: e.exited_on),
+            ExportColumn(gettext_lazy("Certificat"), lambda e: e.certificate_ref),
+        ]
+
+
+def _scoped_enrollment(request: HttpRequest, pk: int) -> Enrollment:
+    return get_scoped_object_or_404(
+        lambda user: enrollment_list(user=user).select_related(*ENROLLMENT_RELATED),
+        user=current_user(request),
+        pk=pk,
+    )
+
+
+def _editable_enrollment(request: HttpRequest, pk: int) -> Enrollment:
+    """404 outside the user's scope, 403 inside it without the right to change it."""
+    enrollment = _scoped_enrollment(request, pk)
+    if not can_edit_people_in(current_user(request), enrollment.cohort):
+        raise PermissionDenied
+    return enrollment
+
+
+def enrollment_create_view(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    cohort = get_scoped_object_or_404(
+        lambda user: cohort_list(user=user).select_related("convention"), user=user, pk=pk
+    )
+    if not can_edit_people_in(user, cohort):
+        raise PermissionDenied
+    form = EnrollmentCreateForm(request.POST or None)
+    context = {"cohort": cohort}
+    if request.method == "POST" and form.is_valid():
+        try:
+            enrollment = enrollment_create(
+                cohort=cohort,
+                trainee=form.trainee_input(),
+                enrolled_on=form.cleaned_data["enrolled_on"],
+                certificate_ref=form.cleaned_data["certificate_ref"],
+                actor=user,
+            )
+        except ValidationError as error:
+            return render_form_with_error(
+                request, "enrollments/enrollment_form.html", context, form=form, error=error
+            )
+        messages.success(
+            request,
+            _("%(name)s est inscrit(e) dans la cohorte %(code)s.")
+            % {"name": str(enrollment.trainee), "code": cohort.code},
+        )
+        return redirect("cohort_detail", pk=cohort.pk)
+    return render(request, "enrollments/enrollment_form.html", {**context, "form": form})
+
+
+def enrollment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    enrollment = _scoped_enrollment(request, pk)
+    policy = PrivacyPolicy.for_user(user)
+    can_edit = can_edit_people_in(user, enrollment.cohort)
+    initial = {"version": enrollment.version}
+    return render(
+        request,
+        "enrollments/enrollment_detail.html",
+        {
+            "enrollment": enrollment,
+            "trainee": enrollment.trainee,
+            "show_personal": policy.can_see(enrollment.cohort),
+            "person_name": policy.person_name(enrollment.cohort, enrollment.trainee),
+            "placements": placement_list(user=user)
+            .filter(enrollment=enrollment)
+            .select_related("employer", "zone", "region"),
+            "history": changelog_for(entity=ChangeLog.Entity.ENROLLMENT, object_id=enrollment.pk),
+            "can_edit": can_edit,
+            "in_progress": enrollment.status == Enrollment.Status.ENROLLED,
+            "graduate_form": GraduateForm(initial=initial, auto_id="graduate_%s"),
+            "drop_out_form": ExitForm(initial=initial, auto_id="drop_out_%s"),
+            "fail_form": ExitForm(initial=initial, auto_id="fail_%s"),
+        },
+    )
+
+
+def enrollment_update_view(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    enrollment = _editable_enrollment(request, pk)
+    initial = {
+        "version": enrollment.version,
+        "enrolled_on": enrollment.enrolled_on,
+        "graduated_on": enrollment.graduated_on,
+        "exited_on": enrollment.exited_on,
+        "certificate_ref": enrollment.certificate_ref,
+    }
+    form = EnrollmentUpdateForm(request.POST or None, initial=initial, enrollment=enrollment)
+    context = {"enrollment": enrollment, "title": _("Corriger l'inscription")}
+    template = "enrollments/enrollment_edit.html"
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            enrollment_update(
+                enrollment=enrollment,
+                version=data["version"],
+                enrolled_on=data["enrolled_on"],
+                certificate_ref=data["certificate_ref"],
+                graduated_on=data.get("graduated_on"),
+                exited_on=data.get("exited_on"),
+                actor=user,
+            )
+        except ValidationError as error:
+            return render_form_with_error(request, template, context, form=form, error=error)
+        messages.success(request, _("Inscription enregistrée."))
+        return redirect("enrollment_detail", pk=enrollment.pk)
+    return render(request, template, {**context, "form": form})
+
+
+def _transition(
+    request: HttpRequest,
+    pk: int,
+    *,
+    form_class: type[GraduateForm] | type[ExitForm],
+    title: str,
+    done: str,
+    apply: Callable[[Enrollment, dict[str, Any]], Enrollment],
+) -> HttpResponse:
+    enrollment = _editable_enrollment(request, pk)
+    form = form_class(request.POST or None, initial={"version": enrollment.version})
+    context = {"enrollment": enrollment, "title": title}
+    template = "enrollments/enrollment_edit.html"
+    if request.method == "POST" and form.is_valid():
+        try:
+            apply(enrollment, form.cleaned_data)
+        except ValidationError as error:
+            return render_form_with_error(request, template, context, form=form, error=error)
+        messages.success(request, done)
+        return redirect("enrollment_detail", pk=enrollment.pk)
+    return render(request, template, {**context, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def enrollment_graduate_view(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    return _transition(
+        request,
+        pk,
+        form_class=GraduateForm,
+        title=_("Enregistrer la diplomation"),
+        done=_("Diplomation enregistrée."),
+        apply=lambda enrollment, data: enrollment_graduate(
+            enrollment=enrollment,
+            version=data["version"],
+            graduated_on=data["graduated_on"],
+            certificate_ref=data["certificate_ref"],
+            actor=user,
+        ),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def enrollment_drop_out_view(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    return _transition(
+        request,
+        pk,
+        form_class=ExitForm,
+        title=_("Enregistrer un abandon"),
+        done=_("Abandon enregistré."),
+        apply=lambda enrollment, data: enrollment_drop_out(
+            enrollment=enrollment,
+            version=data["version"],
+            exited_on=data["exited_on"],
+            actor=user,
+        ),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def enrollment_fail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    return _transition(
+        request,
+        pk,
+        form_class=ExitForm,
+        title=_("Enregistrer un échec"),
+        done=_("Échec enregistré."),
+        apply=lambda enrollment, data: enrollment_fail(
+            enrollment=enrollment,
+            version=data["version"],
+            exited_on=data["exited_on"],
+            actor=user,
+        ),
+    )
