@@ -6,6 +6,7 @@ the same answer as a missing button."""
 from __future__ import annotations
 
 from conventions.models import Convention
+from conventions.services.permissions import user_manages_convention, user_may_edit_convention
 from tracker.models import Cohort, User
 
 # Cohorts are created only under conventions whose work has started.
@@ -14,8 +15,7 @@ COHORT_CONVENTION_STATUSES = (Convention.Status.SIGNED, Convention.Status.ACTIVE
 
 def is_convention_manager(user: User, convention: Convention) -> bool:
     """The user is one of the programme managers assigned to the convention."""
-    # The conventions work may later provide its own helper; this stays the one call site.
-    return bool(user.is_manager and convention.managers.filter(pk=user.pk).exists())
+    return user_manages_convention(user, convention)
 
 
 def can_create_cohorts(user: User) -> bool:
@@ -24,7 +24,7 @@ def can_create_cohorts(user: User) -> bool:
 
 
 def can_manage_cohort_under(user: User, convention: Convention) -> bool:
-    return bool(user.is_admin or is_convention_manager(user, convention))
+    return user_may_edit_convention(user, convention)
 
 
 def can_edit_people_in(user: User, cohort: Cohort) -> bool:

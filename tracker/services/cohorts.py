@@ -10,7 +10,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from conventions.models import Convention, ConventionParty, Filiere, Partner, Region, Zone
+from conventions.models import Convention, Filiere, Partner, Region, Zone
+from conventions.selectors import convention_training_operators
 from tracker.models import Cohort, User
 from tracker.permissions import COHORT_CONVENTION_STATUSES, can_manage_cohort_under
 from tracker.services.rollup_queue import rollup_after_commit
@@ -36,10 +37,7 @@ def _check_cohort(
         errors.setdefault("convention", []).append(
             _("Une cohorte ne peut être créée que sous une convention signée ou active.")
         )
-    is_operator = ConventionParty.objects.filter(
-        convention=convention, partner=operator, role=ConventionParty.Role.TRAINING_OPERATOR
-    ).exists()
-    if not is_operator:
+    if not convention_training_operators(convention).filter(pk=operator.pk).exists():
         errors.setdefault("operator", []).append(
             _("L'opérateur doit être un opérateur de formation partie à la convention.")
         )
