@@ -9,10 +9,7 @@ with one query per table, by their natural keys (CIN; trainee and cohort)."""
 from __future__ import annotations
 
 import datetime as dt
-import io
-import json
 from collections.abc import Iterable, Sequence
-from decimal import Decimal
 from typing import Any
 
 from django.db import connection
@@ -33,88 +30,87 @@ BULK_BATCH = 2000
 
 def write_plan(plan: ChunkPlan, *, user: User) -> None:
     now = timezone.now()
-    logs: list[ChangeLog] = []
+    logs: list[dict[str, Any]] = []
 
     def log(entity: str, pk: int, action: str, changes: dict[str, list[Any]]) -> None:
         logs.append(
-            ChangeLog(
-                entity=entity,
-                object_id=pk,
-                action=action,
-                changes=changes,
-                actor=user,
-                source=ChangeLog.Source.IMPORT,
-                at=now,
-            )
+            {
+                "entity": entity,
+                "object_id": pk,
+                "action": action,
+                "changes": changes,
+                "actor_id": user.id,
+                "source": ChangeLog.Source.IMPORT,
+                "at": now,
+            }
         )
 
+    stamps = {"created_at": now, "updated_at": now}
     # Trainees first: new enrollments need their ids.
-    new_trainees = list(plan.new_trainees.values())
-    for trainee in new_trainees:
-        trainee.created_at = trainee.updated_at = now
-    insert(Trainee, new_trainees, id_key=lambda t: t.cin, lookup_field="cin")
-    for trainee in new_trainees:
-        log(ChangeLog.Entity.TRAINEE, trainee.id, "created", _values(trainee, TRAINEE_FIELDS))
+    new_trainees = [{**values, **stamps} for values in plan.new_trainees.values()]
+    insert_rows(Trainee, new_trainees)
     _update(Trainee, plan.updated_trainees, now=now)
     for trainee, changes in plan.updated_trainees:
         log(ChangeLog.Entity.TRAINEE, trainee.id, "updated", changes)
-
-    trainee_ids = {t.cin: t.id for t in new_trainees}
-    missing = {cin for cin, _ in plan.new_enrollments if cin not in trainee_ids}
-    if missing:
-        trainee_ids.update(Trainee.objects.filter(cin__in=missing).values_list("cin", "id"))
-    new_enrollments = []
-    for cin, enrollment in plan.new_enrollments:
-        enrollment.trainee_id = trainee_ids[cin]
-        enrollment.created_at = enrollment.updated_at = now
-        new_enrollments.append(enrollment)
-    insert(
-        Enrollment,
-        new_enrollments,
-        id_key=lambda e: (e.trainee_id, e.cohort_id),
-        lookup_field="trainee_id",
-        extra_key="cohort_id",
-    )
-    for enrollment in new_enrollments:
+    cins = {cin for cin, _values in plan.new_enrollments}
+    trainee_ids = dict(Trainee.objects.filter(cin__in=cins).values_list("cin", "id"))
+    for values in new_trainees:
         log(
-            ChangeLog.Entity.ENROLLMENT,
-            enrollment.id,
+            ChangeLog.Entity.TRAINEE,
+            trainee_ids[values["cin"]],
             "created",
-            _values(enrollment, ("trainee_id", "cohort_id", *ENROLLMENT_FIELDS)),
+            _created(values, TRAINEE_FIELDS),
         )
+
+    versioned = {**stamps, "version": 1, "updated_by_id": user.id}
+    new_enrollments = []
+    for cin, values in plan.new_enrollments:
+        new_enrollments.append({**values, **versioned, "trainee_id": trainee_ids[cin]})
+    insert_rows(Enrollment, new_enrollments)
     _update(Enrollment, plan.updated_enrollments, now=now, extra=("version", "updated_by"))
     for enrollment, changes in plan.updated_enrollments:
         log(ChangeLog.Entity.ENROLLMENT, enrollment.id, "updated", changes)
-
-    enrollment_ids = {(cin, e.cohort_id): e.id for (cin, e) in plan.new_enrollments}
-    new_placements = []
-    for key, placement in plan.new_placements:
-        if placement.enrollment_id is None:
-            placement.enrollment_id = enrollment_ids[key]
-        placement.created_at = placement.updated_at = now
-        new_placements.append(placement)
-    insert(
-        Placement,
-        new_placements,
-        id_key=lambda p: (p.enrollment_id, p.hired_on),
-        lookup_field="enrollment_id",
-        extra_key="hired_on",
-    )
-    for placement in new_placements:
+    enrollment_ids: dict[tuple[int, int], int] = {}
+    if new_enrollments:
+        rows = Enrollment.objects.filter(
+            trainee_id__in={values["trainee_id"] for values in new_enrollments}
+        ).values_list("trainee_id", "cohort_id", "id")
+        enrollment_ids = {(trainee, cohort): pk for trainee, cohort, pk in rows}
+    for values in new_enrollments:
         log(
-            ChangeLog.Entity.PLACEMENT,
-            placement.id,
+            ChangeLog.Entity.ENROLLMENT,
+            enrollment_ids[(values["trainee_id"], values["cohort_id"])],
             "created",
-            _values(placement, ("enrollment_id", *PLACEMENT_FIELDS)),
+            _created(values, ("trainee_id", "cohort_id", *ENROLLMENT_FIELDS)),
         )
+
+    new_placements = []
+    for (cin, cohort_id), values in plan.new_placements:
+        row = {**values, **versioned}
+        if "enrollment_id" not in row:
+            row["enrollment_id"] = enrollment_ids[(trainee_ids[cin], cohort_id)]
+        new_placements.append(row)
+    insert_rows(Placement, new_placements)
     _update(Placement, plan.updated_placements, now=now, extra=("version", "updated_by"))
     for placement, changes in plan.updated_placements:
         log(ChangeLog.Entity.PLACEMENT, placement.id, "updated", changes)
-    insert(ChangeLog, logs, id_key=None)
+    if new_placements:
+        rows = Placement.objects.filter(
+            enrollment_id__in={values["enrollment_id"] for values in new_placements}
+        ).values_list("enrollment_id", "hired_on", "id")
+        placement_ids = {(enrollment, hired_on): pk for enrollment, hired_on, pk in rows}
+        for values in new_placements:
+            log(
+                ChangeLog.Entity.PLACEMENT,
+                placement_ids[(values["enrollment_id"], values["hired_on"])],
+                "created",
+                _created(values, ("enrollment_id", *PLACEMENT_FIELDS)),
+            )
+    insert_rows(ChangeLog, logs)
 
 
-def _values(instance: Model, names: Iterable[str]) -> dict[str, list[Any]]:
-    return created({name: getattr(instance, name) for name in names})
+def _created(values: dict[str, Any], names: Iterable[str]) -> dict[str, list[Any]]:
+    return created({name: values[name] for name in names if name in values})
 
 
 def _update(
@@ -141,61 +137,27 @@ def _update(
 # --- Inserts: COPY on PostgreSQL, bulk_create elsewhere ----------------------------
 
 
-def insert(
-    model: type[Model],
-    objects: list[Any],
-    *,
-    id_key: Any,
-    lookup_field: str = "",
-    extra_key: str = "",
-) -> None:
-    """Inserts ``objects`` and sets their ids (unless ``id_key`` is None: nobody needs
-    them, as for the change log)."""
-    if not objects:
+def insert_rows(model: type[Model], rows: list[dict[str, Any]]) -> None:
+    """Inserts rows given as attname -> value dicts; absent fields take their default.
+    The caller reads the new ids back by natural key (COPY returns none)."""
+    if not rows:
         return
     if connection.vendor != "postgresql":
-        model._default_manager.bulk_create(objects, batch_size=BULK_BATCH)
+        model._default_manager.bulk_create([model(**row) for row in rows], batch_size=BULK_BATCH)
         return
-    _copy(model, objects)
-    if id_key is None:
-        return
-    by_key = {id_key(obj): obj for obj in objects}
-    lookup_values = {getattr(obj, lookup_field) for obj in objects}
-    columns = ["id", lookup_field] + ([extra_key] if extra_key else [])
-    rows = model._default_manager.filter(**{f"{lookup_field}__in": lookup_values}).values_list(
-        *columns
-    )
-    for pk, *key in rows:
-        obj = by_key.get(key[0] if not extra_key else tuple(key))
-        if obj is not None:
-            obj.id = pk
+    from psycopg.types.json import Jsonb
 
-
-def _copy(model: type[Model], objects: list[Any]) -> None:
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    defaults = [(f.attname, f.get_default(), f.get_internal_type() == "JSONField") for f in fields]
     table = connection.ops.quote_name(model._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    buffer = io.StringIO()
-    for obj in objects:
-        buffer.write("\t".join(_copy_text(getattr(obj, f.attname)) for f in fields))
-        buffer.write("\n")
     with connection.cursor() as cursor:
         raw = cursor.cursor  # the psycopg 3 cursor under Django's wrapper
         with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:  # noqa: S608
-            copy.write(buffer.getvalue())
-
-
-def _copy_text(value: Any) -> str:
-    """A value in COPY's text format."""
-    if value is None:
-        return "\\N"
-    if isinstance(value, bool):
-        return "t" if value else "f"
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()
-    if isinstance(value, dict | list):
-        value = json.dumps(value, ensure_ascii=False)
-    elif isinstance(value, int | Decimal):
-        return str(value)
-    text = str(value)
-    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+            for row in rows:
+                copy.write_row(
+                    [
+                        Jsonb(row.get(name, default)) if is_json else row.get(name, default)
+                        for name, default, is_json in defaults
+                    ]
+                )

@@ -48,8 +48,19 @@ def sample_rows(
             hired_on = graduated_on + dt.timedelta(days=rng.randint(5, 120))
             salary = f"{rng.randint(60, 160) * 100},00"
             contract = "CDI" if rng.random() < 0.7 else "CDD"
-            hire = [name, ice, fr_date(hired_on), contract, "Conseiller client", "", "", "",
-                    salary, "", ""]
+            hire = [
+                name,
+                ice,
+                fr_date(hired_on),
+                contract,
+                "Conseiller client",
+                "",
+                "",
+                "",
+                salary,
+                "",
+                "",
+            ]
         birth = dt.date(1990, 1, 1) + dt.timedelta(days=rng.randint(0, 4000))
         yield [
             cohort.code,

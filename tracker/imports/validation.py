@@ -11,6 +11,7 @@ same two functions, so the preview and the write can never disagree on a rule.""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -28,6 +29,11 @@ from tracker.models import Enrollment, Placement, Trainee, User
 from tracker.selectors import cohort_list
 
 # Model field -> import column, to place the errors the rules raise by field name.
+# The same dates and amounts recur on thousands of rows: memoise the shared rules
+# (a failing value raises again each time: lru_cache never caches exceptions).
+parse_date = functools.lru_cache(maxsize=65536)(rules.parse_date)
+parse_decimal = functools.lru_cache(maxsize=16384)(rules.parse_decimal)
+
 FIELD_COLUMNS = {
     "enrolled_on": "enrolled_on",
     "graduated_on": "graduated_on",
@@ -188,7 +194,7 @@ class _Row:
 
     def date(self, key: str, *, required: bool = False) -> dt.date | None:
         raw = self.required(key) if required else self.text(key)
-        return self.apply(key, rules.parse_date, raw) if raw else None
+        return self.apply(key, parse_date, raw) if raw else None
 
     def coded(self, key: str, *, required: bool = False) -> str:
         raw = self.required(key) if required else self.text(key)
@@ -334,7 +340,7 @@ def _parse_hire(
         or (cohort.filiere_id if cohort else None),
         "zone_id": row.reference("job_zone", context.zones),
         "region_id": row.reference("job_region", context.regions),
-        "gross_monthly_salary_mad": row.apply("salary", rules.parse_decimal, row.text("salary")),
+        "gross_monthly_salary_mad": row.apply("salary", parse_decimal, row.text("salary")),
         "ended_on": row.date("hire_ended_on"),
         "cnss_verified_on": row.date("cnss_verified_on"),
     }
@@ -443,13 +449,15 @@ class ChunkPlan:
     unchanged: int = 0
     cohort_ids: set[int] = field(default_factory=set)
     # Writes, for the commit: new objects and (object, changes) pairs.
-    new_trainees: dict[str, Trainee] = field(default_factory=dict)  # by CIN
+    # New rows are plain field -> value dicts (no model instances: the commit writes
+    # them with COPY on PostgreSQL).
+    new_trainees: dict[str, dict[str, Any]] = field(default_factory=dict)  # by CIN
     updated_trainees: list[tuple[Trainee, dict[str, list[Any]]]] = field(default_factory=list)
     # New enrollments wait for their trainee's id: (CIN, enrollment).
-    new_enrollments: list[tuple[str, Enrollment]] = field(default_factory=list)
+    new_enrollments: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     updated_enrollments: list[tuple[Enrollment, dict[str, list[Any]]]] = field(default_factory=list)
     # New placements wait for their enrollment's id: ((CIN, cohort id), placement).
-    new_placements: list[tuple[tuple[str, int], Placement]] = field(default_factory=list)
+    new_placements: list[tuple[tuple[str, int], dict[str, Any]]] = field(default_factory=list)
     updated_placements: list[tuple[Placement, dict[str, list[Any]]]] = field(default_factory=list)
 
 
@@ -515,10 +523,9 @@ def plan_chunk(records: list[RowRecord], context: ImportContext, state: FileStat
         if trainee is None:
             new = plan.new_trainees.get(record.cin)
             if new is None:
-                plan.new_trainees[record.cin] = Trainee(cin=record.cin, **record.trainee)
+                plan.new_trainees[record.cin] = {"cin": record.cin, **record.trainee}
             else:  # the same person twice in the chunk (two cohorts): the later row wins
-                for name, value in record.trainee.items():
-                    setattr(new, name, value)
+                new.update(record.trainee)
             enrollment = None
         else:
             if trainee.id in editable:
@@ -536,16 +543,14 @@ def plan_chunk(records: list[RowRecord], context: ImportContext, state: FileStat
             plan.new_enrollments.append(
                 (
                     record.cin,
-                    Enrollment(
-                        cohort_id=record.cohort_id, updated_by=context.user, **record.enrollment
-                    ),
+                    {"cohort_id": record.cohort_id, **record.enrollment},
                 )
             )
             if record.hire:
                 plan.new_placements.append(
                     (
                         (record.cin, record.cohort_id),
-                        Placement(updated_by=context.user, **record.hire),
+                        dict(record.hire),
                     )
                 )
             continue
@@ -564,9 +569,7 @@ def plan_chunk(records: list[RowRecord], context: ImportContext, state: FileStat
                 plan.new_placements.append(
                     (
                         (record.cin, record.cohort_id),
-                        Placement(
-                            enrollment_id=enrollment.id, updated_by=context.user, **record.hire
-                        ),
+                        {"enrollment_id": enrollment.id, **record.hire},
                     )
                 )
             else:

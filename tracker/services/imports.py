@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import pickle
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -165,8 +166,11 @@ def _validate(batch: ImportBatch) -> None:
     counts = {"create": 0, "update": 0, "unchanged": 0, "rows_in_error": 0, "errors": 0}
     cohort_ids: set[int] = set()
     source = open_rows(path, inspection)
+    staged = _staged_path(batch).open("wb")
     try:
         for records, errors in _chunks(source, context):
+            # The parsed rows are staged on disk, chunk by chunk, for the commit.
+            pickle.dump(records, staged, protocol=pickle.HIGHEST_PROTOCOL)
             plan = plan_chunk(records, context, state)
             errors = errors + plan.errors
             counts["create"] += plan.to_create
@@ -185,6 +189,7 @@ def _validate(batch: ImportBatch) -> None:
             _report_progress(batch.id, source.fraction_done())
     finally:
         source.close()
+        staged.close()
     total = counts["create"] + counts["update"] + counts["unchanged"] + counts["rows_in_error"]
     if total == 0:
         raise FileRefused(_("Le fichier ne contient aucune ligne de données sous l'en-tête."))
@@ -275,42 +280,43 @@ def import_commit(*, batch_id: int) -> ImportBatch:
         )
     else:
         del counts
+        _staged_path(batch).unlink(missing_ok=True)
     batch.refresh_from_db()
     return batch
 
 
 def _commit(batch: ImportBatch) -> dict[str, int]:
     list(Cohort.objects.select_for_update().filter(id__in=batch.cohort_ids).values("id"))
-    path = Path(batch.file.path)
-    inspection = inspect_upload(path, name=batch.file_name)
     user = batch.uploaded_by
     context = ImportContext.for_user(user)
     state = FileState()
     counts = {"create": 0, "update": 0, "unchanged": 0}
     touched: set[int] = set()
-    source = open_rows(path, inspection)
-    try:
-        for records, errors in _chunks(source, context):
-            plan = plan_chunk(records, context, state)
-            all_errors = errors + plan.errors
-            if all_errors:
-                row, column, message = all_errors[0]
-                raise ImportStale(
-                    _(
-                        "Les données ont changé depuis la validation (ligne %(row)s, "
-                        "%(column)s : %(message)s). Rien n'a été enregistré : déposez le "
-                        "fichier à nouveau."
-                    )
-                    % {"row": row, "column": column, "message": message}
+    done = 0
+    for records in _staged_chunks(batch):
+        # Every row passed the field rules at validation; the database checks run again
+        # (another import may have committed since the preview).
+        missing = {r.cohort_id for r in records} - {c.id for c in context.cohorts.values()}
+        if missing:
+            raise ImportStale(_("Une des cohortes du fichier n'est plus dans votre périmètre."))
+        plan = plan_chunk(records, context, state)
+        if plan.errors:
+            row, column, message = plan.errors[0]
+            raise ImportStale(
+                _(
+                    "Les données ont changé depuis la validation (ligne %(row)s, "
+                    "%(column)s : %(message)s). Rien n'a été enregistré : déposez le "
+                    "fichier à nouveau."
                 )
-            write_plan(plan, user=user)
-            counts["create"] += plan.to_create
-            counts["update"] += plan.to_update
-            counts["unchanged"] += plan.unchanged
-            touched |= plan.cohort_ids
-            _report_progress(batch.id, source.fraction_done())
-    finally:
-        source.close()
+                % {"row": row, "column": column, "message": message}
+            )
+        write_plan(plan, user=user)
+        counts["create"] += plan.to_create
+        counts["update"] += plan.to_update
+        counts["unchanged"] += plan.unchanged
+        touched |= plan.cohort_ids
+        done += len(records)
+        _report_progress(batch.id, done / max(batch.total_rows, 1))
     rollup_after_commit(cohort_ids=sorted(touched))
     now = timezone.now()
     ImportBatch.objects.filter(id=batch.id).update(
@@ -323,6 +329,21 @@ def _commit(batch: ImportBatch) -> dict[str, int]:
         finished_at=now,
     )
     return counts
+
+
+def _staged_path(batch: ImportBatch) -> Path:
+    return Path(batch.file.path + ".staged")
+
+
+def _staged_chunks(batch: ImportBatch) -> Iterator[list[RowRecord]]:
+    """The rows parsed at validation, read back chunk by chunk. The staging file is
+    written by this service only, in the private media folder (never user-supplied)."""
+    with _staged_path(batch).open("rb") as staged:
+        while True:
+            try:
+                yield pickle.load(staged)  # noqa: S301 - our own staging file
+            except EOFError:
+                return
 
 
 def import_cancel(*, user: User, batch: ImportBatch) -> ImportBatch:
@@ -349,5 +370,6 @@ def import_cancel(*, user: User, batch: ImportBatch) -> ImportBatch:
 
 def _discard_file(batch: ImportBatch) -> None:
     if batch.file:
+        _staged_path(batch).unlink(missing_ok=True)
         batch.file.delete(save=False)
         ImportBatch.objects.filter(id=batch.id).update(file="")
