@@ -23,7 +23,10 @@ class NavEntry:
     roles: tuple[str, ...]
 
 
-NAV_ENTRIES: tuple[NavEntry, ...] = (NavEntry(_("Accueil"), "home", ALL_ROLES),)
+NAV_ENTRIES: tuple[NavEntry, ...] = (
+    NavEntry(_("Accueil"), "home", ALL_ROLES),
+    NavEntry(_("Imports"), "import_list", (Role.ADMIN, Role.PARTNER_EDITOR, Role.PARTNER_VIEWER)),
+)
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
@@ -141,12 +142,12 @@ def match_header(cells: list[str]) -> dict[str, int] | None:
         key = HEADER_LOOKUP.get(normalize_label(cell))
         if key is not None and key not in positions:
             positions[key] = index
-    if REQUIRED_KEYS <= positions.keys():
+    if positions.keys() >= REQUIRED_KEYS:
         return positions
     return None
 
 
-def _choices_lookup(choices: list[tuple[str, str]], extra: dict[str, str]) -> dict[str, str]:
+def _choices_lookup(choices: list[tuple[str, Any]], extra: dict[str, str]) -> dict[str, str]:
     lookup = {normalize_label(value): value for value, _label in choices}
     lookup.update({normalize_label(label): value for value, label in choices})
     lookup.update({normalize_label(alias): value for alias, value in extra.items()})

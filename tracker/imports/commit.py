@@ -95,10 +95,10 @@ def write_plan(plan: ChunkPlan, *, user: User) -> None:
     for placement, changes in plan.updated_placements:
         log(ChangeLog.Entity.PLACEMENT, placement.id, "updated", changes)
     if new_placements:
-        rows = Placement.objects.filter(
+        hires = Placement.objects.filter(
             enrollment_id__in={values["enrollment_id"] for values in new_placements}
         ).values_list("enrollment_id", "hired_on", "id")
-        placement_ids = {(enrollment, hired_on): pk for enrollment, hired_on, pk in rows}
+        placement_ids = {(enrollment, hired_on): pk for enrollment, hired_on, pk in hires}
         for values in new_placements:
             log(
                 ChangeLog.Entity.PLACEMENT,
@@ -153,7 +153,7 @@ def insert_rows(model: type[Model], rows: list[dict[str, Any]]) -> None:
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     with connection.cursor() as cursor:
         raw = cursor.cursor  # the psycopg 3 cursor under Django's wrapper
-        with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:  # noqa: S608
+        with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(
                     [

@@ -36,7 +36,7 @@ DELIMITERS = (";", ",", "\t")
 XML_PROLOGUE_BYTES = 4096
 
 
-class FileRefused(Exception):
+class FileRefusedError(Exception):
     """The file cannot be imported; ``str()`` is the message shown to the user."""
 
 
@@ -52,40 +52,40 @@ def _extension(name: str) -> str:
 
 
 def inspect_upload(path: Path, *, name: str) -> Inspection:
-    """Refuses the file (FileRefused) or says how to read it. Never parses the content."""
+    """Refuses the file (FileRefusedError) or says how to read it. Never parses the content."""
     size = path.stat().st_size
     if size > settings.IMPORT_MAX_FILE_BYTES:
-        raise FileRefused(
+        raise FileRefusedError(
             _("Fichier trop volumineux : %(size)s Mo (au plus %(limit)s Mo).")
             % {"size": size // 2**20, "limit": settings.IMPORT_MAX_FILE_BYTES // 2**20}
         )
     if size == 0:
-        raise FileRefused(_("Le fichier est vide."))
+        raise FileRefusedError(_("Le fichier est vide."))
     with path.open("rb") as handle:
         head = handle.read(8)
     extension = _extension(name)
     if extension not in CSV_EXTENSIONS | XLSX_EXTENSIONS:
-        raise FileRefused(
+        raise FileRefusedError(
             _("Format non pris en charge (%(ext)s) : déposez un fichier .xlsx ou .csv.")
             % {"ext": extension or "?"}
         )
     if head.startswith(PDF_MAGIC):
-        raise FileRefused(
+        raise FileRefusedError(
             _("Ce fichier est un PDF, pas un tableur : déposez un fichier .xlsx ou .csv.")
         )
     if head.startswith(OLE_MAGIC):
-        raise FileRefused(
+        raise FileRefusedError(
             _("Ancien format Excel (.xls) : enregistrez le fichier au format .xlsx ou .csv.")
         )
     if extension in XLSX_EXTENSIONS:
         if not head.startswith(ZIP_MAGIC):
-            raise FileRefused(
+            raise FileRefusedError(
                 _("Ce fichier porte l'extension .xlsx mais n'est pas un classeur Excel.")
             )
         _check_zip(path)
         return Inspection(file_format="xlsx")
     if head.startswith(ZIP_MAGIC):
-        raise FileRefused(
+        raise FileRefusedError(
             _("Ce fichier porte l'extension .csv mais est un fichier compressé (classeur ?).")
         )
     return _inspect_csv(path)
@@ -97,15 +97,15 @@ def _check_zip(path: Path) -> None:
     try:
         archive = zipfile.ZipFile(path)
     except zipfile.BadZipFile:
-        raise FileRefused(_("Classeur XLSX illisible (archive endommagée).")) from None
+        raise FileRefusedError(_("Classeur XLSX illisible (archive endommagée).")) from None
     with archive:
         members = archive.infolist()
         names = {member.filename for member in members}
         if "xl/workbook.xml" not in names:
-            raise FileRefused(_("Cette archive n'est pas un classeur Excel (.xlsx)."))
+            raise FileRefusedError(_("Cette archive n'est pas un classeur Excel (.xlsx)."))
         total = sum(member.file_size for member in members)
         if total > settings.IMPORT_MAX_UNCOMPRESSED_BYTES:
-            raise FileRefused(
+            raise FileRefusedError(
                 _(
                     "Classeur refusé : une fois décompressé il ferait %(size)s Mo "
                     "(au plus %(limit)s Mo). Fichier piégé (« bombe zip ») ou trop gros."
@@ -118,7 +118,7 @@ def _check_zip(path: Path) -> None:
         for member in members:
             ratio = member.file_size / max(member.compress_size, 1)
             if member.file_size > 2**20 and ratio > settings.IMPORT_MAX_COMPRESSION_RATIO:
-                raise FileRefused(
+                raise FileRefusedError(
                     _(
                         "Classeur refusé : taux de compression anormal (%(ratio)s:1), "
                         "signe d'un fichier piégé (« bombe zip »)."
@@ -131,7 +131,7 @@ def _check_zip(path: Path) -> None:
             with archive.open(member) as part:
                 prologue = part.read(XML_PROLOGUE_BYTES)
             if b"<!DOCTYPE" in prologue or b"<!ENTITY" in prologue:
-                raise FileRefused(
+                raise FileRefusedError(
                     _(
                         "Classeur refusé : il déclare des entités XML (fichier piégé, "
                         "« bombe XML »). Enregistrez-le à nouveau depuis votre tableur."
@@ -158,15 +158,17 @@ def _detect_encoding(path: Path) -> str:
 def _inspect_csv(path: Path) -> Inspection:
     with path.open("rb") as handle:
         if b"\x00" in handle.read(65536):
-            raise FileRefused(_("Ce fichier n'est pas un fichier texte CSV."))
+            raise FileRefusedError(_("Ce fichier n'est pas un fichier texte CSV."))
     encoding = _detect_encoding(path)
     with path.open(encoding=encoding, errors="replace", newline="") as text:
-        first_lines = [line for _, line in zip(range(settings.IMPORT_HEADER_SCAN_ROWS), text)]
+        first_lines = [
+            line for _, line in zip(range(settings.IMPORT_HEADER_SCAN_ROWS), text, strict=False)
+        ]
     for delimiter in DELIMITERS:
         for cells in csv.reader(first_lines, delimiter=delimiter):
             if match_header(cells) is not None:
                 return Inspection(file_format="csv", encoding=encoding, delimiter=delimiter)
-    raise FileRefused(no_header_message())
+    raise FileRefusedError(no_header_message())
 
 
 def no_header_message() -> str:
@@ -221,11 +223,13 @@ def open_rows(path: Path, inspection: Inspection) -> RowSource:
 def _find_header(
     records: Iterator[tuple[int, list[str]]],
 ) -> tuple[int, list[str], dict[str, int]]:
-    for _index, (number, cells) in zip(range(settings.IMPORT_HEADER_SCAN_ROWS), records):
+    for _index, (number, cells) in zip(
+        range(settings.IMPORT_HEADER_SCAN_ROWS), records, strict=False
+    ):
         positions = match_header(cells)
         if positions is not None:
             return number, cells, positions
-    raise FileRefused(no_header_message())
+    raise FileRefusedError(no_header_message())
 
 
 def _non_empty(records: Iterator[tuple[int, list[str]]]) -> Iterator[tuple[int, list[str]]]:
@@ -257,7 +261,9 @@ def _open_xlsx(path: Path) -> RowSource:
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception:  # defusedxml, zip or XML errors: one clear message
-        raise FileRefused(_("Classeur XLSX illisible ou piégé : il ne peut pas être lu.")) from None
+        raise FileRefusedError(
+            _("Classeur XLSX illisible ou piégé : il ne peut pas être lu.")
+        ) from None
     sheet = _data_sheet(workbook)
     total = max(sheet.max_row or 1, 1)
     state = {"row": 0}

@@ -118,11 +118,13 @@ class ImportContext:
             regions=_lookup(Region.objects.values_list("id", "code", "name_fr")),
             zones=_lookup(Zone.objects.values_list("id", "code", "name_fr")),
             filieres=_lookup(Filiere.objects.values_list("id", "code", "name_fr")),
-            employers_by_ice=dict(
-                Partner.objects.filter(kind=Partner.Kind.EMPLOYER, ice__isnull=False).values_list(
-                    "ice", "id"
-                )
-            ),
+            employers_by_ice={
+                ice: pk
+                for ice, pk in Partner.objects.filter(
+                    kind=Partner.Kind.EMPLOYER, ice__isnull=False
+                ).values_list("ice", "id")
+                if ice
+            },
             today=timezone.localdate(),
             partner_id=None if user.is_staff_role else user.partner_id,
         )
@@ -475,26 +477,28 @@ def plan_chunk(records: list[RowRecord], context: ImportContext, state: FileStat
         else:
             accepted.append(record)
     cins = {record.cin for record in accepted}
-    trainees = {t.cin: t for t in Trainee.objects.filter(cin__in=cins)} if cins else {}
+    trainees = {t.cin: t for t in Trainee.objects.filter(cin__in=cins).order_by()} if cins else {}
     enrollments: dict[tuple[int, int], Enrollment] = {}
     in_progress: dict[int, list[tuple[int, dt.date, dt.date]]] = {}
     editable: set[int] = set()
     if trainees:
-        rows = Enrollment.objects.filter(trainee_id__in=[t.id for t in trainees.values()]).annotate(
-            cohort_ends_on=F("cohort__ends_on"), operator_id=F("cohort__operator_id")
+        rows = (
+            Enrollment.objects.filter(trainee_id__in=[t.id for t in trainees.values()])
+            .annotate(cohort_ends_on=F("cohort__ends_on"), operator_id=F("cohort__operator_id"))
+            .order_by()
         )
-        for enrollment in rows:
-            enrollments[(enrollment.trainee_id, enrollment.cohort_id)] = enrollment
-            if enrollment.status == Enrollment.Status.ENROLLED:
-                in_progress.setdefault(enrollment.trainee_id, []).append(
-                    (enrollment.cohort_id, enrollment.enrolled_on, enrollment.cohort_ends_on)
+        for found in rows:
+            enrollments[(found.trainee_id, found.cohort_id)] = found
+            if found.status == Enrollment.Status.ENROLLED:
+                in_progress.setdefault(found.trainee_id, []).append(
+                    (found.cohort_id, found.enrolled_on, found.cohort_ends_on)
                 )
-            if context.partner_id is None or enrollment.operator_id == context.partner_id:
-                editable.add(enrollment.trainee_id)
+            if context.partner_id is None or found.operator_id == context.partner_id:
+                editable.add(found.trainee_id)
     placements: dict[tuple[int, dt.date], Placement] = {}
     hired = [e.id for (t, c), e in enrollments.items()]
     if hired and any(record.hire for record in accepted):
-        for placement in Placement.objects.filter(enrollment_id__in=hired):
+        for placement in Placement.objects.filter(enrollment_id__in=hired).order_by():
             placements[(placement.enrollment_id, placement.hired_on)] = placement
     # Enrollments that this chunk closes (status no longer "enrolled") do not overlap.
     closing = {
@@ -503,6 +507,7 @@ def plan_chunk(records: list[RowRecord], context: ImportContext, state: FileStat
         if record.enrollment["status"] != Enrollment.Status.ENROLLED
     }
     updated_trainees: dict[int, tuple[Trainee, dict[str, list[Any]]]] = {}
+    enrollment: Enrollment | None
     for record in accepted:
         cohort = cohorts_by_id[record.cohort_id]
         plan.cohort_ids.add(record.cohort_id)
@@ -563,8 +568,8 @@ def plan_chunk(records: list[RowRecord], context: ImportContext, state: FileStat
             enrollment.updated_by = context.user
             plan.updated_enrollments.append((enrollment, changes))
         if record.hire:
-            placement = placements.get((enrollment.id, record.hire["hired_on"]))
-            if placement is None:
+            existing_hire = placements.get((enrollment.id, record.hire["hired_on"]))
+            if existing_hire is None:
                 row_changed = True
                 plan.new_placements.append(
                     (
@@ -573,14 +578,14 @@ def plan_chunk(records: list[RowRecord], context: ImportContext, state: FileStat
                     )
                 )
             else:
-                hire_changes = diff(placement, record.hire)
+                hire_changes = diff(existing_hire, record.hire)
                 if hire_changes:
                     row_changed = True
                     for name in hire_changes:
-                        setattr(placement, name, record.hire[name])
-                    placement.version += 1
-                    placement.updated_by = context.user
-                    plan.updated_placements.append((placement, hire_changes))
+                        setattr(existing_hire, name, record.hire[name])
+                    existing_hire.version += 1
+                    existing_hire.updated_by = context.user
+                    plan.updated_placements.append((existing_hire, hire_changes))
         if row_changed:
             plan.to_update += 1
         else:

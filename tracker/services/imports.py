@@ -16,13 +16,13 @@ from pathlib import Path
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tracker.imports.commit import write_plan
-from tracker.imports.formats import FileRefused, RowSource, inspect_upload, open_rows
+from tracker.imports.formats import FileRefusedError, RowSource, inspect_upload, open_rows
 from tracker.imports.validation import (
     FileState,
     ImportContext,
@@ -39,7 +39,7 @@ logger = logging.getLogger(__name__)
 IMPORT_ROLES = (Role.ADMIN, Role.PARTNER_EDITOR)
 
 
-class ImportConflict(Exception):
+class ImportConflictError(Exception):
     """The import cannot proceed now; ``str()`` is the message for the user."""
 
 
@@ -50,7 +50,7 @@ def user_can_import(user: User) -> bool:
 # --- Upload ------------------------------------------------------------------------
 
 
-def import_upload(*, user: User, uploaded_file: UploadedFile) -> ImportBatch:
+def import_upload(*, user: User, uploaded_file: File) -> ImportBatch:
     """Stores the file, refuses it at once when it is not a readable spreadsheet (the
     batch is then failed with the reason), otherwise queues its validation."""
     if not user_can_import(user):
@@ -81,7 +81,7 @@ def import_upload(*, user: User, uploaded_file: UploadedFile) -> ImportBatch:
     try:
         inspection = inspect_upload(Path(batch.file.path), name=name)
         batch.file_format = inspection.file_format
-    except FileRefused as refusal:
+    except FileRefusedError as refusal:
         batch.status = ImportBatch.Status.FAILED
         batch.failure_reason = str(refusal)
         batch.finished_at = timezone.now()
@@ -91,7 +91,7 @@ def import_upload(*, user: User, uploaded_file: UploadedFile) -> ImportBatch:
     batch.save()
     from tracker.tasks import import_validate_task
 
-    import_validate_task.delay_on_commit(batch.id)
+    transaction.on_commit(lambda: import_validate_task.delay(batch.id))
     return batch
 
 
@@ -104,11 +104,9 @@ def _chunks(
     """Parses the rows chunk by chunk: (valid records, row errors)."""
     records: list[RowRecord] = []
     errors: list[RowError] = []
-    count = 0
-    for number, cells in source.rows:
-        count += 1
+    for count, (number, cells) in enumerate(source.rows, start=1):
         if count > settings.IMPORT_MAX_ROWS:
-            raise FileRefused(
+            raise FileRefusedError(
                 _("Trop de lignes : au plus %(n)s par fichier.") % {"n": settings.IMPORT_MAX_ROWS}
             )
         record, row_errors = parse_row(number, cells, source.positions, context)
@@ -149,7 +147,7 @@ def import_validate(*, batch_id: int) -> ImportBatch:
     ImportRowError.objects.filter(batch=batch).delete()
     try:
         _validate(batch)
-    except FileRefused as refusal:
+    except FileRefusedError as refusal:
         _fail(batch, str(refusal))
     except Exception:
         logger.exception("Import %s: validation failed", batch.id)
@@ -192,7 +190,7 @@ def _validate(batch: ImportBatch) -> None:
         staged.close()
     total = counts["create"] + counts["update"] + counts["unchanged"] + counts["rows_in_error"]
     if total == 0:
-        raise FileRefused(_("Le fichier ne contient aucune ligne de données sous l'en-tête."))
+        raise FileRefusedError(_("Le fichier ne contient aucune ligne de données sous l'en-tête."))
     ImportBatch.objects.filter(id=batch.id).update(
         status=ImportBatch.Status.INVALID if counts["errors"] else ImportBatch.Status.VALIDATED,
         total_rows=total,
@@ -231,13 +229,13 @@ def import_confirm(*, user: User, batch: ImportBatch) -> ImportBatch:
     with transaction.atomic():
         batch = ImportBatch.objects.select_for_update().get(id=batch.id)
         if batch.status != ImportBatch.Status.VALIDATED:
-            raise ImportConflict(_("Cet import n'est pas prêt à être confirmé."))
+            raise ImportConflictError(_("Cet import n'est pas prêt à être confirmé."))
         # Locking the cohorts serialises concurrent confirmations on PostgreSQL.
         list(Cohort.objects.select_for_update().filter(id__in=batch.cohort_ids).values("id"))
         busy = ImportBatch.objects.filter(status=ImportBatch.Status.COMMITTING).exclude(id=batch.id)
         for other in busy.only("id", "cohort_ids"):
             if set(other.cohort_ids) & set(batch.cohort_ids):
-                raise ImportConflict(
+                raise ImportConflictError(
                     _(
                         "Un autre import est en cours d'enregistrement pour une de ces "
                         "cohortes : réessayez quand il sera terminé."
@@ -250,11 +248,12 @@ def import_confirm(*, user: User, batch: ImportBatch) -> ImportBatch:
         _report_progress(batch.id, 0)
         from tracker.tasks import import_commit_task
 
-        import_commit_task.delay_on_commit(batch.id)
+        batch_id = batch.id
+        transaction.on_commit(lambda: import_commit_task.delay(batch_id))
     return batch
 
 
-class ImportStale(Exception):
+class ImportStaleError(Exception):
     """The database changed between validation and commit so that a row no longer
     passes; the commit is abandoned (nothing written) and the user re-imports."""
 
@@ -268,9 +267,9 @@ def import_commit(*, batch_id: int) -> ImportBatch:
     try:
         with transaction.atomic():
             counts = _commit(batch)
-    except ImportStale as stale:
+    except ImportStaleError as stale:
         _fail(batch, str(stale))
-    except FileRefused as refusal:
+    except FileRefusedError as refusal:
         _fail(batch, str(refusal))
     except Exception:
         logger.exception("Import %s: commit failed", batch.id)
@@ -298,11 +297,13 @@ def _commit(batch: ImportBatch) -> dict[str, int]:
         # (another import may have committed since the preview).
         missing = {r.cohort_id for r in records} - {c.id for c in context.cohorts.values()}
         if missing:
-            raise ImportStale(_("Une des cohortes du fichier n'est plus dans votre périmètre."))
+            raise ImportStaleError(
+                _("Une des cohortes du fichier n'est plus dans votre périmètre.")
+            )
         plan = plan_chunk(records, context, state)
         if plan.errors:
             row, column, message = plan.errors[0]
-            raise ImportStale(
+            raise ImportStaleError(
                 _(
                     "Les données ont changé depuis la validation (ligne %(row)s, "
                     "%(column)s : %(message)s). Rien n'a été enregistré : déposez le "
@@ -359,7 +360,7 @@ def import_cancel(*, user: User, batch: ImportBatch) -> ImportBatch:
     with transaction.atomic():
         batch = ImportBatch.objects.select_for_update().get(id=batch.id)
         if batch.status not in cancellable:
-            raise ImportConflict(_("Cet import ne peut plus être annulé."))
+            raise ImportConflictError(_("Cet import ne peut plus être annulé."))
         batch.status = ImportBatch.Status.CANCELLED
         batch.finished_at = timezone.now()
         batch.save(update_fields=["status", "finished_at"])
