@@ -9,12 +9,12 @@ from decimal import Decimal
 
 import pytest
 
-from tests.factories import CohortFactory, EnrollmentFactory, PartnerFactory, TraineeFactory
+from tests.factories import CohortFactory, EnrollmentFactory, PartnerFactory
 from tests.import_support import (
     HEADERS,
-    enrolled_row,
     confirm,
     csv_bytes,
+    enrolled_row,
     import_file,
     row,
     upload,
@@ -58,7 +58,7 @@ def database_snapshot() -> dict[str, object]:
 
 def _variant(name: str, cohort_code: str) -> tuple[bytes, str]:
     rows = [
-        row(cohort_code, "BK100001", **{"Prénom": "Hélène"}),
+        row(cohort_code, "BK100001", Prénom="Hélène"),
         row(
             cohort_code,
             "bk 100002",
@@ -312,7 +312,8 @@ def test_partner_b_importing_into_partner_a_cohort_is_refused_without_leaking(
     assert len(messages) == 2
     for message in messages:
         assert "inconnue ou hors de votre périmètre" in message
-        assert "Atlas" not in message and "Zineb" not in message
+        assert "Atlas" not in message
+        assert "Zineb" not in message
         assert cohort_a.metier not in message
     # Same words for a cohort that does not exist at all.
     ghost = upload(partner_b_user, csv_bytes([row("NO-SUCH-COHORT", "BK700003")]))
@@ -398,7 +399,8 @@ def test_cancel_at_preview_leaves_nothing(partner_a_user, cohort_a, employer) ->
     assert batch.row_errors.count() == 0
     import os
 
-    assert not os.path.exists(path) and not os.path.exists(path + ".staged")
+    assert not os.path.exists(path)
+    assert not os.path.exists(path + ".staged")
     assert database_snapshot() == before
 
 
