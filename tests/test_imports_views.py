@@ -156,7 +156,7 @@ def test_annotated_file_adds_an_error_column(
     rows = [
         enrolled_row(cohort_a.code, "BK100001"),
         enrolled_row(cohort_a.code, "BK100002", **{"Date d'inscription": "32/01/2026"}),
-        enrolled_row(cohort_a.code, "BK100003", **{"Sexe": "X"}),
+        enrolled_row(cohort_a.code, "BK100003", Sexe="X"),
     ]
     if file_format == "csv":
         batch = upload(partner_a_user, csv_bytes(rows), "liste.csv")
