@@ -272,6 +272,6 @@ IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=1_500_000)
 # The header row must be found within this many first rows.
 IMPORT_HEADER_SCAN_ROWS = env.int("IMPORT_HEADER_SCAN_ROWS", default=10)
 # Rows validated and written per chunk (a few queries per chunk).
-IMPORT_CHUNK_ROWS = env.int("IMPORT_CHUNK_ROWS", default=2000)
+IMPORT_CHUNK_ROWS = env.int("IMPORT_CHUNK_ROWS", default=5000)
 # Errors listed on the preview page (all of them are in the annotated file).
 IMPORT_PREVIEW_ERRORS = env.int("IMPORT_PREVIEW_ERRORS", default=200)

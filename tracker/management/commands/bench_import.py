@@ -34,7 +34,12 @@ from tracker.models import (
     Trainee,
     User,
 )
-from tracker.services.imports import import_commit, import_confirm, import_upload, import_validate
+from tracker.services.imports import (
+    import_commit,
+    import_confirm,
+    import_upload,
+    import_validate,
+)
 
 BENCH_PARTNER = "Bench Academy (benchmark)"
 BENCH_USER = "bench.import"
@@ -86,18 +91,20 @@ class Command(BaseCommand):
 
     def _ours(self, path: Path, user: User, rows: int) -> float:
         """Our import end to end; returns its rows per second."""
+        # Validation = upload (hash, store, inspect) + the validation task, which runs
+        # inline here (no broker) as soon as the upload commits.
+        started, cpu_started = time.perf_counter(), time.process_time()
         with path.open("rb") as handle:
-            started = time.perf_counter()
             batch = import_upload(user=user, uploaded_file=File(handle, name=path.name))
-        batch = import_validate(batch_id=batch.id)
-        validated = time.perf_counter()
+        batch = import_validate(batch_id=batch.id)  # no-op when it already ran inline
+        validated, cpu_validated = time.perf_counter(), time.process_time()
         if batch.status != ImportBatch.Status.VALIDATED:
             raise SystemExit(
                 f"validation: {batch.status} {batch.failure_reason} {batch.error_count}"
             )
-        import_confirm(user=user, batch=batch)
-        batch = import_commit(batch_id=batch.id)
-        committed = time.perf_counter()
+        import_confirm(user=user, batch=batch)  # the commit task runs inline on commit
+        batch = import_commit(batch_id=batch.id)  # no-op when it already ran
+        committed, cpu_committed = time.perf_counter(), time.process_time()
         if batch.status != ImportBatch.Status.COMMITTED:
             raise SystemExit(f"commit: {batch.status} {batch.failure_reason}")
         validation, commit, total = validated - started, committed - validated, committed - started
@@ -107,9 +114,11 @@ class Command(BaseCommand):
             ChangeLog.objects.filter(actor=user).count(),
         )
         self.stdout.write(
-            f"ours  validation: {validation:6.1f} s  {rows / validation:9,.0f} rows/s\n"
+            f"ours  validation: {validation:6.1f} s  {rows / validation:9,.0f} rows/s "
+            f"(CPU of this process {cpu_validated - cpu_started:.1f} s)\n"
             f"ours  commit:     {commit:6.1f} s  {rows / commit:9,.0f} rows/s "
-            f"({written[0]:,} enrollments, {written[1]:,} hires, {written[2]:,} change-log rows)\n"
+            f"(CPU of this process {cpu_committed - cpu_validated:.1f} s; "
+            f"{written[0]:,} enrollments, {written[1]:,} hires, {written[2]:,} change-log rows)\n"
             f"ours  end to end: {total:6.1f} s  {rows / total:9,.0f} rows/s\n"
             f"ours  peak RSS:   {peak_rss_mb():6.0f} MB"
         )
