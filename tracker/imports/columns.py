@@ -6,6 +6,7 @@ there is one, the hire that followed, in the same row."""
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -119,6 +120,7 @@ HIRE_KEYS = (
 ERROR_COLUMN_HEADER = "Erreurs"
 
 
+@functools.lru_cache(maxsize=8192)
 def normalize_label(text: object) -> str:
     """Headers and coded values compare without case, accents, stray spaces or
     punctuation: "  Date d’Inscription " == "date d'inscription"."""

@@ -9,6 +9,7 @@ with one query per table, by their natural keys (CIN; trainee and cohort)."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -21,7 +22,6 @@ from tracker.imports.validation import (
     PLACEMENT_FIELDS,
     TRAINEE_FIELDS,
     ChunkPlan,
-    created,
 )
 from tracker.models import ChangeLog, Enrollment, Placement, Trainee, User
 
@@ -110,7 +110,13 @@ def write_plan(plan: ChunkPlan, *, user: User) -> None:
 
 
 def _created(values: dict[str, Any], names: Iterable[str]) -> dict[str, list[Any]]:
-    return created({name: values[name] for name in names if name in values})
+    """Every value set at creation, as [null, new]. Dates and amounts stay Python
+    objects here; insert_rows serialises them (once, with the whole document)."""
+    return {
+        name: [None, value]
+        for name in names
+        if (value := values.get(name)) is not None and value != ""
+    }
 
 
 def _update(
@@ -142,22 +148,28 @@ def insert_rows(model: type[Model], rows: list[dict[str, Any]]) -> None:
     The caller reads the new ids back by natural key (COPY returns none)."""
     if not rows:
         return
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    json_fields = [f.attname for f in fields if f.get_internal_type() == "JSONField"]
     if connection.vendor != "postgresql":
+        for row in rows:
+            for name in json_fields:
+                if name in row:
+                    row[name] = json.loads(json.dumps(row[name], default=str))
         model._default_manager.bulk_create([model(**row) for row in rows], batch_size=BULK_BATCH)
         return
-    from psycopg.types.json import Jsonb
-
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    defaults = [(f.attname, f.get_default(), f.get_internal_type() == "JSONField") for f in fields]
+    defaults = [(f.attname, f.get_default(), f.attname in json_fields) for f in fields]
     table = connection.ops.quote_name(model._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     with connection.cursor() as cursor:
         raw = cursor.cursor  # the psycopg 3 cursor under Django's wrapper
         with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
             for row in rows:
+                # JSON goes as text (dates and Decimals via str): COPY parses it as jsonb.
                 copy.write_row(
                     [
-                        Jsonb(row.get(name, default)) if is_json else row.get(name, default)
+                        json.dumps(row.get(name, default), default=str)
+                        if is_json
+                        else row.get(name, default)
                         for name, default, is_json in defaults
                     ]
                 )

@@ -158,6 +158,14 @@ class RowRecord:
 RowError = tuple[int, str, str]  # row number, column header, reason
 
 
+def _clean(cell: str) -> str:
+    """Stray spaces go: around the value, and runs of spaces inside it."""
+    cell = cell.strip()
+    if "  " in cell or "\u00a0" in cell:
+        cell = " ".join(cell.split())
+    return cell
+
+
 class _Row:
     """Reads one row's cells by column key and collects its errors."""
 
@@ -165,7 +173,7 @@ class _Row:
 
     def __init__(self, number: int, cells: list[str], positions: dict[str, int]) -> None:
         self.number = number
-        self.cells = cells
+        self.cells = [_clean(cell) for cell in cells]
         self.positions = positions
         self.errors: list[RowError] = []
 
@@ -176,7 +184,7 @@ class _Row:
         index = self.positions.get(key)
         if index is None or index >= len(self.cells):
             return ""
-        return " ".join(self.cells[index].split())
+        return self.cells[index]
 
     def error(self, key: str, message: str) -> None:
         self.errors.append((self.number, COLUMNS_BY_KEY[key].header, message))
@@ -321,7 +329,7 @@ def parse_row(
 def _parse_hire(
     row: _Row, context: ImportContext, cohort: CohortInfo | None, enrolled_on: dt.date | None
 ) -> dict[str, Any] | None:
-    if not any(row.text(key) for key in HIRE_KEYS):
+    if not any(row.text(key) for key in HIRE_KEYS if key in row.positions):
         return None
     hired_on = row.date("hired_on", required=True)
     ice = row.text("employer_ice").replace(" ", "")
