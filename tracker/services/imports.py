@@ -37,6 +37,8 @@ from tracker.services.rollup_queue import rollup_after_commit
 logger = logging.getLogger(__name__)
 
 IMPORT_ROLES = (Role.ADMIN, Role.PARTNER_EDITOR)
+# After a commit creating at least this many rows, refresh the planner's statistics.
+ANALYZE_AFTER_ROWS = 10_000
 
 
 class ImportConflictError(Exception):
@@ -278,8 +280,11 @@ def import_commit(*, batch_id: int) -> ImportBatch:
             _("Erreur inattendue pendant l'enregistrement : rien n'a été enregistré."),
         )
     else:
-        del counts
         _staged_path(batch).unlink(missing_ok=True)
+        if connection.vendor == "postgresql" and counts["create"] >= ANALYZE_AFTER_ROWS:
+            # Fresh statistics for the next import's lookups (autovacuum comes later).
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE tracker_trainee, tracker_enrollment, tracker_placement")
     batch.refresh_from_db()
     return batch
 
@@ -288,8 +293,11 @@ def _commit(batch: ImportBatch) -> dict[str, int]:
     if connection.vendor == "postgresql":
         # The import is all-or-nothing and can be replayed from its stored file: do not
         # wait for the WAL flush of this one transaction (no risk of corruption).
+        # The tables grow inside this transaction faster than the planner's statistics
+        # follow; every lookup here is by an indexed key, so never scan whole tables.
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL synchronous_commit TO OFF")
+            cursor.execute("SET LOCAL enable_seqscan TO OFF")
     list(Cohort.objects.select_for_update().filter(id__in=batch.cohort_ids).values("id"))
     user = batch.uploaded_by
     context = ImportContext.for_user(user)
