@@ -471,7 +471,9 @@ class ChunkPlan:
     updated_placements: list[tuple[Placement, dict[str, list[Any]]]] = field(default_factory=list)
 
 
-def plan_chunk(records: list[RowRecord], context: ImportContext, state: FileState) -> ChunkPlan:
+def plan_chunk(
+    records: list[RowRecord], context: ImportContext, state: FileState | None
+) -> ChunkPlan:
     """Three queries for the whole chunk: the trainees by CIN, all their enrollments
     (to match, to check overlaps, and to know which trainees the partner already
     enrolls), and the hires of the matched enrollments."""
@@ -479,7 +481,9 @@ def plan_chunk(records: list[RowRecord], context: ImportContext, state: FileStat
     cohorts_by_id = {info.id: info for info in context.cohorts.values()}
     accepted: list[RowRecord] = []
     for record in records:
-        errors = state.check(record, cohorts_by_id[record.cohort_id])
+        # In-file checks (duplicates, overlaps between rows) depend on the file only: the
+        # validation runs them; the commit (state None) need not hold that state again.
+        errors = state.check(record, cohorts_by_id[record.cohort_id]) if state else []
         if errors:
             plan.errors.extend(errors)
         else:

@@ -301,7 +301,6 @@ def _commit(batch: ImportBatch) -> dict[str, int]:
     list(Cohort.objects.select_for_update().filter(id__in=batch.cohort_ids).values("id"))
     user = batch.uploaded_by
     context = ImportContext.for_user(user)
-    state = FileState()
     counts = {"create": 0, "update": 0, "unchanged": 0}
     touched: set[int] = set()
     done = 0
@@ -313,7 +312,7 @@ def _commit(batch: ImportBatch) -> dict[str, int]:
             raise ImportStaleError(
                 _("Une des cohortes du fichier n'est plus dans votre périmètre.")
             )
-        plan = plan_chunk(records, context, state)
+        plan = plan_chunk(records, context, None)
         if plan.errors:
             row, column, message = plan.errors[0]
             raise ImportStaleError(
