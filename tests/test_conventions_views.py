@@ -364,13 +364,16 @@ def test_review_queue_lists_submissions_oldest_first_with_their_checks(
     assert reverse("conventions:review_queue") in home
 
 
+STAFF_NAV = ["Accueil", "Tableau de bord", "Conventions", "Cohortes", "Inscriptions", "Embauches"]
+
+
 @pytest.mark.parametrize(
     ("client_fixture", "expected"),
     [
-        ("admin_client", ["Accueil", "Tableau de bord", "Conventions", "Partenaires", "Revue"]),
-        ("manager_client", ["Accueil", "Tableau de bord", "Conventions", "Partenaires"]),
-        ("partner_a_client", ["Accueil", "Tableau de bord", "Conventions"]),
-        ("viewer_a_client", ["Accueil", "Tableau de bord", "Conventions"]),
+        ("admin_client", [*STAFF_NAV, "Imports", "Partenaires", "Revue"]),
+        ("manager_client", [*STAFF_NAV, "Partenaires"]),
+        ("partner_a_client", [*STAFF_NAV, "Imports"]),
+        ("viewer_a_client", [*STAFF_NAV, "Imports"]),
     ],
 )
 def test_navigation_entries_per_role(

@@ -27,11 +27,12 @@ NAV_ENTRIES: tuple[NavEntry, ...] = (
     NavEntry(_("Accueil"), "home", ALL_ROLES),
     NavEntry(_("Tableau de bord"), "dashboard", ALL_ROLES),
     NavEntry(_("Conventions"), "conventions:convention_list", ALL_ROLES),
-    NavEntry(_("Partenaires"), "conventions:partner_list", STAFF),
-    NavEntry(_("Revue"), "conventions:review_queue", (Role.ADMIN,)),
     NavEntry(_("Cohortes"), "cohort_list", ALL_ROLES),
     NavEntry(_("Inscriptions"), "enrollment_list", ALL_ROLES),
     NavEntry(_("Embauches"), "placement_list", ALL_ROLES),
+    NavEntry(_("Imports"), "import_list", (Role.ADMIN, Role.PARTNER_EDITOR, Role.PARTNER_VIEWER)),
+    NavEntry(_("Partenaires"), "conventions:partner_list", STAFF),
+    NavEntry(_("Revue"), "conventions:review_queue", (Role.ADMIN,)),
 )
 
 

@@ -289,3 +289,19 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# --- Bulk imports (tracker.imports) -------------------------------------------------
+
+# Files above this size are refused before anything is read.
+IMPORT_MAX_FILE_BYTES = env.int("IMPORT_MAX_FILE_BYTES", default=400 * 1024 * 1024)
+# An XLSX whose zip directory declares more than this once uncompressed is refused
+# (zip bomb), as is any part compressed more than IMPORT_MAX_COMPRESSION_RATIO to one.
+IMPORT_MAX_UNCOMPRESSED_BYTES = env.int("IMPORT_MAX_UNCOMPRESSED_BYTES", default=1024 * 1024 * 1024)
+IMPORT_MAX_COMPRESSION_RATIO = env.int("IMPORT_MAX_COMPRESSION_RATIO", default=200)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=1_500_000)
+# The header row must be found within this many first rows.
+IMPORT_HEADER_SCAN_ROWS = env.int("IMPORT_HEADER_SCAN_ROWS", default=10)
+# Rows validated and written per chunk (a few queries per chunk).
+IMPORT_CHUNK_ROWS = env.int("IMPORT_CHUNK_ROWS", default=5000)
+# Errors listed on the preview page (all of them are in the annotated file).
+IMPORT_PREVIEW_ERRORS = env.int("IMPORT_PREVIEW_ERRORS", default=200)

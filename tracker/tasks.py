@@ -47,3 +47,19 @@ def lagging_alerts() -> None:
     from tracker.services.lagging_alerts import lagging_alerts_send
 
     lagging_alerts_send()
+
+
+@shared_task(name="tracker.import_validate")
+def import_validate_task(batch_id: int) -> None:
+    """Validates every row of an uploaded import file (tracker.services.imports)."""
+    from tracker.services.imports import import_validate
+
+    import_validate(batch_id=batch_id)
+
+
+@shared_task(name="tracker.import_commit")
+def import_commit_task(batch_id: int) -> None:
+    """Writes a confirmed import in one transaction (tracker.services.imports)."""
+    from tracker.services.imports import import_commit
+
+    import_commit(batch_id=batch_id)

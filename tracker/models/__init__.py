@@ -2,6 +2,7 @@
 
 from tracker.models.cohorts import Cohort
 from tracker.models.history import ChangeLog
+from tracker.models.imports import ImportBatch, ImportRowError
 from tracker.models.people import Enrollment, Placement, Trainee
 from tracker.models.rollups import Dimension, LaggingAlert, Rollup, RollupRun, RollupState
 from tracker.models.system import WorkerHeartbeat
@@ -12,6 +13,8 @@ __all__ = [
     "Cohort",
     "Dimension",
     "Enrollment",
+    "ImportBatch",
+    "ImportRowError",
     "LaggingAlert",
     "Placement",
     "Role",

@@ -1,0 +1,10 @@
+"""Bulk import of enrollments and hires from partners' spreadsheets.
+
+- columns: the expected columns (French headers), header matching, allowed values;
+- formats: refusing bad files before parsing, then streaming rows of CSV and XLSX;
+- validation: every row through tracker.rules, and the set-based database checks;
+- commit: writing a validated file in one transaction, with the change history;
+- templates: the downloadable XLSX / CSV templates; annotate: the file with its errors.
+The stages (upload, validate, confirm, commit, cancel) are services in
+tracker.services.imports; the tasks in tracker.tasks call them.
+"""

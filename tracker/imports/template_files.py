@@ -1,0 +1,128 @@
+"""The blank import files partners download: XLSX (data sheet, instructions, allowed
+values, the cohorts they may import into) and CSV (the header row, UTF-8 with BOM and
+semicolons, which French-locale Excel opens as it is)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font, PatternFill
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from conventions.models import Filiere, Region, Zone
+from tracker.imports.columns import COLUMNS, allowed_values
+from tracker.models import Cohort
+
+DATA_SHEET = "Inscriptions"
+MAX_TEMPLATE_ROWS = 5000  # rows carrying the drop-down lists
+
+
+def template_csv(cohorts: Sequence[Cohort]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow([column.header for column in COLUMNS])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def template_xlsx(cohorts: Sequence[Cohort]) -> bytes:
+    workbook = Workbook()
+    data = workbook.active
+    data.title = DATA_SHEET
+    data.append([column.header for column in COLUMNS])
+    bold = Font(bold=True)
+    required_fill = PatternFill("solid", fgColor="FFE699")
+    for index, column in enumerate(COLUMNS, start=1):
+        cell = data.cell(row=1, column=index)
+        cell.font = bold
+        if column.required:
+            cell.fill = required_fill
+        data.column_dimensions[cell.column_letter].width = max(14, len(column.header) + 2)
+    data.freeze_panes = "A2"
+    _drop_downs(data)
+
+    instructions = workbook.create_sheet("Instructions")
+    for line in (
+        [_("Import des inscriptions et des embauches")],
+        [],
+        [
+            _(
+                "Une ligne = une inscription d'un stagiaire dans une cohorte, avec son statut et "
+                "ses dates ; et, si la personne a été embauchée, l'embauche sur la même ligne."
+            )
+        ],
+        [
+            _(
+                "Colonnes sur fond jaune : obligatoires. Dates : jj/mm/aaaa ou aaaa-mm-jj. "
+                "Montants : 9 500,00 ou 9500.00."
+            )
+        ],
+        [
+            _(
+                "Le même fichier peut être déposé plusieurs fois : les lignes sont reconnues par "
+                "CIN et code cohorte (les embauches par date d'embauche) ; seules les "
+                "différences sont enregistrées."
+            )
+        ],
+        [
+            _(
+                "Rien n'est enregistré avant votre confirmation, et rien du tout si une seule "
+                "ligne est en erreur : corrigez le fichier annoté puis déposez-le à nouveau."
+            )
+        ],
+        [],
+        [_("Colonne"), _("Obligatoire"), _("Contenu")],
+    ):
+        instructions.append(line)
+    for column in COLUMNS:
+        instructions.append([column.header, _("oui") if column.required else "", column.help])
+    instructions.column_dimensions["A"].width = 30
+    instructions.column_dimensions["C"].width = 90
+    instructions["A1"].font = Font(bold=True, size=14)
+
+    values = workbook.create_sheet("Valeurs")
+    values.append([_("Colonne"), _("Valeur à saisir"), _("Signification")])
+    headers = {column.key: column.header for column in COLUMNS}
+    for key, pairs in allowed_values().items():
+        for value, meaning in pairs:
+            values.append([headers[key], value, meaning])
+    for filiere in Filiere.objects.order_by("code"):
+        values.append([headers["job_filiere"], filiere.code, filiere.name_fr])
+    for zone in Zone.objects.order_by("code"):
+        values.append([headers["job_zone"], zone.code, zone.name_fr])
+    for region in Region.objects.order_by("code"):
+        values.append(
+            [
+                headers["job_region"] + " / " + headers["residence_region"],
+                region.code,
+                region.name_fr,
+            ]
+        )
+    values.column_dimensions["A"].width = 40
+    values.column_dimensions["B"].width = 24
+    values.column_dimensions["C"].width = 50
+
+    sheet = workbook.create_sheet("Cohortes")
+    sheet.append([_("Code cohorte"), _("Métier"), _("Ville"), _("Début"), _("Fin")])
+    for cohort in cohorts:
+        sheet.append([cohort.code, cohort.metier, cohort.city, cohort.starts_on, cohort.ends_on])
+    sheet.column_dimensions["A"].width = 20
+    sheet.column_dimensions["B"].width = 40
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _drop_downs(sheet: object) -> None:
+    keys = [column.key for column in COLUMNS]
+    lists = {key: [value for value, _meaning in pairs] for key, pairs in allowed_values().items()}
+    for key, options in lists.items():
+        letter = sheet.cell(row=1, column=keys.index(key) + 1).column_letter  # type: ignore[attr-defined]
+        validation = DataValidation(
+            type="list", formula1='"' + ",".join(options) + '"', allow_blank=True
+        )
+        validation.add(f"{letter}2:{letter}{MAX_TEMPLATE_ROWS}")
+        sheet.add_data_validation(validation)  # type: ignore[attr-defined]

@@ -1,0 +1,606 @@
+"""Validation of import rows: each row through the shared rules (tracker.rules), then the
+database checks for a whole chunk of rows at once (a handful of queries per chunk, never
+one per row).
+
+``parse_row`` turns the cells of one row into a ``RowRecord`` (normalised values) or
+errors; ``plan_chunk`` compares a chunk of records with the database and says, for each
+row, whether it creates, updates or leaves unchanged its enrollment (and its trainee and
+hire), building the objects the commit writes. The validation and the commit run the
+same two functions, so the preview and the write can never disagree on a rule."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from conventions.models import Filiere, Partner, Region, Zone, ice_validator
+from tracker import rules
+from tracker.imports.columns import COLUMNS_BY_KEY, HIRE_KEYS, normalize_label, value_lookup
+from tracker.models import Enrollment, Placement, Trainee, User
+from tracker.selectors import cohort_list
+
+# Model field -> import column, to place the errors the rules raise by field name.
+# The same dates and amounts recur on thousands of rows: memoise the shared rules
+# (a failing value raises again each time: lru_cache never caches exceptions).
+parse_date = functools.lru_cache(maxsize=65536)(rules.parse_date)
+parse_decimal = functools.lru_cache(maxsize=16384)(rules.parse_decimal)
+
+FIELD_COLUMNS = {
+    "enrolled_on": "enrolled_on",
+    "graduated_on": "graduated_on",
+    "exited_on": "exited_on",
+    "hired_on": "hired_on",
+    "ended_on": "hire_ended_on",
+    "gross_monthly_salary_mad": "salary",
+}
+TRAINEE_FIELDS = (
+    "first_name",
+    "last_name",
+    "first_name_ar",
+    "last_name_ar",
+    "sex",
+    "birth_date",
+    "phone",
+    "email",
+    "residence_region_id",
+    "education_level",
+)
+ENROLLMENT_FIELDS = ("status", "enrolled_on", "exited_on", "graduated_on", "certificate_ref")
+PLACEMENT_FIELDS = (
+    "employer_id",
+    "employer_name",
+    "employer_ice",
+    "hired_on",
+    "contract_type",
+    "job_title",
+    "filiere_id",
+    "zone_id",
+    "region_id",
+    "gross_monthly_salary_mad",
+    "ended_on",
+    "cnss_verified_on",
+)
+MAX_TEXT = {
+    "first_name": 100,
+    "last_name": 100,
+    "first_name_ar": 100,
+    "last_name_ar": 100,
+    "certificate_ref": 60,
+    "employer_name": 200,
+    "job_title": 150,
+}
+
+
+@dataclass(frozen=True)
+class CohortInfo:
+    id: int
+    starts_on: dt.date
+    ends_on: dt.date
+    filiere_id: int
+
+
+@dataclass
+class ImportContext:
+    """What every row needs, loaded once per file: the cohorts in the user's scope and
+    the small reference tables."""
+
+    user: User
+    cohorts: dict[str, CohortInfo]  # normalised code -> cohort
+    regions: dict[str, int]
+    zones: dict[str, int]
+    filieres: dict[str, int]
+    employers_by_ice: dict[str, int]
+    today: dt.date
+    # Staff may update any trainee's personal data; a partner only those of trainees it
+    # already enrolls (another organisation's trainee keeps its record untouched).
+    partner_id: int | None
+
+    @classmethod
+    def for_user(cls, user: User) -> ImportContext:
+        cohorts = {
+            normalize_code(code): CohortInfo(pk, starts_on, ends_on, filiere_id)
+            for pk, code, starts_on, ends_on, filiere_id in cohort_list(user=user).values_list(
+                "id", "code", "starts_on", "ends_on", "filiere_id"
+            )
+        }
+        return cls(
+            user=user,
+            cohorts=cohorts,
+            regions=_lookup(Region.objects.values_list("id", "code", "name_fr")),
+            zones=_lookup(Zone.objects.values_list("id", "code", "name_fr")),
+            filieres=_lookup(Filiere.objects.values_list("id", "code", "name_fr")),
+            employers_by_ice={
+                ice: pk
+                for ice, pk in Partner.objects.filter(
+                    kind=Partner.Kind.EMPLOYER, ice__isnull=False
+                ).values_list("ice", "id")
+                if ice
+            },
+            today=timezone.localdate(),
+            partner_id=None if user.is_staff_role else user.partner_id,
+        )
+
+
+def _lookup(rows: Iterable[tuple[Any, ...]]) -> dict[str, int]:
+    lookup: dict[str, int] = {}
+    for pk, *labels in rows:
+        for label in labels:
+            lookup[normalize_label(label)] = pk
+    return lookup
+
+
+def normalize_code(raw: str) -> str:
+    return " ".join(raw.split()).upper()
+
+
+@dataclass(slots=True)
+class RowRecord:
+    """One valid row, normalised. Only the columns present in the file are set, so a
+    file without (say) the phone column never blanks the phones already recorded."""
+
+    row_number: int
+    cohort_id: int
+    cin: str
+    trainee: dict[str, Any]
+    enrollment: dict[str, Any]
+    hire: dict[str, Any] | None
+
+
+RowError = tuple[int, str, str]  # row number, column header, reason
+
+
+def _clean(cell: str) -> str:
+    """Stray spaces go: around the value, and runs of spaces inside it."""
+    cell = cell.strip()
+    if "  " in cell or "\u00a0" in cell:
+        cell = " ".join(cell.split())
+    return cell
+
+
+class _Row:
+    """Reads one row's cells by column key and collects its errors."""
+
+    __slots__ = ("cells", "errors", "number", "positions")
+
+    def __init__(self, number: int, cells: list[str], positions: dict[str, int]) -> None:
+        self.number = number
+        self.cells = [_clean(cell) for cell in cells]
+        self.positions = positions
+        self.errors: list[RowError] = []
+
+    def has(self, key: str) -> bool:
+        return key in self.positions
+
+    def text(self, key: str) -> str:
+        index = self.positions.get(key)
+        if index is None or index >= len(self.cells):
+            return ""
+        return self.cells[index]
+
+    def error(self, key: str, message: str) -> None:
+        self.errors.append((self.number, COLUMNS_BY_KEY[key].header, message))
+
+    def required(self, key: str) -> str:
+        value = self.text(key)
+        if not value:
+            self.error(key, _("Valeur obligatoire manquante."))
+        return value
+
+    def apply(self, key: str, function: Callable[[str], Any], raw: str) -> Any:
+        try:
+            return function(raw)
+        except ValidationError as error:
+            self.error(key, " ".join(error.messages))
+            return None
+
+    def date(self, key: str, *, required: bool = False) -> dt.date | None:
+        raw = self.required(key) if required else self.text(key)
+        return self.apply(key, parse_date, raw) if raw else None
+
+    def coded(self, key: str, *, required: bool = False) -> str:
+        raw = self.required(key) if required else self.text(key)
+        if not raw:
+            return ""
+        value = value_lookup(key).get(normalize_label(raw))
+        if value is None:
+            self.error(
+                key,
+                _("Valeur « %(value)s » non reconnue (voir la feuille Valeurs).") % {"value": raw},
+            )
+            return ""
+        return value
+
+    def reference(self, key: str, lookup: dict[str, int]) -> int | None:
+        raw = self.text(key)
+        if not raw:
+            return None
+        pk = lookup.get(normalize_label(raw))
+        if pk is None:
+            self.error(
+                key,
+                _("Valeur « %(value)s » non reconnue (voir la feuille Valeurs).") % {"value": raw},
+            )
+        return pk
+
+    def limited(self, key: str, field_name: str, *, required: bool = False) -> str:
+        value = self.required(key) if required else self.text(key)
+        if len(value) > MAX_TEXT[field_name]:
+            self.error(
+                key, _("Trop long : %(n)s caractères au plus.") % {"n": MAX_TEXT[field_name]}
+            )
+        return value
+
+    def rule(self, check: Callable[[], None], default_key: str) -> None:
+        """Runs one of tracker.rules' checks and files its errors under their columns."""
+        try:
+            check()
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field_name, errors in error.message_dict.items():
+                    key = FIELD_COLUMNS.get(field_name, default_key)
+                    self.error(key, " ".join(errors))
+            else:
+                self.error(default_key, " ".join(error.messages))
+
+
+def parse_row(
+    number: int, cells: list[str], positions: dict[str, int], context: ImportContext
+) -> tuple[RowRecord | None, list[RowError]]:
+    row = _Row(number, cells, positions)
+    code = row.required("cohort")
+    cohort = context.cohorts.get(normalize_code(code)) if code else None
+    if code and cohort is None:
+        # Same words whether the cohort does not exist or belongs to someone else.
+        row.error(
+            "cohort",
+            _("Cohorte « %(code)s » inconnue ou hors de votre périmètre.") % {"code": code},
+        )
+    cin = row.apply("cin", rules.normalize_cin, row.text("cin"))
+
+    trainee: dict[str, Any] = {
+        "last_name": row.limited("last_name", "last_name", required=True),
+        "first_name": row.limited("first_name", "first_name", required=True),
+        "sex": row.coded("sex", required=True),
+    }
+    birth_date = row.date("birth_date", required=True)
+    if birth_date is not None:
+        row.rule(lambda: rules.check_birth_date(birth_date, on=context.today), "birth_date")
+    trainee["birth_date"] = birth_date
+    for key in ("first_name_ar", "last_name_ar"):
+        if row.has(key):
+            trainee[key] = row.limited(key, key)
+    if row.has("phone"):
+        trainee["phone"] = row.apply("phone", rules.normalize_phone, row.text("phone")) or ""
+    if row.has("email"):
+        trainee["email"] = row.apply("email", rules.normalize_email, row.text("email")) or ""
+    if row.has("residence_region"):
+        trainee["residence_region_id"] = row.reference("residence_region", context.regions)
+    if row.has("education_level"):
+        trainee["education_level"] = row.coded("education_level")
+
+    status = row.coded("status", required=True)
+    enrolled_on = row.date("enrolled_on", required=True)
+    enrollment: dict[str, Any] = {"status": status, "enrolled_on": enrolled_on}
+    exited_on = row.date("exited_on") if row.has("exited_on") else None
+    graduated_on = row.date("graduated_on") if row.has("graduated_on") else None
+    if row.has("exited_on"):
+        enrollment["exited_on"] = exited_on
+    if row.has("graduated_on"):
+        enrollment["graduated_on"] = graduated_on
+    if row.has("certificate_ref"):
+        enrollment["certificate_ref"] = row.limited("certificate_ref", "certificate_ref")
+    if status == Enrollment.Status.GRADUATED and graduated_on is None:
+        row.error("graduated_on", _("Obligatoire pour le statut Diplômé."))
+    if cohort is not None and enrolled_on is not None:
+        row.rule(
+            lambda: rules.check_enrollment_date(
+                enrolled_on, cohort_starts_on=cohort.starts_on, cohort_ends_on=cohort.ends_on
+            ),
+            "enrolled_on",
+        )
+        if graduated_on is not None:
+            row.rule(
+                lambda: rules.check_graduation_date(
+                    graduated_on,
+                    enrolled_on=enrolled_on,
+                    cohort_starts_on=cohort.starts_on,
+                    cohort_ends_on=cohort.ends_on,
+                ),
+                "graduated_on",
+            )
+    if exited_on is not None and enrolled_on is not None:
+        row.rule(lambda: rules.check_exit_date(exited_on, enrolled_on=enrolled_on), "exited_on")
+
+    hire = _parse_hire(row, context, cohort, enrolled_on)
+    if row.errors or cohort is None or cin is None:
+        return None, row.errors
+    return RowRecord(number, cohort.id, cin, trainee, enrollment, hire), []
+
+
+def _parse_hire(
+    row: _Row, context: ImportContext, cohort: CohortInfo | None, enrolled_on: dt.date | None
+) -> dict[str, Any] | None:
+    if not any(row.text(key) for key in HIRE_KEYS if key in row.positions):
+        return None
+    hired_on = row.date("hired_on", required=True)
+    ice = row.text("employer_ice").replace(" ", "")
+    if ice:
+        row.rule(lambda: ice_validator(ice), "employer_ice")
+    employer_id = context.employers_by_ice.get(ice) if ice else None
+    employer_name = row.limited("employer_name", "employer_name")
+    if employer_id is None and not employer_name:
+        row.error("employer_name", _("Nom de l'employeur obligatoire pour une embauche."))
+    hire: dict[str, Any] = {
+        "employer_id": employer_id,
+        "employer_name": employer_name,
+        "employer_ice": ice,
+        "hired_on": hired_on,
+        "contract_type": row.coded("contract_type", required=True),
+        "job_title": row.limited("job_title", "job_title", required=True),
+        "filiere_id": row.reference("job_filiere", context.filieres)
+        or (cohort.filiere_id if cohort else None),
+        "zone_id": row.reference("job_zone", context.zones),
+        "region_id": row.reference("job_region", context.regions),
+        "gross_monthly_salary_mad": row.apply("salary", parse_decimal, row.text("salary")),
+        "ended_on": row.date("hire_ended_on"),
+        "cnss_verified_on": row.date("cnss_verified_on"),
+    }
+    salary = hire["gross_monthly_salary_mad"]
+    if salary is not None:
+        if salary.as_tuple().exponent < -2:
+            salary = salary.quantize(Decimal("0.01"))
+            hire["gross_monthly_salary_mad"] = salary
+        row.rule(lambda: rules.check_salary(salary), "salary")
+    if hired_on is not None and enrolled_on is not None:
+        row.rule(
+            lambda: rules.check_hire_dates(
+                hired_on, enrolled_on=enrolled_on, ended_on=hire["ended_on"]
+            ),
+            "hired_on",
+        )
+    return hire
+
+
+# --- Whole-file state: duplicates and overlaps between rows of different chunks ------
+
+
+class FileState:
+    """What later chunks must know about earlier rows of the same file, kept compact
+    (integers) so a million-row file stays within the memory budget."""
+
+    def __init__(self) -> None:
+        self.seen: set[int] = set()
+        # hash(CIN) -> packed (cohort id, start ordinal, end ordinal) of an in-progress
+        # enrollment earlier in the file.
+        self.in_progress: dict[int, int] = {}
+
+    def check(self, record: RowRecord, cohort: CohortInfo) -> list[RowError]:
+        errors: list[RowError] = []
+        key = hash((record.cin, record.cohort_id))
+        if key in self.seen:
+            errors.append(
+                (
+                    record.row_number,
+                    COLUMNS_BY_KEY["cin"].header,
+                    _("Cette CIN figure déjà plus haut dans le fichier pour la même cohorte."),
+                )
+            )
+            return errors
+        self.seen.add(key)
+        if record.enrollment["status"] != Enrollment.Status.ENROLLED:
+            return errors
+        start, end = record.enrollment["enrolled_on"], cohort.ends_on
+        person = hash(record.cin)
+        packed = self.in_progress.get(person)
+        if packed is not None:
+            other_cohort = packed >> 40
+            other_start = dt.date.fromordinal((packed >> 20) & 0xFFFFF)
+            other_end = dt.date.fromordinal(packed & 0xFFFFF)
+            if other_cohort != record.cohort_id and rules.periods_overlap(
+                start, end, other_start, other_end
+            ):
+                errors.append(
+                    (record.row_number, COLUMNS_BY_KEY["enrolled_on"].header, overlap_message())
+                )
+                return errors
+        self.in_progress[person] = (
+            (record.cohort_id << 40) | (start.toordinal() << 20) | end.toordinal()
+        )
+        return errors
+
+
+def overlap_message() -> str:
+    # Never names the other cohort: it may belong to another organisation.
+    return _(
+        "Cette personne a déjà une inscription en cours sur une période qui chevauche "
+        "celle-ci, dans une autre cohorte."
+    )
+
+
+# --- Chunk plan: the set-based database checks and the diff -----------------------
+
+
+def _json(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def diff(instance: Any, values: dict[str, Any]) -> dict[str, list[Any]]:
+    """field -> [old, new] for the values that differ from the instance's."""
+    changes: dict[str, list[Any]] = {}
+    for name, new in values.items():
+        old = getattr(instance, name)
+        if old != new:
+            changes[name] = [_json(old), _json(new)]
+    return changes
+
+
+def created(values: dict[str, Any]) -> dict[str, list[Any]]:
+    return {name: [None, _json(new)] for name, new in values.items() if new not in (None, "")}
+
+
+@dataclass
+class ChunkPlan:
+    errors: list[RowError] = field(default_factory=list)
+    to_create: int = 0
+    to_update: int = 0
+    unchanged: int = 0
+    cohort_ids: set[int] = field(default_factory=set)
+    # Writes, for the commit: new objects and (object, changes) pairs.
+    # New rows are plain field -> value dicts (no model instances: the commit writes
+    # them with COPY on PostgreSQL).
+    new_trainees: dict[str, dict[str, Any]] = field(default_factory=dict)  # by CIN
+    updated_trainees: list[tuple[Trainee, dict[str, list[Any]]]] = field(default_factory=list)
+    # New enrollments wait for their trainee's id: (CIN, enrollment).
+    new_enrollments: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    updated_enrollments: list[tuple[Enrollment, dict[str, list[Any]]]] = field(default_factory=list)
+    # New placements wait for their enrollment's id: ((CIN, cohort id), placement).
+    new_placements: list[tuple[tuple[str, int], dict[str, Any]]] = field(default_factory=list)
+    updated_placements: list[tuple[Placement, dict[str, list[Any]]]] = field(default_factory=list)
+
+
+def plan_chunk(
+    records: list[RowRecord], context: ImportContext, state: FileState | None
+) -> ChunkPlan:
+    """Three queries for the whole chunk: the trainees by CIN, all their enrollments
+    (to match, to check overlaps, and to know which trainees the partner already
+    enrolls), and the hires of the matched enrollments."""
+    plan = ChunkPlan()
+    cohorts_by_id = {info.id: info for info in context.cohorts.values()}
+    accepted: list[RowRecord] = []
+    for record in records:
+        # In-file checks (duplicates, overlaps between rows) depend on the file only: the
+        # validation runs them; the commit (state None) need not hold that state again.
+        errors = state.check(record, cohorts_by_id[record.cohort_id]) if state else []
+        if errors:
+            plan.errors.extend(errors)
+        else:
+            accepted.append(record)
+    cins = {record.cin for record in accepted}
+    trainees = {t.cin: t for t in Trainee.objects.filter(cin__in=cins).order_by()} if cins else {}
+    enrollments: dict[tuple[int, int], Enrollment] = {}
+    in_progress: dict[int, list[tuple[int, dt.date, dt.date]]] = {}
+    editable: set[int] = set()
+    if trainees:
+        rows = (
+            Enrollment.objects.filter(trainee_id__in=[t.id for t in trainees.values()])
+            .annotate(cohort_ends_on=F("cohort__ends_on"), operator_id=F("cohort__operator_id"))
+            .order_by()
+        )
+        for found in rows:
+            enrollments[(found.trainee_id, found.cohort_id)] = found
+            if found.status == Enrollment.Status.ENROLLED:
+                in_progress.setdefault(found.trainee_id, []).append(
+                    (found.cohort_id, found.enrolled_on, found.cohort_ends_on)
+                )
+            if context.partner_id is None or found.operator_id == context.partner_id:
+                editable.add(found.trainee_id)
+    placements: dict[tuple[int, dt.date], Placement] = {}
+    hired = [e.id for (t, c), e in enrollments.items()]
+    if hired and any(record.hire for record in accepted):
+        for placement in Placement.objects.filter(enrollment_id__in=hired).order_by():
+            placements[(placement.enrollment_id, placement.hired_on)] = placement
+    # Enrollments that this chunk closes (status no longer "enrolled") do not overlap.
+    closing = {
+        (record.cin, record.cohort_id)
+        for record in accepted
+        if record.enrollment["status"] != Enrollment.Status.ENROLLED
+    }
+    updated_trainees: dict[int, tuple[Trainee, dict[str, list[Any]]]] = {}
+    enrollment: Enrollment | None
+    for record in accepted:
+        cohort = cohorts_by_id[record.cohort_id]
+        plan.cohort_ids.add(record.cohort_id)
+        trainee = trainees.get(record.cin)
+        row_changed = False
+        if trainee is not None and record.enrollment["status"] == Enrollment.Status.ENROLLED:
+            start = record.enrollment["enrolled_on"]
+            if any(
+                other_cohort != record.cohort_id
+                and (record.cin, other_cohort) not in closing
+                and rules.periods_overlap(start, cohort.ends_on, other_start, other_end)
+                for other_cohort, other_start, other_end in in_progress.get(trainee.id, ())
+            ):
+                plan.errors.append(
+                    (record.row_number, COLUMNS_BY_KEY["enrolled_on"].header, overlap_message())
+                )
+                continue
+        if trainee is None:
+            new = plan.new_trainees.get(record.cin)
+            if new is None:
+                plan.new_trainees[record.cin] = {"cin": record.cin, **record.trainee}
+            else:  # the same person twice in the chunk (two cohorts): the later row wins
+                new.update(record.trainee)
+            enrollment = None
+        else:
+            if trainee.id in editable:
+                changes = diff(trainee, record.trainee)
+                if changes:
+                    row_changed = True
+                    for name in changes:
+                        setattr(trainee, name, record.trainee[name])
+                    _, merged = updated_trainees.setdefault(trainee.id, (trainee, {}))
+                    for name, (old, new_value) in changes.items():
+                        merged[name] = [merged.get(name, [old])[0], new_value]
+            enrollment = enrollments.get((trainee.id, record.cohort_id))
+        if enrollment is None:
+            plan.to_create += 1
+            plan.new_enrollments.append(
+                (
+                    record.cin,
+                    {"cohort_id": record.cohort_id, **record.enrollment},
+                )
+            )
+            if record.hire:
+                plan.new_placements.append(
+                    (
+                        (record.cin, record.cohort_id),
+                        dict(record.hire),
+                    )
+                )
+            continue
+        changes = diff(enrollment, record.enrollment)
+        if changes:
+            row_changed = True
+            for name in changes:
+                setattr(enrollment, name, record.enrollment[name])
+            enrollment.version += 1
+            enrollment.updated_by = context.user
+            plan.updated_enrollments.append((enrollment, changes))
+        if record.hire:
+            existing_hire = placements.get((enrollment.id, record.hire["hired_on"]))
+            if existing_hire is None:
+                row_changed = True
+                plan.new_placements.append(
+                    (
+                        (record.cin, record.cohort_id),
+                        {"enrollment_id": enrollment.id, **record.hire},
+                    )
+                )
+            else:
+                hire_changes = diff(existing_hire, record.hire)
+                if hire_changes:
+                    row_changed = True
+                    for name in hire_changes:
+                        setattr(existing_hire, name, record.hire[name])
+                    existing_hire.version += 1
+                    existing_hire.updated_by = context.user
+                    plan.updated_placements.append((existing_hire, hire_changes))
+        if row_changed:
+            plan.to_update += 1
+        else:
+            plan.unchanged += 1
+    plan.updated_trainees = list(updated_trainees.values())
+    return plan

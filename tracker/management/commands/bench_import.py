@@ -1,0 +1,209 @@
+"""Benchmark of the bulk import: generates a realistic file, then measures the
+validation and the commit separately, the re-import of the same file (nothing to
+change), and the same file through django-import-export for comparison.
+
+    python manage.py bench_import --rows 100000
+    python manage.py bench_import --rows 1000000 --no-compare   # memory bound
+
+Run it on a scratch database: it creates its own partner, convention and cohorts
+(codes BENCH-...) and deletes what earlier runs imported."""
+
+from __future__ import annotations
+
+import datetime as dt
+import resource
+import tempfile
+import time
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.files import File
+from django.core.management.base import BaseCommand
+from django.db import connection, transaction
+
+from conventions.models import Convention, ConventionParty, Filiere, Partner, Region
+from tracker.imports.samples import write_sample_csv
+from tracker.models import (
+    ChangeLog,
+    Cohort,
+    Enrollment,
+    ImportBatch,
+    Placement,
+    Role,
+    Trainee,
+    User,
+)
+from tracker.services.imports import (
+    import_commit,
+    import_confirm,
+    import_upload,
+    import_validate,
+)
+
+BENCH_PARTNER = "Bench Academy (benchmark)"
+BENCH_USER = "bench.import"
+COHORTS = 40
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
+
+
+class Command(BaseCommand):
+    help = "Measures the bulk import (validation, commit) and compares with django-import-export."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--rows", type=int, default=100_000)
+        parser.add_argument("--no-compare", action="store_true", help="skip django-import-export")
+        parser.add_argument(
+            "--compare-rows",
+            type=int,
+            default=0,
+            help="rows given to django-import-export (default: the whole file)",
+        )
+        parser.add_argument("--keep", action="store_true", help="keep the imported rows")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        # Measure as in production: with DEBUG on, Django keeps the text of the last
+        # 9,000 queries in memory, which would distort the memory figure.
+        settings.DEBUG = False
+        rows: int = options["rows"]
+        user, cohorts = self._fixtures()
+        self._clean(user, cohorts)
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "inscriptions.csv"
+            started = time.perf_counter()
+            write_sample_csv(path, cohorts, rows)
+            size = path.stat().st_size / 2**20
+            self.stdout.write(
+                f"database: {connection.vendor}; file: {rows:,} rows, {size:.1f} MB, "
+                f"generated in {time.perf_counter() - started:.1f} s"
+            )
+            ours_rate = self._ours(path, user, rows)
+            if not options["no_compare"]:
+                self._clean(user, cohorts)
+                compare_rows = options["compare_rows"] or rows
+                compare_path = path
+                if compare_rows < rows:
+                    compare_path = Path(folder) / "compare.csv"
+                    write_sample_csv(compare_path, cohorts, compare_rows)
+                self._theirs(compare_path, compare_rows, ours_rate)
+            if not options["keep"]:
+                self._clean(user, cohorts)
+
+    def _ours(self, path: Path, user: User, rows: int) -> float:
+        """Our import end to end; returns its rows per second."""
+        # Validation = upload (hash, store, inspect) + the validation task, which runs
+        # inline here (no broker) as soon as the upload commits.
+        started, cpu_started = time.perf_counter(), time.process_time()
+        with path.open("rb") as handle:
+            batch = import_upload(user=user, uploaded_file=File(handle, name=path.name))
+        batch = import_validate(batch_id=batch.id)  # no-op when it already ran inline
+        validated, cpu_validated = time.perf_counter(), time.process_time()
+        if batch.status != ImportBatch.Status.VALIDATED:
+            raise SystemExit(
+                f"validation: {batch.status} {batch.failure_reason} {batch.error_count}"
+            )
+        import_confirm(user=user, batch=batch)  # the commit task runs inline on commit
+        batch = import_commit(batch_id=batch.id)  # no-op when it already ran
+        committed, cpu_committed = time.perf_counter(), time.process_time()
+        if batch.status != ImportBatch.Status.COMMITTED:
+            raise SystemExit(f"commit: {batch.status} {batch.failure_reason}")
+        validation, commit, total = validated - started, committed - validated, committed - started
+        written = (
+            Enrollment.objects.filter(cohort__operator=user.partner).count(),
+            Placement.objects.filter(enrollment__cohort__operator=user.partner).count(),
+            ChangeLog.objects.filter(actor=user).count(),
+        )
+        self.stdout.write(
+            f"ours  validation: {validation:6.1f} s  {rows / validation:9,.0f} rows/s "
+            f"(CPU of this process {cpu_validated - cpu_started:.1f} s)\n"
+            f"ours  commit:     {commit:6.1f} s  {rows / commit:9,.0f} rows/s "
+            f"(CPU of this process {cpu_committed - cpu_validated:.1f} s; "
+            f"{written[0]:,} enrollments, {written[1]:,} hires, {written[2]:,} change-log rows)\n"
+            f"ours  end to end: {total:6.1f} s  {rows / total:9,.0f} rows/s\n"
+            f"ours  peak RSS:   {peak_rss_mb():6.0f} MB"
+        )
+        with path.open("rb") as handle:
+            started = time.perf_counter()
+            again = import_upload(user=user, uploaded_file=File(handle, name=path.name))
+            again = import_validate(batch_id=again.id)
+        self.stdout.write(
+            f"ours  re-import of the same file: validation {time.perf_counter() - started:.1f} s, "
+            f"{again.rows_unchanged:,} unchanged, {again.rows_to_create + again.rows_to_update} "
+            "to write"
+        )
+        return rows / total
+
+    def _theirs(self, path: Path, rows: int, ours_rate: float) -> None:
+        from tracker.imports.comparison import import_export_load
+
+        timings = import_export_load(path)
+        per_second = rows / timings["total"]
+        self.stdout.write(
+            f"django-import-export (bulk mode, trainees + enrollments, no hires): "
+            f"{timings['total']:6.1f} s for {rows:,} rows, {per_second:9,.0f} rows/s "
+            f"(peak RSS of the process now {peak_rss_mb():.0f} MB)"
+        )
+        self.stdout.write(f"ratio: ours is {ours_rate / per_second:.1f}x faster end to end")
+
+    def _fixtures(self) -> tuple[User, list[Cohort]]:
+        region = Region.objects.get(code="MA-06")
+        partner, _ = Partner.objects.get_or_create(
+            name=BENCH_PARTNER,
+            defaults={
+                "kind": Partner.Kind.TRAINING_OPERATOR,
+                "region": region,
+                "city": "Casablanca",
+            },
+        )
+        user, _ = User.objects.get_or_create(
+            username=BENCH_USER, defaults={"role": Role.PARTNER_EDITOR, "partner": partner}
+        )
+        convention = Convention.objects.filter(title="Convention de benchmark").first()
+        if convention is None:
+            convention = Convention.objects.create(
+                reference="CONV-BENCH-0001",
+                title="Convention de benchmark",
+                kind=Convention.Kind.TRAINING,
+                starts_on=dt.date(2025, 1, 1),
+                ends_on=dt.date(2028, 12, 31),
+                budget_state_mad=Decimal("1000000"),
+                budget_partner_mad=Decimal("0"),
+            )
+            ConventionParty.objects.create(
+                convention=convention, partner=partner, role=ConventionParty.Role.TRAINING_OPERATOR
+            )
+        filiere = Filiere.objects.get(code="CRM")
+        cohorts = []
+        for index in range(COHORTS):
+            cohort, _ = Cohort.objects.get_or_create(
+                code=f"BENCH-{index + 1:03d}",
+                defaults={
+                    "convention": convention,
+                    "operator": partner,
+                    "filiere": filiere,
+                    "metier": "Conseiller client",
+                    "region": region,
+                    "city": "Casablanca",
+                    "modality": Cohort.Modality.BOOTCAMP,
+                    "hours": 400,
+                    "planned_seats": 30,
+                    "starts_on": dt.date(2025, 9, 1) + dt.timedelta(days=7 * index),
+                    "ends_on": dt.date(2026, 3, 1) + dt.timedelta(days=7 * index),
+                },
+            )
+            cohorts.append(cohort)
+        return user, cohorts
+
+    def _clean(self, user: User, cohorts: list[Cohort]) -> None:
+        with transaction.atomic():
+            ChangeLog.objects.filter(actor=user).delete()
+            Placement.objects.filter(enrollment__cohort__in=cohorts).delete()
+            Enrollment.objects.filter(cohort__in=cohorts).delete()
+            Trainee.objects.filter(cin__startswith="ZX", enrollments__isnull=True).delete()
+            for batch in ImportBatch.objects.filter(uploaded_by=user):
+                batch.file.delete(save=False)
+            ImportBatch.objects.filter(uploaded_by=user).delete()

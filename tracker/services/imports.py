@@ -1,0 +1,388 @@
+"""The stages of a bulk import: upload -> validate (task) -> preview -> confirm ->
+commit (task, one transaction) -> rollups queued on commit; or cancel.
+
+Views and tasks call these functions only. Validation and commit stream the stored file
+in chunks of ``IMPORT_CHUNK_ROWS`` rows, run the same rules (tracker.imports.validation)
+and a few queries per chunk, so memory stays bounded whatever the file's size."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import pickle
+from collections.abc import Iterator
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.core.files import File
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tracker.imports.commit import write_plan
+from tracker.imports.formats import FileRefusedError, RowSource, inspect_upload, open_rows
+from tracker.imports.validation import (
+    FileState,
+    ImportContext,
+    RowError,
+    RowRecord,
+    parse_row,
+    plan_chunk,
+)
+from tracker.models import Cohort, ImportBatch, ImportRowError, Role, User
+from tracker.services.rollup_queue import rollup_after_commit
+
+logger = logging.getLogger(__name__)
+
+IMPORT_ROLES = (Role.ADMIN, Role.PARTNER_EDITOR)
+# After a commit creating at least this many rows, refresh the planner's statistics.
+ANALYZE_AFTER_ROWS = 10_000
+
+
+class ImportConflictError(Exception):
+    """The import cannot proceed now; ``str()`` is the message for the user."""
+
+
+def user_can_import(user: User) -> bool:
+    return user.is_active and user.role in IMPORT_ROLES
+
+
+# --- Upload ------------------------------------------------------------------------
+
+
+def import_upload(*, user: User, uploaded_file: File) -> ImportBatch:
+    """Stores the file, refuses it at once when it is not a readable spreadsheet (the
+    batch is then failed with the reason), otherwise queues its validation."""
+    if not user_can_import(user):
+        raise PermissionDenied
+    name = Path(uploaded_file.name or "import").name[:255]
+    digest = hashlib.sha256()
+    for chunk in uploaded_file.chunks():
+        digest.update(chunk)
+    uploaded_file.seek(0)
+    batch = ImportBatch(
+        uploaded_by=user,
+        partner_id=user.partner_id if user.is_partner else None,
+        file_name=name,
+        file_sha256=digest.hexdigest(),
+        file_size=uploaded_file.size or 0,
+        file_format="xlsx" if name.lower().endswith((".xlsx", ".xlsm")) else "csv",
+    )
+    if batch.file_size > settings.IMPORT_MAX_FILE_BYTES:
+        # Checked before writing anything to disk.
+        batch.status = ImportBatch.Status.FAILED
+        batch.failure_reason = _(
+            "Fichier trop volumineux : %(size)s Mo (au plus %(limit)s Mo)."
+        ) % {"size": batch.file_size // 2**20, "limit": settings.IMPORT_MAX_FILE_BYTES // 2**20}
+        batch.finished_at = timezone.now()
+        batch.save()
+        return batch
+    batch.file.save(name, uploaded_file, save=False)
+    try:
+        inspection = inspect_upload(Path(batch.file.path), name=name)
+        batch.file_format = inspection.file_format
+    except FileRefusedError as refusal:
+        batch.status = ImportBatch.Status.FAILED
+        batch.failure_reason = str(refusal)
+        batch.finished_at = timezone.now()
+        batch.save()
+        _discard_file(batch)
+        return batch
+    batch.save()
+    from tracker.tasks import import_validate_task
+
+    transaction.on_commit(lambda: import_validate_task.delay(batch.id))
+    return batch
+
+
+# --- Validation --------------------------------------------------------------------
+
+
+def _chunks(
+    source: RowSource, context: ImportContext
+) -> Iterator[tuple[list[RowRecord], list[RowError]]]:
+    """Parses the rows chunk by chunk: (valid records, row errors)."""
+    records: list[RowRecord] = []
+    errors: list[RowError] = []
+    for count, (number, cells) in enumerate(source.rows, start=1):
+        if count > settings.IMPORT_MAX_ROWS:
+            raise FileRefusedError(
+                _("Trop de lignes : au plus %(n)s par fichier.") % {"n": settings.IMPORT_MAX_ROWS}
+            )
+        record, row_errors = parse_row(number, cells, source.positions, context)
+        if record is not None:
+            records.append(record)
+        errors.extend(row_errors)
+        if len(records) + len(errors) >= settings.IMPORT_CHUNK_ROWS:
+            yield records, errors
+            records, errors = [], []
+    if records or errors:
+        yield records, errors
+
+
+def _progress_key(batch_id: int) -> str:
+    return f"import-progress:{batch_id}"
+
+
+def import_progress(*, batch: ImportBatch) -> int:
+    """0..100: live from the cache while a task runs, else the stored value."""
+    if batch.is_running:
+        cached = cache.get(_progress_key(batch.id))
+        if cached is not None:
+            return int(cached)
+    return 100 if batch.status == ImportBatch.Status.COMMITTED else batch.progress
+
+
+def _report_progress(batch_id: int, fraction: float) -> None:
+    cache.set(_progress_key(batch_id), int(fraction * 100), timeout=24 * 3600)
+
+
+def import_validate(*, batch_id: int) -> ImportBatch:
+    """Validates every row; the batch ends VALIDATED (nothing wrong), INVALID (row
+    errors stored) or FAILED (the file itself could not be read). Writes nothing else."""
+    batch = ImportBatch.objects.select_related("uploaded_by").get(id=batch_id)
+    if batch.status not in (ImportBatch.Status.UPLOADED, ImportBatch.Status.VALIDATING):
+        return batch  # already validated: a redelivered task does nothing
+    ImportBatch.objects.filter(id=batch.id).update(status=ImportBatch.Status.VALIDATING)
+    ImportRowError.objects.filter(batch=batch).delete()
+    try:
+        _validate(batch)
+    except FileRefusedError as refusal:
+        _fail(batch, str(refusal))
+    except Exception:
+        logger.exception("Import %s: validation failed", batch.id)
+        _fail(batch, _("Erreur inattendue pendant la validation : rien n'a été enregistré."))
+    batch.refresh_from_db()
+    return batch
+
+
+def _validate(batch: ImportBatch) -> None:
+    path = Path(batch.file.path)
+    inspection = inspect_upload(path, name=batch.file_name)
+    context = ImportContext.for_user(batch.uploaded_by)
+    state = FileState()
+    counts = {"create": 0, "update": 0, "unchanged": 0, "rows_in_error": 0, "errors": 0}
+    cohort_ids: set[int] = set()
+    source = open_rows(path, inspection)
+    staged = _staged_path(batch).open("wb")
+    try:
+        for records, errors in _chunks(source, context):
+            # The parsed rows are staged on disk, chunk by chunk, for the commit.
+            pickle.dump(records, staged, protocol=pickle.HIGHEST_PROTOCOL)
+            plan = plan_chunk(records, context, state)
+            errors = errors + plan.errors
+            counts["create"] += plan.to_create
+            counts["update"] += plan.to_update
+            counts["unchanged"] += plan.unchanged
+            counts["rows_in_error"] += len({row for row, _column, _message in errors})
+            counts["errors"] += len(errors)
+            cohort_ids |= plan.cohort_ids
+            ImportRowError.objects.bulk_create(
+                [
+                    ImportRowError(batch=batch, row_number=r, column=c, message=m)
+                    for r, c, m in errors
+                ],
+                batch_size=2000,
+            )
+            _report_progress(batch.id, source.fraction_done())
+    finally:
+        source.close()
+        staged.close()
+    total = counts["create"] + counts["update"] + counts["unchanged"] + counts["rows_in_error"]
+    if total == 0:
+        raise FileRefusedError(_("Le fichier ne contient aucune ligne de données sous l'en-tête."))
+    ImportBatch.objects.filter(id=batch.id).update(
+        status=ImportBatch.Status.INVALID if counts["errors"] else ImportBatch.Status.VALIDATED,
+        total_rows=total,
+        rows_to_create=counts["create"],
+        rows_to_update=counts["update"],
+        rows_unchanged=counts["unchanged"],
+        rows_in_error=counts["rows_in_error"],
+        error_count=counts["errors"],
+        cohort_ids=sorted(cohort_ids),
+        progress=100,
+        validated_at=timezone.now(),
+    )
+
+
+def _fail(batch: ImportBatch, reason: str) -> None:
+    ImportBatch.objects.filter(id=batch.id).update(
+        status=ImportBatch.Status.FAILED, failure_reason=reason, finished_at=timezone.now()
+    )
+
+
+# --- Confirm, commit, cancel --------------------------------------------------------
+
+
+def _check_owner(user: User, batch: ImportBatch) -> None:
+    """Only the organisation that uploaded the file (or an admin) acts on it."""
+    if not user_can_import(user):
+        raise PermissionDenied
+    if user.role != Role.ADMIN and batch.partner_id != user.partner_id:
+        raise PermissionDenied
+
+
+def import_confirm(*, user: User, batch: ImportBatch) -> ImportBatch:
+    """Confirms a validated import and queues its commit. Refused while another import
+    into one of the same cohorts is being committed."""
+    _check_owner(user, batch)
+    with transaction.atomic():
+        batch = ImportBatch.objects.select_for_update().get(id=batch.id)
+        if batch.status != ImportBatch.Status.VALIDATED:
+            raise ImportConflictError(_("Cet import n'est pas prêt à être confirmé."))
+        # Locking the cohorts serialises concurrent confirmations on PostgreSQL.
+        list(Cohort.objects.select_for_update().filter(id__in=batch.cohort_ids).values("id"))
+        busy = ImportBatch.objects.filter(status=ImportBatch.Status.COMMITTING).exclude(id=batch.id)
+        for other in busy.only("id", "cohort_ids"):
+            if set(other.cohort_ids) & set(batch.cohort_ids):
+                raise ImportConflictError(
+                    _(
+                        "Un autre import est en cours d'enregistrement pour une de ces "
+                        "cohortes : réessayez quand il sera terminé."
+                    )
+                )
+        batch.status = ImportBatch.Status.COMMITTING
+        batch.confirmed_by = user
+        batch.progress = 0
+        batch.save(update_fields=["status", "confirmed_by", "progress"])
+        _report_progress(batch.id, 0)
+        from tracker.tasks import import_commit_task
+
+        batch_id = batch.id
+        transaction.on_commit(lambda: import_commit_task.delay(batch_id))
+    return batch
+
+
+class ImportStaleError(Exception):
+    """The database changed between validation and commit so that a row no longer
+    passes; the commit is abandoned (nothing written) and the user re-imports."""
+
+
+def import_commit(*, batch_id: int) -> ImportBatch:
+    """Writes the whole file in ONE transaction, or nothing. Rows are re-checked against
+    the database as it is now (another import may have committed since the preview)."""
+    batch = ImportBatch.objects.select_related("uploaded_by").get(id=batch_id)
+    if batch.status != ImportBatch.Status.COMMITTING:
+        return batch  # committed already, or cancelled: a redelivered task does nothing
+    try:
+        with transaction.atomic():
+            counts = _commit(batch)
+    except ImportStaleError as stale:
+        _fail(batch, str(stale))
+    except FileRefusedError as refusal:
+        _fail(batch, str(refusal))
+    except Exception:
+        logger.exception("Import %s: commit failed", batch.id)
+        _fail(
+            batch,
+            _("Erreur inattendue pendant l'enregistrement : rien n'a été enregistré."),
+        )
+    else:
+        _staged_path(batch).unlink(missing_ok=True)
+        if connection.vendor == "postgresql" and counts["create"] >= ANALYZE_AFTER_ROWS:
+            # Fresh statistics for the next import's lookups (autovacuum comes later).
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE tracker_trainee, tracker_enrollment, tracker_placement")
+    batch.refresh_from_db()
+    return batch
+
+
+def _commit(batch: ImportBatch) -> dict[str, int]:
+    if connection.vendor == "postgresql":
+        # The import is all-or-nothing and can be replayed from its stored file: do not
+        # wait for the WAL flush of this one transaction (no risk of corruption).
+        # The tables grow inside this transaction faster than the planner's statistics
+        # follow; every lookup here is by an indexed key, so never scan whole tables.
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+            cursor.execute("SET LOCAL enable_seqscan TO OFF")
+    list(Cohort.objects.select_for_update().filter(id__in=batch.cohort_ids).values("id"))
+    user = batch.uploaded_by
+    context = ImportContext.for_user(user)
+    counts = {"create": 0, "update": 0, "unchanged": 0}
+    touched: set[int] = set()
+    done = 0
+    for records in _staged_chunks(batch):
+        # Every row passed the field rules at validation; the database checks run again
+        # (another import may have committed since the preview).
+        missing = {r.cohort_id for r in records} - {c.id for c in context.cohorts.values()}
+        if missing:
+            raise ImportStaleError(
+                _("Une des cohortes du fichier n'est plus dans votre périmètre.")
+            )
+        plan = plan_chunk(records, context, None)
+        if plan.errors:
+            row, column, message = plan.errors[0]
+            raise ImportStaleError(
+                _(
+                    "Les données ont changé depuis la validation (ligne %(row)s, "
+                    "%(column)s : %(message)s). Rien n'a été enregistré : déposez le "
+                    "fichier à nouveau."
+                )
+                % {"row": row, "column": column, "message": message}
+            )
+        write_plan(plan, user=user)
+        counts["create"] += plan.to_create
+        counts["update"] += plan.to_update
+        counts["unchanged"] += plan.unchanged
+        touched |= plan.cohort_ids
+        done += len(records)
+        _report_progress(batch.id, done / max(batch.total_rows, 1))
+    rollup_after_commit(cohort_ids=sorted(touched))
+    now = timezone.now()
+    ImportBatch.objects.filter(id=batch.id).update(
+        status=ImportBatch.Status.COMMITTED,
+        rows_to_create=counts["create"],
+        rows_to_update=counts["update"],
+        rows_unchanged=counts["unchanged"],
+        progress=100,
+        committed_at=now,
+        finished_at=now,
+    )
+    return counts
+
+
+def _staged_path(batch: ImportBatch) -> Path:
+    return Path(batch.file.path + ".staged")
+
+
+def _staged_chunks(batch: ImportBatch) -> Iterator[list[RowRecord]]:
+    """The rows parsed at validation, read back chunk by chunk. The staging file is
+    written by this service only, in the private media folder (never user-supplied)."""
+    with _staged_path(batch).open("rb") as staged:
+        while True:
+            try:
+                yield pickle.load(staged)  # noqa: S301 - our own staging file
+            except EOFError:
+                return
+
+
+def import_cancel(*, user: User, batch: ImportBatch) -> ImportBatch:
+    """Cancels an import before its commit: the stored file and its errors are deleted;
+    the log keeps the entry (who, when, file name and hash)."""
+    _check_owner(user, batch)
+    cancellable = (
+        ImportBatch.Status.VALIDATED,
+        ImportBatch.Status.INVALID,
+        ImportBatch.Status.FAILED,
+        ImportBatch.Status.UPLOADED,
+    )
+    with transaction.atomic():
+        batch = ImportBatch.objects.select_for_update().get(id=batch.id)
+        if batch.status not in cancellable:
+            raise ImportConflictError(_("Cet import ne peut plus être annulé."))
+        batch.status = ImportBatch.Status.CANCELLED
+        batch.finished_at = timezone.now()
+        batch.save(update_fields=["status", "finished_at"])
+        ImportRowError.objects.filter(batch=batch).delete()
+    _discard_file(batch)
+    return batch
+
+
+def _discard_file(batch: ImportBatch) -> None:
+    if batch.file:
+        _staged_path(batch).unlink(missing_ok=True)
+        batch.file.delete(save=False)
+        ImportBatch.objects.filter(id=batch.id).update(file="")
