@@ -91,3 +91,12 @@ def test_partner_imports_a_file_fixes_two_errors_and_confirms(
     assert "inscriptions-corrige.xlsx" in log
     assert "Importé" in log
     assert ImportBatch.objects.filter(status=ImportBatch.Status.COMMITTED).count() == 1
+
+    # The cohort's page shows the imported rows in its figures (rollups queued on commit).
+    page.goto(f"{page.base_url}/cohorts/{cohort.pk}/")
+    assert page.locator("[data-testid=figure-enrolled]").inner_text() == "3"
+    assert page.locator("[data-testid=figure-graduates]").inner_text() == "1"
+    assert page.locator("[data-testid=figure-jobs]").inner_text() == "1"
+    progress = page.locator("[data-testid=cohort-progress]")
+    assert progress.locator("tr[data-indicator=enrolled] td.num").first.inner_text() == "3"
+    assert progress.locator("tr[data-indicator=jobs_created] td.num").first.inner_text() == "1"

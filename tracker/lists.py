@@ -27,6 +27,11 @@ class ScopedListView(ScopedQuerysetMixin, SingleTableMixin, FilterView):
     # Lists refuse unbound (invalid) filters instead of showing everything.
     strict = True
 
+    def get_paginate_by(self, queryset: Any) -> None:
+        """Only the table paginates (from ``paginate_by``): ListView would otherwise paginate
+        the same rows a second time and count them twice per page."""
+        return
+
     def get_export_rows(self) -> Any:
         """The filtered rows in the table's current sort order."""
         return self.get_table().data.data

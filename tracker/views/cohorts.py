@@ -26,7 +26,6 @@ from tracker.selectors import cohort_figures, cohort_list, enrollment_list
 from tracker.services.cohorts import cohort_create, cohort_update
 from tracker.tables import CohortTable, EnrollmentTable
 from tracker.views.people_common import (
-    TablePaginationOnlyMixin,
     current_user,
     render_form_with_error,
 )
@@ -34,7 +33,7 @@ from tracker.views.people_common import (
 COHORT_RELATED = ("convention", "operator", "filiere", "region", "zone")
 
 
-class CohortListView(TablePaginationOnlyMixin, ScopedListView):
+class CohortListView(ScopedListView):
     selector = cohort_list
     filterset_class = CohortFilter
     table_class = CohortTable

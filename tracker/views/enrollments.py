@@ -35,7 +35,6 @@ from tracker.services.enrollments import (
 from tracker.services.history import changelog_for
 from tracker.tables import EnrollmentTable
 from tracker.views.people_common import (
-    TablePaginationOnlyMixin,
     current_user,
     render_form_with_error,
 )
@@ -49,7 +48,7 @@ ENROLLMENT_RELATED = (
 )
 
 
-class EnrollmentListView(TablePaginationOnlyMixin, ScopedListView):
+class EnrollmentListView(ScopedListView):
     selector = enrollment_list
     filterset_class = EnrollmentFilter
     table_class = EnrollmentTable

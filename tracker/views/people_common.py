@@ -30,11 +30,3 @@ def render_form_with_error(
     show_service_error(form, error)
     status = 409 if isinstance(error, ConcurrentEditError) else 200
     return render(request, template, {**context, "form": form}, status=status)
-
-
-class TablePaginationOnlyMixin:
-    """ListView would paginate (and COUNT) the rows a second time next to the table's own
-    paginator; only the table paginates (one COUNT per page)."""
-
-    def get_paginate_by(self, queryset: Any) -> None:
-        return None

@@ -27,7 +27,6 @@ from tracker.services.history import changelog_for
 from tracker.services.placements import PLACEMENT_FIELDS, placement_create, placement_update
 from tracker.tables import PlacementTable
 from tracker.views.people_common import (
-    TablePaginationOnlyMixin,
     current_user,
     render_form_with_error,
 )
@@ -42,7 +41,7 @@ PLACEMENT_RELATED = (
 )
 
 
-class PlacementListView(TablePaginationOnlyMixin, ScopedListView):
+class PlacementListView(ScopedListView):
     selector = placement_list
     filterset_class = PlacementFilter
     table_class = PlacementTable
