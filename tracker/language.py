@@ -25,7 +25,7 @@ def set_language_view(request: HttpRequest) -> HttpResponse:
     response = set_language(request)
     language = request.POST.get("language", "")
     if request.user.is_authenticated and language in dict(settings.LANGUAGES):
-        user_set_language(user=request.user, language=language)  # type: ignore[arg-type]
+        user_set_language(user=request.user, language=language)
     return response
 
 
@@ -41,5 +41,5 @@ class UserLanguageMiddleware:
         language = getattr(user, "language", "") if user is not None else ""
         if user is not None and user.is_authenticated and language in dict(settings.LANGUAGES):
             translation.activate(language)
-            request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
+            request.LANGUAGE_CODE = language
         return self.get_response(request)
