@@ -201,3 +201,21 @@ def people(
         ):
             setattr(world, f"{name}_{key}", value)
     return world
+
+
+# --- Translations ---------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _compiled_catalogues() -> None:
+    """Pages are checked in Arabic and English: compile the catalogues (git ignores the
+    .mo files) when one is missing or older than its .po, as scripts/bootstrap does."""
+    from pathlib import Path
+
+    from django.core.management import call_command
+
+    locale = Path(__file__).resolve().parent.parent / "locale"
+    for po in locale.glob("*/LC_MESSAGES/django.po"):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            call_command("compilemessages", locale=[po.parent.parent.name], verbosity=0)

@@ -64,7 +64,11 @@ class EnrollmentTable(PersonalDataTable):
     )
     trainee = tables.Column(verbose_name=_("stagiaire"), empty_values=(), orderable=False)
     cin = tables.Column(
-        verbose_name=_("CIN"), accessor="trainee__cin", orderable=False, empty_values=()
+        verbose_name=_("CIN"),
+        accessor="trainee__cin",
+        orderable=False,
+        empty_values=(),
+        attrs={"td": {"class": "cin"}},  # stays left-to-right on Arabic pages (app.css)
     )
     sex = tables.Column(verbose_name=_("sexe"), accessor="trainee__sex", orderable=False)
     cohort = tables.Column(

@@ -1,10 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
-from django.views.i18n import set_language
 
 from tracker.form_styles import StyledPasswordChangeForm
+from tracker.language import set_language_view
 from tracker.views import home
 
 urlpatterns = [
@@ -26,7 +25,7 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
-    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("i18n/setlang/", set_language_view, name="set_language"),
     path("admin/", admin.site.urls),
     path("", include("conventions.urls")),
     path("", include("tracker.routes.people")),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -50,3 +51,13 @@ def user_upsert(
     user.full_clean(exclude=["password"])
     user.save()
     return user
+
+
+def user_set_language(*, user: User, language: str) -> None:
+    """Remembers the interface language a user chose, so every session and device opens
+    in it. Unknown codes are refused: the middleware activates whatever is stored."""
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError({"language": _("Langue inconnue.")})
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
