@@ -450,3 +450,41 @@ def test_region_of_residence_is_kept(people, partner_a_user) -> None:
         actor=partner_a_user,
     )
     assert enrollment.trainee.residence_region == region("MA-01")
+
+
+@pytest.mark.django_db
+def test_partner_enrolling_another_organisations_trainee_does_not_rewrite_the_person(
+    operator_a, operator_b, partner_b_user
+) -> None:
+    """Partner B cannot see A's trainee, so it cannot overwrite her record either."""
+    import datetime as dt
+
+    from tests.factories import CohortFactory, EnrollmentFactory
+    from tracker.services.enrollments import enrollment_create
+    from tracker.services.trainees import TraineeInput
+
+    first = EnrollmentFactory.create(
+        cohort=CohortFactory.create(
+            operator=operator_a, starts_on=dt.date(2025, 1, 6), ends_on=dt.date(2025, 6, 30)
+        ),
+        enrolled_on=dt.date(2025, 1, 6),
+    )
+    trainee = first.trainee
+    original = (trainee.first_name, trainee.last_name, trainee.phone)
+    cohort_b = CohortFactory.create(operator=operator_b)
+    enrollment = enrollment_create(
+        cohort=cohort_b,
+        trainee=TraineeInput(
+            cin=trainee.cin,
+            first_name="Autre",
+            last_name="Nom",
+            sex=trainee.sex,
+            birth_date=trainee.birth_date,
+            phone="0699999999",
+        ),
+        enrolled_on=cohort_b.starts_on,
+        actor=partner_b_user,
+    )
+    trainee.refresh_from_db()
+    assert enrollment.trainee_id == trainee.pk
+    assert (trainee.first_name, trainee.last_name, trainee.phone) == original

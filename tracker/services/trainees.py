@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from conventions.models import Region
 from tracker import rules
 from tracker.models import ChangeLog, Trainee, User
+from tracker.selectors import trainee_list
 from tracker.services.history import changelog_record, changes_between, snapshot
 
 TRAINEE_FIELDS = (
@@ -86,6 +87,13 @@ def trainee_clean(data: TraineeInput) -> TraineeInput:
     )
 
 
+def _may_update_person(actor: User | None, trainee: Trainee) -> bool:
+    """Staff may correct anyone's record; a partner only those of trainees it enrolls."""
+    if actor is None or actor.is_staff_role:
+        return True
+    return trainee_list(user=actor).filter(pk=trainee.pk).exists()
+
+
 def trainee_upsert(
     *, data: TraineeInput, actor: User | None, source: str = ChangeLog.Source.FORM
 ) -> Trainee:
@@ -107,6 +115,10 @@ def trainee_upsert(
             actor=actor,
             source=source,
         )
+        return trainee
+    if not _may_update_person(actor, trainee):
+        # Another organisation's trainee keeps its record as it is: a partner cannot see
+        # it, so it must not be able to rewrite it either (the import follows the same rule).
         return trainee
     before = snapshot(trainee, TRAINEE_FIELDS)
     for name, value in values.items():
