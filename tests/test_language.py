@@ -78,3 +78,11 @@ def test_unknown_language_is_ignored_and_not_stored(
 
 def test_switcher_only_accepts_post(manager_client: Client) -> None:
     assert manager_client.get(reverse("set_language")).status_code == 405
+
+
+def test_a_browser_asking_for_english_still_gets_french_until_someone_chooses(
+    client: Client,
+) -> None:
+    response = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9")
+    assert response.headers["Content-Language"] == "fr"
+    assert "Connexion" in response.content.decode()

@@ -1,8 +1,10 @@
 """The interface language: chosen in the footer switcher, remembered on the user.
 
-Django's LocaleMiddleware reads the cookie and the browser's Accept-Language; both belong
-to one browser. A programme manager who picked Arabic on her laptop expects Arabic on the
-office desktop too, so a logged-in user's stored choice wins over both."""
+The product speaks French until someone chooses otherwise: the browser's Accept-Language
+is not a choice (a French-speaking official on an English-language laptop still gets
+French). A choice is the switcher's cookie, and for a logged-in user the choice stored on
+the account, which wins over the cookie: a programme manager who picked Arabic on her
+laptop expects Arabic on the office desktop too."""
 
 from __future__ import annotations
 
@@ -30,8 +32,8 @@ def set_language_view(request: HttpRequest) -> HttpResponse:
 
 
 class UserLanguageMiddleware:
-    """Activates the logged-in user's stored language (placed after AuthenticationMiddleware;
-    LocaleMiddleware still covers anonymous visitors and users who never chose)."""
+    """Activates the logged-in user's stored language, else the switcher's cookie, else
+    French (placed after LocaleMiddleware and AuthenticationMiddleware)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -39,7 +41,11 @@ class UserLanguageMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
         language = getattr(user, "language", "") if user is not None else ""
-        if user is not None and user.is_authenticated and language in dict(settings.LANGUAGES):
-            translation.activate(language)
-            request.LANGUAGE_CODE = language
+        available = dict(settings.LANGUAGES)
+        if not (user is not None and user.is_authenticated and language in available):
+            language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+            if language not in available:
+                language = settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
         return self.get_response(request)
