@@ -379,6 +379,16 @@ class FileState:
 
     def __init__(self) -> None:
         self.seen: set[int] = set()
+        # hash(CIN) -> number of the chunk where the person first appears. A person in
+        # an earlier chunk means this chunk's plan, made before that chunk is written,
+        # cannot be replayed as is at the commit (see ChunkPlan.replan_at_commit).
+        self.first_chunk: dict[int, int] = {}
+        self.chunk = 0
+        self.chunk_repeats_earlier = False
+
+    def start_chunk(self) -> None:
+        self.chunk += 1
+        self.chunk_repeats_earlier = False
         # hash(CIN) -> packed (cohort id, start ordinal, end ordinal) of an in-progress
         # enrollment earlier in the file.
         self.in_progress: dict[int, int] = {}
@@ -396,10 +406,12 @@ class FileState:
             )
             return errors
         self.seen.add(key)
+        person = hash(record.cin)
+        if self.first_chunk.setdefault(person, self.chunk) != self.chunk:
+            self.chunk_repeats_earlier = True
         if record.enrollment["status"] != Enrollment.Status.ENROLLED:
             return errors
         start, end = record.enrollment["enrolled_on"], cohort.ends_on
-        person = hash(record.cin)
         packed = self.in_progress.get(person)
         if packed is not None:
             other_cohort = packed >> 40
@@ -469,6 +481,10 @@ class ChunkPlan:
     # New placements wait for their enrollment's id: ((CIN, cohort id), placement).
     new_placements: list[tuple[tuple[str, int], dict[str, Any]]] = field(default_factory=list)
     updated_placements: list[tuple[Placement, dict[str, list[Any]]]] = field(default_factory=list)
+    # Made at validation, the plan is staged and replayed by the commit when the
+    # database has not changed since; except when a person of this chunk also appears
+    # in an earlier chunk (the earlier chunk's writes change this chunk's plan).
+    replan_at_commit: bool = False
 
 
 def plan_chunk(
@@ -480,6 +496,8 @@ def plan_chunk(
     plan = ChunkPlan()
     cohorts_by_id = {info.id: info for info in context.cohorts.values()}
     accepted: list[RowRecord] = []
+    if state:
+        state.start_chunk()
     for record in records:
         # In-file checks (duplicates, overlaps between rows) depend on the file only: the
         # validation runs them; the commit (state None) need not hold that state again.
@@ -488,6 +506,7 @@ def plan_chunk(
             plan.errors.extend(errors)
         else:
             accepted.append(record)
+    plan.replan_at_commit = bool(state and state.chunk_repeats_earlier)
     cins = {record.cin for record in accepted}
     trainees = {t.cin: t for t in Trainee.objects.filter(cin__in=cins).order_by()} if cins else {}
     enrollments: dict[tuple[int, int], Enrollment] = {}
