@@ -166,14 +166,23 @@ def _clean(cell: str) -> str:
     return cell
 
 
+# Coded values and reference labels repeat on most rows ("Diplômé", a region's name):
+# normalise each distinct one once.
+_label = functools.lru_cache(maxsize=8192)(normalize_label)
+
+
 class _Row:
     """Reads one row's cells by column key and collects its errors."""
 
-    __slots__ = ("cells", "errors", "number", "positions")
+    __slots__ = ("errors", "number", "positions", "values")
 
     def __init__(self, number: int, cells: list[str], positions: dict[str, int]) -> None:
         self.number = number
-        self.cells = [_clean(cell) for cell in cells]
+        # Only the recognised columns' cells are cleaned, once, and read by key.
+        width = len(cells)
+        self.values = {
+            key: _clean(cells[index]) for key, index in positions.items() if index < width
+        }
         self.positions = positions
         self.errors: list[RowError] = []
 
@@ -181,10 +190,7 @@ class _Row:
         return key in self.positions
 
     def text(self, key: str) -> str:
-        index = self.positions.get(key)
-        if index is None or index >= len(self.cells):
-            return ""
-        return self.cells[index]
+        return self.values.get(key, "")
 
     def error(self, key: str, message: str) -> None:
         self.errors.append((self.number, COLUMNS_BY_KEY[key].header, message))
@@ -210,7 +216,7 @@ class _Row:
         raw = self.required(key) if required else self.text(key)
         if not raw:
             return ""
-        value = value_lookup(key).get(normalize_label(raw))
+        value = value_lookup(key).get(_label(raw))
         if value is None:
             self.error(
                 key,
@@ -223,7 +229,7 @@ class _Row:
         raw = self.text(key)
         if not raw:
             return None
-        pk = lookup.get(normalize_label(raw))
+        pk = lookup.get(_label(raw))
         if pk is None:
             self.error(
                 key,
@@ -329,7 +335,7 @@ def parse_row(
 def _parse_hire(
     row: _Row, context: ImportContext, cohort: CohortInfo | None, enrolled_on: dt.date | None
 ) -> dict[str, Any] | None:
-    if not any(row.text(key) for key in HIRE_KEYS if key in row.positions):
+    if not any(row.values.get(key) for key in HIRE_KEYS):
         return None
     hired_on = row.date("hired_on", required=True)
     ice = row.text("employer_ice").replace(" ", "")
