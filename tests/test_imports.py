@@ -459,3 +459,59 @@ def test_database_checks_are_set_based_a_few_queries_per_chunk(
     # set-up (batch, cohorts in scope, reference tables): never one query per row.
     assert selects(validation) <= 10 + 3 * chunks
     assert selects(commit) <= 12 + 6 * chunks
+
+
+# --- Staged plans: replayed at the commit only when the database has not changed ----------
+
+
+def test_commit_replays_the_staged_plan_when_the_database_did_not_change(
+    partner_a_user, cohort_a, employer, settings
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.IMPORT_CHUNK_ROWS = 10
+    batch = upload(
+        partner_a_user, csv_bytes([row(cohort_a.code, f"BK83{i:04}") for i in range(30)])
+    )
+    with CaptureQueriesContext(connection) as commit:
+        batch = confirm(partner_a_user, batch)
+    assert batch.status == ImportBatch.Status.COMMITTED
+    assert Enrollment.objects.filter(cohort=cohort_a).count() == 30
+    # No re-check lookup of the trainees by CIN: validation's plans were written as is.
+    lookups = [
+        q["sql"] for q in commit.captured_queries if '"tracker_trainee"."cin" IN' in q["sql"]
+    ]
+    assert lookups == []
+
+
+def test_database_change_after_validation_is_rechecked_at_commit(
+    partner_a_user, operator_a, cohort_a
+) -> None:
+    batch = upload(partner_a_user, csv_bytes([enrolled_row(cohort_a.code, "BK840001")]))
+    assert batch.status == ImportBatch.Status.VALIDATED
+    # Meanwhile the same person is enrolled elsewhere over the same period.
+    other = CohortFactory.create(operator=operator_a, code="CAS-ITO-2026-03")
+    EnrollmentFactory.create(cohort=other, trainee__cin="BK840001")
+    before = database_snapshot()
+    batch = confirm(partner_a_user, batch)
+    assert batch.status == ImportBatch.Status.FAILED
+    assert "ont changé depuis la validation" in batch.failure_reason
+    assert database_snapshot() == before
+
+
+def test_same_person_in_two_chunks_is_created_once(
+    partner_a_user, operator_a, cohort_a, employer, settings
+) -> None:
+    settings.IMPORT_CHUNK_ROWS = 3
+    other = CohortFactory.create(operator=operator_a, code="CAS-ITO-2026-04")
+    rows = [
+        row(cohort_a.code, "BK850001"),
+        row(cohort_a.code, "BK850002"),
+        row(cohort_a.code, "BK850003"),
+        row(other.code, "BK850001"),  # the next chunk: a second cohort for the same person
+    ]
+    batch = import_file(partner_a_user, csv_bytes(rows))
+    assert batch.status == ImportBatch.Status.COMMITTED, batch.failure_reason
+    assert Trainee.objects.filter(cin="BK850001").count() == 1
+    assert Enrollment.objects.filter(trainee__cin="BK850001").count() == 2

@@ -3,8 +3,8 @@
 changed. Runs inside the commit's single transaction (tracker.services.imports).
 
 On PostgreSQL the inserts go through COPY (psycopg 3), many times faster than INSERT
-for large files; elsewhere through bulk_create. Ids of the new rows are then read back
-with one query per table, by their natural keys (CIN; trainee and cohort)."""
+for large files, with ids drawn from the tables' sequences beforehand; elsewhere through
+bulk_create, which returns them. No id is read back by natural key."""
 
 from __future__ import annotations
 
@@ -48,12 +48,10 @@ def write_plan(plan: ChunkPlan, *, user: User) -> None:
     stamps = {"created_at": now, "updated_at": now}
     # Trainees first: new enrollments need their ids.
     new_trainees = [{**values, **stamps} for values in plan.new_trainees.values()]
-    insert_rows(Trainee, new_trainees)
+    trainee_ids = dict(zip(plan.new_trainees, insert_rows(Trainee, new_trainees), strict=True))
     _update(Trainee, plan.updated_trainees, now=now)
     for trainee, changes in plan.updated_trainees:
         log(ChangeLog.Entity.TRAINEE, trainee.id, "updated", changes)
-    cins = {cin for cin, _values in plan.new_enrollments}
-    trainee_ids = dict(Trainee.objects.filter(cin__in=cins).values_list("cin", "id"))
     for values in new_trainees:
         log(
             ChangeLog.Entity.TRAINEE,
@@ -61,25 +59,24 @@ def write_plan(plan: ChunkPlan, *, user: User) -> None:
             "created",
             _created(values, TRAINEE_FIELDS),
         )
+    missing = {cin for cin, _values in plan.new_enrollments} - trainee_ids.keys()
+    if missing:  # enrollments of people already recorded
+        trainee_ids.update(Trainee.objects.filter(cin__in=missing).values_list("cin", "id"))
 
     versioned = {**stamps, "version": 1, "updated_by_id": user.id}
     new_enrollments = []
     for cin, values in plan.new_enrollments:
         new_enrollments.append({**values, **versioned, "trainee_id": trainee_ids[cin]})
-    insert_rows(Enrollment, new_enrollments)
+    new_enrollment_ids = insert_rows(Enrollment, new_enrollments)
     _update(Enrollment, plan.updated_enrollments, now=now, extra=("version", "updated_by"))
     for enrollment, changes in plan.updated_enrollments:
         log(ChangeLog.Entity.ENROLLMENT, enrollment.id, "updated", changes)
     enrollment_ids: dict[tuple[int, int], int] = {}
-    if new_enrollments:
-        rows = Enrollment.objects.filter(
-            trainee_id__in={values["trainee_id"] for values in new_enrollments}
-        ).values_list("trainee_id", "cohort_id", "id")
-        enrollment_ids = {(trainee, cohort): pk for trainee, cohort, pk in rows}
-    for values in new_enrollments:
+    for values, pk in zip(new_enrollments, new_enrollment_ids, strict=True):
+        enrollment_ids[(values["trainee_id"], values["cohort_id"])] = pk
         log(
             ChangeLog.Entity.ENROLLMENT,
-            enrollment_ids[(values["trainee_id"], values["cohort_id"])],
+            pk,
             "created",
             _created(values, ("trainee_id", "cohort_id", *ENROLLMENT_FIELDS)),
         )
@@ -90,23 +87,18 @@ def write_plan(plan: ChunkPlan, *, user: User) -> None:
         if "enrollment_id" not in row:
             row["enrollment_id"] = enrollment_ids[(trainee_ids[cin], cohort_id)]
         new_placements.append(row)
-    insert_rows(Placement, new_placements)
+    new_placement_ids = insert_rows(Placement, new_placements)
     _update(Placement, plan.updated_placements, now=now, extra=("version", "updated_by"))
     for placement, changes in plan.updated_placements:
         log(ChangeLog.Entity.PLACEMENT, placement.id, "updated", changes)
-    if new_placements:
-        hires = Placement.objects.filter(
-            enrollment_id__in={values["enrollment_id"] for values in new_placements}
-        ).values_list("enrollment_id", "hired_on", "id")
-        placement_ids = {(enrollment, hired_on): pk for enrollment, hired_on, pk in hires}
-        for values in new_placements:
-            log(
-                ChangeLog.Entity.PLACEMENT,
-                placement_ids[(values["enrollment_id"], values["hired_on"])],
-                "created",
-                _created(values, ("enrollment_id", *PLACEMENT_FIELDS)),
-            )
-    insert_rows(ChangeLog, logs)
+    for values, pk in zip(new_placements, new_placement_ids, strict=True):
+        log(
+            ChangeLog.Entity.PLACEMENT,
+            pk,
+            "created",
+            _created(values, ("enrollment_id", *PLACEMENT_FIELDS)),
+        )
+    insert_rows(ChangeLog, logs, ids=False)
 
 
 def _created(values: dict[str, Any], names: Iterable[str]) -> dict[str, list[Any]]:
@@ -143,11 +135,13 @@ def _update(
 # --- Inserts: COPY on PostgreSQL, bulk_create elsewhere ----------------------------
 
 
-def insert_rows(model: type[Model], rows: list[dict[str, Any]]) -> None:
-    """Inserts rows given as attname -> value dicts; absent fields take their default.
-    The caller reads the new ids back by natural key (COPY returns none)."""
+def insert_rows(model: type[Model], rows: list[dict[str, Any]], *, ids: bool = True) -> list[int]:
+    """Inserts rows given as attname -> value dicts (absent fields take their default)
+    and returns their new ids, in order. On PostgreSQL the ids are drawn from the
+    table's sequence first (one query), then written by COPY with the rows; elsewhere
+    bulk_create returns them (INSERT ... RETURNING)."""
     if not rows:
-        return
+        return []
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     json_fields = [f.attname for f in fields if f.get_internal_type() == "JSONField"]
     if connection.vendor != "postgresql":
@@ -155,21 +149,34 @@ def insert_rows(model: type[Model], rows: list[dict[str, Any]]) -> None:
             for name in json_fields:
                 if name in row:
                     row[name] = json.loads(json.dumps(row[name], default=str))
-        model._default_manager.bulk_create([model(**row) for row in rows], batch_size=BULK_BATCH)
-        return
+        created = model._default_manager.bulk_create(
+            [model(**row) for row in rows], batch_size=BULK_BATCH
+        )
+        return [instance.pk for instance in created] if ids else []
     defaults = [(f.attname, f.get_default(), f.attname in json_fields) for f in fields]
     table = connection.ops.quote_name(model._meta.db_table)
+    pk_column = model._meta.pk.column
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    new_ids: list[int] = []
     with connection.cursor() as cursor:
+        if ids:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [model._meta.db_table, pk_column, len(rows)],
+            )
+            new_ids = [pk for (pk,) in cursor.fetchall()]
+            columns = f"{connection.ops.quote_name(pk_column)}, {columns}"
         raw = cursor.cursor  # the psycopg 3 cursor under Django's wrapper
         with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-            for row in rows:
+            for index, row in enumerate(rows):
                 # JSON goes as text (dates and Decimals via str): COPY parses it as jsonb.
-                copy.write_row(
-                    [
-                        json.dumps(row.get(name, default), default=str)
-                        if is_json
-                        else row.get(name, default)
-                        for name, default, is_json in defaults
-                    ]
-                )
+                values = [
+                    json.dumps(row.get(name, default), default=str)
+                    if is_json
+                    else row.get(name, default)
+                    for name, default, is_json in defaults
+                ]
+                if ids:
+                    values.insert(0, new_ids[index])
+                copy.write_row(values)
+    return new_ids

@@ -166,14 +166,23 @@ def _clean(cell: str) -> str:
     return cell
 
 
+# Coded values and reference labels repeat on most rows ("Diplômé", a region's name):
+# normalise each distinct one once.
+_label = functools.lru_cache(maxsize=8192)(normalize_label)
+
+
 class _Row:
     """Reads one row's cells by column key and collects its errors."""
 
-    __slots__ = ("cells", "errors", "number", "positions")
+    __slots__ = ("errors", "number", "positions", "values")
 
     def __init__(self, number: int, cells: list[str], positions: dict[str, int]) -> None:
         self.number = number
-        self.cells = [_clean(cell) for cell in cells]
+        # Only the recognised columns' cells are cleaned, once, and read by key.
+        width = len(cells)
+        self.values = {
+            key: _clean(cells[index]) for key, index in positions.items() if index < width
+        }
         self.positions = positions
         self.errors: list[RowError] = []
 
@@ -181,10 +190,7 @@ class _Row:
         return key in self.positions
 
     def text(self, key: str) -> str:
-        index = self.positions.get(key)
-        if index is None or index >= len(self.cells):
-            return ""
-        return self.cells[index]
+        return self.values.get(key, "")
 
     def error(self, key: str, message: str) -> None:
         self.errors.append((self.number, COLUMNS_BY_KEY[key].header, message))
@@ -210,7 +216,7 @@ class _Row:
         raw = self.required(key) if required else self.text(key)
         if not raw:
             return ""
-        value = value_lookup(key).get(normalize_label(raw))
+        value = value_lookup(key).get(_label(raw))
         if value is None:
             self.error(
                 key,
@@ -223,7 +229,7 @@ class _Row:
         raw = self.text(key)
         if not raw:
             return None
-        pk = lookup.get(normalize_label(raw))
+        pk = lookup.get(_label(raw))
         if pk is None:
             self.error(
                 key,
@@ -329,7 +335,7 @@ def parse_row(
 def _parse_hire(
     row: _Row, context: ImportContext, cohort: CohortInfo | None, enrolled_on: dt.date | None
 ) -> dict[str, Any] | None:
-    if not any(row.text(key) for key in HIRE_KEYS if key in row.positions):
+    if not any(row.values.get(key) for key in HIRE_KEYS):
         return None
     hired_on = row.date("hired_on", required=True)
     ice = row.text("employer_ice").replace(" ", "")
@@ -379,6 +385,16 @@ class FileState:
 
     def __init__(self) -> None:
         self.seen: set[int] = set()
+        # hash(CIN) -> number of the chunk where the person first appears. A person in
+        # an earlier chunk means this chunk's plan, made before that chunk is written,
+        # cannot be replayed as is at the commit (see ChunkPlan.replan_at_commit).
+        self.first_chunk: dict[int, int] = {}
+        self.chunk = 0
+        self.chunk_repeats_earlier = False
+
+    def start_chunk(self) -> None:
+        self.chunk += 1
+        self.chunk_repeats_earlier = False
         # hash(CIN) -> packed (cohort id, start ordinal, end ordinal) of an in-progress
         # enrollment earlier in the file.
         self.in_progress: dict[int, int] = {}
@@ -396,10 +412,12 @@ class FileState:
             )
             return errors
         self.seen.add(key)
+        person = hash(record.cin)
+        if self.first_chunk.setdefault(person, self.chunk) != self.chunk:
+            self.chunk_repeats_earlier = True
         if record.enrollment["status"] != Enrollment.Status.ENROLLED:
             return errors
         start, end = record.enrollment["enrolled_on"], cohort.ends_on
-        person = hash(record.cin)
         packed = self.in_progress.get(person)
         if packed is not None:
             other_cohort = packed >> 40
@@ -469,6 +487,10 @@ class ChunkPlan:
     # New placements wait for their enrollment's id: ((CIN, cohort id), placement).
     new_placements: list[tuple[tuple[str, int], dict[str, Any]]] = field(default_factory=list)
     updated_placements: list[tuple[Placement, dict[str, list[Any]]]] = field(default_factory=list)
+    # Made at validation, the plan is staged and replayed by the commit when the
+    # database has not changed since; except when a person of this chunk also appears
+    # in an earlier chunk (the earlier chunk's writes change this chunk's plan).
+    replan_at_commit: bool = False
 
 
 def plan_chunk(
@@ -480,6 +502,8 @@ def plan_chunk(
     plan = ChunkPlan()
     cohorts_by_id = {info.id: info for info in context.cohorts.values()}
     accepted: list[RowRecord] = []
+    if state:
+        state.start_chunk()
     for record in records:
         # In-file checks (duplicates, overlaps between rows) depend on the file only: the
         # validation runs them; the commit (state None) need not hold that state again.
@@ -488,6 +512,7 @@ def plan_chunk(
             plan.errors.extend(errors)
         else:
             accepted.append(record)
+    plan.replan_at_commit = bool(state and state.chunk_repeats_earlier)
     cins = {record.cin for record in accepted}
     trainees = {t.cin: t for t in Trainee.objects.filter(cin__in=cins).order_by()} if cins else {}
     enrollments: dict[tuple[int, int], Enrollment] = {}

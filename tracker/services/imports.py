@@ -12,12 +12,14 @@ import logging
 import pickle
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.db import connection, transaction
+from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,7 +33,16 @@ from tracker.imports.validation import (
     parse_row,
     plan_chunk,
 )
-from tracker.models import Cohort, ImportBatch, ImportRowError, Role, User
+from tracker.models import (
+    Cohort,
+    Enrollment,
+    ImportBatch,
+    ImportRowError,
+    Placement,
+    Role,
+    Trainee,
+    User,
+)
 from tracker.services.rollup_queue import rollup_after_commit
 
 logger = logging.getLogger(__name__)
@@ -168,10 +179,13 @@ def _validate(batch: ImportBatch) -> None:
     source = open_rows(path, inspection)
     staged = _staged_path(batch).open("wb")
     try:
+        # Taken before the first lookup: the commit replays the staged plans only if
+        # the database still has this watermark.
+        pickle.dump(database_watermark(), staged, protocol=pickle.HIGHEST_PROTOCOL)
         for records, errors in _chunks(source, context):
-            # The parsed rows are staged on disk, chunk by chunk, for the commit.
-            pickle.dump(records, staged, protocol=pickle.HIGHEST_PROTOCOL)
             plan = plan_chunk(records, context, state)
+            # The parsed rows and their plan are staged on disk, chunk by chunk.
+            pickle.dump((records, plan), staged, protocol=pickle.HIGHEST_PROTOCOL)
             errors = errors + plan.errors
             counts["create"] += plan.to_create
             counts["update"] += plan.to_update
@@ -304,15 +318,22 @@ def _commit(batch: ImportBatch) -> dict[str, int]:
     counts = {"create": 0, "update": 0, "unchanged": 0}
     touched: set[int] = set()
     done = 0
-    for records in _staged_chunks(batch):
-        # Every row passed the field rules at validation; the database checks run again
-        # (another import may have committed since the preview).
+    chunks = _staged_chunks(batch)
+    # Unchanged database since the validation began (the cohorts are locked now):
+    # the staged plans are still exactly what plan_chunk would compute, replay them.
+    unchanged_since_validation = next(chunks) == database_watermark()
+    for records, staged_plan in chunks:
         missing = {r.cohort_id for r in records} - {c.id for c in context.cohorts.values()}
         if missing:
             raise ImportStaleError(
                 _("Une des cohortes du fichier n'est plus dans votre périmètre.")
             )
-        plan = plan_chunk(records, context, None)
+        if unchanged_since_validation and not staged_plan.replan_at_commit:
+            plan = staged_plan
+        else:
+            # Every row passed the field rules at validation; the database checks run
+            # again (another import may have committed since the preview).
+            plan = plan_chunk(records, context, None)
         if plan.errors:
             row, column, message = plan.errors[0]
             raise ImportStaleError(
@@ -348,9 +369,24 @@ def _staged_path(batch: ImportBatch) -> Path:
     return Path(batch.file.path + ".staged")
 
 
-def _staged_chunks(batch: ImportBatch) -> Iterator[list[RowRecord]]:
-    """The rows parsed at validation, read back chunk by chunk. The staging file is
-    written by this service only, in the private media folder (never user-supplied)."""
+def database_watermark() -> list[tuple[Any, ...]]:
+    """(count, highest id, latest update) of every table a chunk's plan reads. Every
+    write to them goes through save() (auto_now) or the import (which sets updated_at),
+    so an insert, an update or a delete anywhere changes the watermark."""
+    return [
+        tuple(
+            model._default_manager.order_by()
+            .aggregate(n=Count("id"), top=Max("id"), at=Max("updated_at"))
+            .values()
+        )
+        for model in (Trainee, Enrollment, Placement, Cohort)
+    ]
+
+
+def _staged_chunks(batch: ImportBatch) -> Iterator[Any]:
+    """The database watermark, then (rows, plan) chunk by chunk, as staged by the
+    validation. The staging file is written by this service only, in the private media
+    folder (never user-supplied)."""
     with _staged_path(batch).open("rb") as staged:
         while True:
             try:
