@@ -41,6 +41,13 @@ def _inline_tasks_unless_worker_test(request: pytest.FixtureRequest):
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings) -> None:
+    """PBKDF2 is slow on purpose (about 0.3 s a hash on this hardware) and the suite creates
+    and logs in hundreds of users: tests hash with MD5, as Django's documentation advises."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _private_media(settings, tmp_path):
     """Uploaded documents go to a temporary folder, never into the project."""
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
