@@ -247,7 +247,7 @@ def stage_dimension_rows() -> int:
     rows (a full recompute)."""
     sums = ", ".join(f"SUM(s.{m})" for m in MEASURES)
     parts = [
-        f"SELECT '{dimension}', c.{column}, NULL, s.sex, s.year, s.quarter, {sums}"
+        f"SELECT '{dimension}', c.{column}, CAST(NULL AS BIGINT), s.sex, s.year, s.quarter, {sums}"
         f" FROM {STAGE} s JOIN {COHORT} c ON c.id = s.member_id"
         f" WHERE s.dimension = 'cohort' AND c.{column} IS NOT NULL"
         f" GROUP BY c.{column}, s.sex, s.year, s.quarter"
@@ -260,7 +260,7 @@ def stage_dimension_rows() -> int:
 def _stage_national() -> int:
     sums = ", ".join(f"SUM({m})" for m in MEASURES)
     return _execute(
-        f"INSERT INTO {STAGE} ({COLUMNS}) SELECT 'national', 0, NULL, sex, year, quarter,"
+        f"INSERT INTO {STAGE} ({COLUMNS}) SELECT 'national', 0, CAST(NULL AS BIGINT), sex, year, quarter,"
         f" {sums} FROM {STAGE} WHERE dimension = 'region' GROUP BY sex, year, quarter"
     )
 
@@ -297,7 +297,7 @@ def stage_scope_cells(*, cohort_ids: Sequence[int]) -> int:
     )
     new_values = ", ".join(f"COALESCE(r.{m}, 0) + d.{m}" for m in MEASURES)
     return _execute(
-        f"INSERT INTO {STAGE} ({COLUMNS}) SELECT d.dimension, d.member_id, NULL, d.sex,"
+        f"INSERT INTO {STAGE} ({COLUMNS}) SELECT d.dimension, d.member_id, CAST(NULL AS BIGINT), d.sex,"
         f" d.year, d.quarter, {new_values} FROM ({delta}) d"
         f" LEFT JOIN {ROLLUP} r ON {_same_cell('r', 'd')}",
         params,
@@ -325,14 +325,14 @@ def stage_members(*, members: dict[str, Sequence[int]], cohort_ids: Sequence[int
             continue
         if dimension == "national":
             select = (
-                f"SELECT 'national', 0, NULL, x.sex, x.year, x.quarter, {sums}"
+                f"SELECT 'national', 0, CAST(NULL AS BIGINT), x.sex, x.year, x.quarter, {sums}"
                 f" FROM ({cohort_rows}) x GROUP BY x.sex, x.year, x.quarter"
             )
             params: list[Any] = list(ids)
         else:
             column = COHORT_COLUMN[dimension]
             select = (
-                f"SELECT '{dimension}', c.{column}, NULL, x.sex, x.year, x.quarter, {sums}"
+                f"SELECT '{dimension}', c.{column}, CAST(NULL AS BIGINT), x.sex, x.year, x.quarter, {sums}"
                 f" FROM ({cohort_rows}) x JOIN {COHORT} c ON c.id = x.member_id"
                 f" WHERE c.{column} IN ({_placeholders(wanted)})"
                 f" GROUP BY c.{column}, x.sex, x.year, x.quarter"
