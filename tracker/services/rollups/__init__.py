@@ -83,30 +83,6 @@ def _covered(
     return False
 
 
-def _scope_diff(
-    *, cohorts: list[int], members: dict[str, set[int]] | None
-) -> tuple[str, list[object]]:
-    """The stored cells a scoped stage replaces: the touched cohorts' rows, and either the
-    staged cells of their scopes (``members`` None) or every cell of these members."""
-    ids = sql._placeholders(cohorts)
-    conditions = [f"(o.dimension = 'cohort' AND o.member_id IN ({ids}))"] if cohorts else []
-    params: list[object] = list(cohorts)
-    if members is None:
-        conditions.append(
-            f"(o.dimension <> 'cohort' AND EXISTS (SELECT 1 FROM {sql.STAGE} n2"
-            f" WHERE {sql._same_cell('o', 'n2')}))"
-        )
-    else:
-        for dimension, member_ids in sorted(members.items()):
-            if member_ids:
-                wanted = sorted(member_ids)
-                conditions.append(
-                    f"(o.dimension = %s AND o.member_id IN ({sql._placeholders(wanted)}))"
-                )
-                params += [dimension, *wanted]
-    return " OR ".join(conditions) or "1 = 0", params
-
-
 def rollup_scope_recompute(
     *,
     cohort_ids: Iterable[int],
@@ -148,13 +124,12 @@ def rollup_scope_recompute(
         cohorts = sorted(cohort_set)
         columns = ["id", *(sql.COHORT_COLUMN[d] for d in DIMENSIONS_FROM_COHORTS)]
         existing = list(Cohort.objects.filter(id__in=cohorts).values_list(*columns))
-        sql.stage_create()
         _fault_pause()
-        if cohorts:
-            sql.stage_cohort_rows(reference_date=state.reference_date, cohort_ids=cohorts)
+        sql.stage_cohort_rows(reference_date=state.reference_date, cohort_ids=cohorts)
         members: dict[str, set[int]] | None = None
         if not previous_set and len(existing) == len(cohorts):
-            sql.stage_scope_cells(cohort_ids=cohorts)
+            if cohorts:
+                sql.stage_scope_cells(cohort_ids=cohorts)
         else:
             # A cohort left a scope or is gone: where its old rows were counted is known
             # only as ``previous``; regroup every member concerned from its cohort rows.
@@ -170,8 +145,13 @@ def rollup_scope_recompute(
             sql.stage_members(
                 members={d: sorted(ids) for d, ids in members.items()}, cohort_ids=cohorts
             )
-        stored_scope, params = _scope_diff(cohorts=cohorts, members=members)
-        sql.diff_create(stored_scope=stored_scope, params=params)
+        if members is None:
+            stored, params = sql.stored_rows_of_scope(cohort_ids=cohorts)
+        else:
+            stored, params = sql.stored_rows_of_members(
+                cohort_ids=cohorts, members={d: sorted(ids) for d, ids in members.items()}
+            )
+        sql.diff_create(stored_rows=stored, params=params)
         written = sql.diff_apply()
         sql.temporary_tables_drop()
         state.updated_at = started_at
@@ -207,11 +187,10 @@ def rollup_full_recompute(*, reference_date: dt.date | None = None) -> RollupRes
         state = _state_for_update(default_reference=reference_date)
         reference_changed = state.reference_date != reference_date
         stored_before = sql.stored_rows_count()
-        sql.stage_create()
         _fault_pause()
         sql.stage_cohort_rows(reference_date=reference_date, cohort_ids=None)
         sql.stage_dimension_rows()
-        drift_count = sql.diff_create(stored_scope="1 = 1")
+        drift_count = sql.diff_create(stored_rows=f"SELECT {sql.STORED} FROM {sql.ROLLUP}")
         drift: dict[str, list[list[int] | None]] = {
             _cell_key(row): [row[5], row[6]]
             for row in sql.diff_examples(limit=DRIFT_EXAMPLES_KEPT)

@@ -113,18 +113,6 @@ def last_day_with_window_closed(reference_date: dt.date, months: int) -> dt.date
 # --- 1. Stage ---------------------------------------------------------------------
 
 
-def stage_create() -> None:
-    """An empty staging table (this connection only), shaped like the store's cells."""
-    measures = ", ".join(f"{measure} INTEGER NOT NULL" for measure in MEASURES)
-    with connection.cursor() as cursor:
-        cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
-        cursor.execute(
-            f"CREATE TEMPORARY TABLE {STAGE} (dimension VARCHAR(12) NOT NULL,"
-            " member_id BIGINT NOT NULL, cohort_id BIGINT, sex VARCHAR(1) NOT NULL,"
-            f" year INTEGER NOT NULL, quarter INTEGER NOT NULL, {measures})"
-        )
-
-
 def temporary_tables_drop() -> None:
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
@@ -141,7 +129,9 @@ def cohort_rows_select(
     placement_window_closed = last_day_with_window_closed(reference_date, 6)
     retention_window_closed = last_day_with_window_closed(reference_date, 12)
     only_enrollments, only_placements, ids = "", "", []
-    if cohort_ids is not None:
+    if cohort_ids is not None and not cohort_ids:
+        only_enrollments, only_placements = " WHERE 1 = 0", " AND 1 = 0"
+    elif cohort_ids is not None:
         ids = list(cohort_ids)
         only_enrollments = f" WHERE en.cohort_id IN ({_placeholders(ids)})"
         only_placements = (
@@ -226,19 +216,31 @@ def cohort_rows_select(
 
 
 def stage_cohort_rows(*, reference_date: dt.date, cohort_ids: Sequence[int] | None) -> int:
-    """Stages the cohort rows of these cohorts (all when None) from the source rows."""
+    """Creates the staging table (this connection only) with the cohort rows of these
+    cohorts (all when None), computed from the source rows.
+
+    CREATE TABLE ... AS rather than INSERT ... SELECT: PostgreSQL may then run the
+    GROUP BY with parallel workers."""
     select, params = cohort_rows_select(reference_date=reference_date, cohort_ids=cohort_ids)
-    if connection.vendor == "postgresql":
+    postgres = connection.vendor == "postgresql"
+    if postgres:
         # Join in the order written (enrollments, trainees, hires, then the date axes):
         # the planner otherwise probes the hires four times per enrollment.
         _execute("SET LOCAL join_collapse_limit = 1")
+    measures = ", ".join(f"CAST(s.{m} AS INTEGER) AS {m}" for m in MEASURES)
+    _execute(f"DROP TABLE IF EXISTS {STAGE}")
     written = _execute(
-        f"INSERT INTO {STAGE} ({COLUMNS}) SELECT 'cohort', s.cohort_id, s.cohort_id, s.sex,"
-        f" s.year, s.quarter, {', '.join(f's.{m}' for m in MEASURES)} FROM ({select}) s",
+        f"CREATE TEMPORARY TABLE {STAGE} AS SELECT CAST('cohort' AS VARCHAR(12)) AS dimension,"
+        " CAST(s.cohort_id AS BIGINT) AS member_id, CAST(s.cohort_id AS BIGINT) AS cohort_id,"
+        " CAST(s.sex AS VARCHAR(1)) AS sex, CAST(s.year AS INTEGER) AS year,"
+        f" CAST(s.quarter AS INTEGER) AS quarter, {measures} FROM ({select}) s",
         params,
     )
-    if connection.vendor == "postgresql":
+    if postgres:
         _execute("SET LOCAL join_collapse_limit = DEFAULT")
+        if cohort_ids is None:
+            # The later statements join the staged rows: give the planner their statistics.
+            _execute(f"ANALYZE {STAGE}")
     return written
 
 
@@ -246,6 +248,8 @@ def stage_dimension_rows() -> int:
     """Stages every member of every dimension, and the nation, from the staged cohort
     rows (a full recompute)."""
     sums = ", ".join(f"SUM(s.{m})" for m in MEASURES)
+    if connection.vendor == "postgresql":
+        return _stage_dimension_rows_grouping_sets(sums)
     parts = [
         f"SELECT '{dimension}', c.{column}, CAST(NULL AS BIGINT), s.sex, s.year, s.quarter, {sums}"
         f" FROM {STAGE} s JOIN {COHORT} c ON c.id = s.member_id"
@@ -255,6 +259,34 @@ def stage_dimension_rows() -> int:
     ]
     written = _execute(f"INSERT INTO {STAGE} ({COLUMNS}) " + " UNION ALL ".join(parts))
     return written + _stage_national()
+
+
+def _stage_dimension_rows_grouping_sets(sums: str) -> int:
+    """PostgreSQL: every dimension and the nation in one pass over the staged cohort rows
+    (GROUPING SETS; GROUPING() tells which set a row belongs to)."""
+    columns = [f"c.{column}" for column in COHORT_COLUMN.values()]
+    grouping = f"GROUPING({', '.join(columns)})"
+    bits = len(columns)
+    which = {  # the set grouped by column i has every bit set but bit (bits - 1 - i)
+        dimension: (2**bits - 1) ^ (1 << (bits - 1 - i))
+        for i, dimension in enumerate(COHORT_COLUMN)
+    }
+    dimension = (
+        f"CASE {grouping} "
+        + " ".join(f"WHEN {mask} THEN '{name}'" for name, mask in which.items())
+        + " ELSE 'national' END"
+    )
+    member = f"COALESCE({', '.join(columns)}, 0)"
+    sets = ", ".join(f"({column}, s.sex, s.year, s.quarter)" for column in columns)
+    zone_mask = which["zone"]
+    return _execute(
+        f"INSERT INTO {STAGE} ({COLUMNS}) SELECT {dimension}, {member}, CAST(NULL AS BIGINT),"
+        f" s.sex, s.year, s.quarter, {sums} FROM {STAGE} s JOIN {COHORT} c ON c.id = s.member_id"
+        f" WHERE s.dimension = 'cohort'"
+        f" GROUP BY GROUPING SETS ({sets}, (s.sex, s.year, s.quarter))"
+        # Cohorts outside any zone make a group of their own in the zone set: not a member.
+        f" HAVING NOT ({grouping} = {zone_mask} AND c.zone_id IS NULL)"
+    )
 
 
 def _stage_national() -> int:
@@ -352,32 +384,78 @@ ALL_ZERO = " AND ".join(f"n.{m} = 0" for m in MEASURES)
 DIFFERS = " OR ".join(f"o.{m} <> n.{m}" for m in MEASURES)
 
 
-def diff_create(*, stored_scope: str, params: Sequence[Any] = ()) -> int:
-    """Compares the staged cells with the stored cells selected by ``stored_scope`` (a
-    condition on the store, alias ``o``) into ``rollup_diff``; returns how many differ.
+STORED = f"id, {COLUMNS}"
+
+
+def diff_create(*, stored_rows: str, params: Sequence[Any] = ()) -> int:
+    """Compares the staged cells with the stored rows ``stored_rows`` selects (columns
+    ``STORED``) into ``rollup_diff``; returns how many cells differ.
 
     A staged cell whose figures are all zero is no cell: stored, it goes; a stored cell
-    in the scope that is not staged goes too."""
-    cell = ", ".join(f"o.{c}" for c in CELL)
-    new_cell = ", ".join(f"n.{c}" for c in CELL)
-    changed_or_gone = (
-        f"SELECT {cell}, o.cohort_id, o.id AS old_id, {OLD},"
-        f" CASE WHEN n.dimension IS NULL OR ({ALL_ZERO}) THEN 0 ELSE 1 END AS has_new, {NEW}"
-        f" FROM {ROLLUP} o LEFT JOIN {STAGE} n ON {_same_cell('o', 'n')}"
-        f" WHERE ({stored_scope}) AND (n.dimension IS NULL OR {DIFFERS})"
-    )
-    added = (
-        f"SELECT {new_cell}, n.cohort_id, NULL, {NO_OLD}, 1, {NEW} FROM {STAGE} n"
-        f" WHERE NOT ({ALL_ZERO})"
-        f" AND NOT EXISTS (SELECT 1 FROM {ROLLUP} o WHERE {_same_cell('o', 'n')})"
-    )
+    of the scope that is not staged goes too."""
+    cells = ", ".join(f"COALESCE(o.{c}, n.{c}) AS {c}" for c in CELL)
+    has_new = f"CASE WHEN n.dimension IS NULL OR ({ALL_ZERO}) THEN 0 ELSE 1 END"
+    if connection.vendor == "postgresql":
+        # One hash join, both ways.
+        select = (
+            f"SELECT {cells}, COALESCE(o.cohort_id, n.cohort_id) AS cohort_id,"
+            f" o.id AS old_id, {OLD}, {has_new} AS has_new, {NEW}"
+            f" FROM ({stored_rows}) o FULL JOIN {STAGE} n ON {_same_cell('o', 'n')}"
+            f" WHERE (o.id IS NULL AND NOT ({ALL_ZERO})) OR (o.id IS NOT NULL"
+            f" AND (n.dimension IS NULL OR {DIFFERS}))"
+        )
+        params = list(params)
+    else:
+        cell = ", ".join(f"o.{c}" for c in CELL)
+        new_cell = ", ".join(f"n.{c}" for c in CELL)
+        select = (
+            f"SELECT {cell}, o.cohort_id, o.id AS old_id, {OLD}, {has_new} AS has_new, {NEW}"
+            f" FROM ({stored_rows}) o LEFT JOIN {STAGE} n ON {_same_cell('o', 'n')}"
+            f" WHERE n.dimension IS NULL OR {DIFFERS}"
+            f" UNION ALL SELECT {new_cell}, n.cohort_id, NULL, {NO_OLD}, 1, {NEW}"
+            f" FROM {STAGE} n WHERE NOT ({ALL_ZERO}) AND NOT EXISTS"
+            f" (SELECT 1 FROM ({stored_rows}) o WHERE {_same_cell('o', 'n')})"
+        )
+        params = [*params, *params]
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {DIFF}")
-        cursor.execute(
-            f"CREATE TEMPORARY TABLE {DIFF} AS {changed_or_gone} UNION ALL {added}", list(params)
-        )
+        cursor.execute(f"CREATE TEMPORARY TABLE {DIFF} AS {select}", params)
         cursor.execute(f"SELECT COUNT(*) FROM {DIFF}")
         return int(cursor.fetchone()[0])
+
+
+def stored_rows_of_scope(*, cohort_ids: Sequence[int]) -> tuple[str, list[Any]]:
+    """The stored rows a scope stage replaces: the cohorts' rows and the stored cells of
+    the staged scope cells (through the unique cell index)."""
+    ids = list(cohort_ids)
+    parts = [
+        f"SELECT r.{STORED.replace(', ', ', r.')} FROM {ROLLUP} r"
+        f" JOIN (SELECT DISTINCT {', '.join(CELL)} FROM {STAGE} WHERE dimension <> 'cohort') n"
+        f" ON {_same_cell('r', 'n')}"
+    ]
+    if ids:
+        parts.append(
+            f"SELECT {STORED} FROM {ROLLUP}"
+            f" WHERE dimension = 'cohort' AND member_id IN ({_placeholders(ids)})"
+        )
+    return " UNION ALL ".join(parts), ids
+
+
+def stored_rows_of_members(
+    *, cohort_ids: Sequence[int], members: dict[str, Sequence[int]]
+) -> tuple[str, list[Any]]:
+    """The stored rows of these cohorts and of every cell of these members."""
+    groups: list[tuple[str, list[int]]] = [("cohort", list(cohort_ids))]
+    groups += [(d, sorted(set(ids))) for d, ids in sorted(members.items())]
+    parts, params = [], []
+    for dimension, ids in groups:
+        if ids:
+            parts.append(
+                f"SELECT {STORED} FROM {ROLLUP}"
+                f" WHERE dimension = %s AND member_id IN ({_placeholders(ids)})"
+            )
+            params += [dimension, *ids]
+    return " UNION ALL ".join(parts) or f"SELECT {STORED} FROM {ROLLUP} WHERE 1 = 0", params
 
 
 def diff_examples(*, limit: int) -> list[tuple[Any, ...]]:
