@@ -37,14 +37,15 @@ def _client(user: User) -> Client:
 
 
 def _load() -> str:
-    return "load {:.1f}".format(os.getloadavg()[0])
+    return f"load {os.getloadavg()[0]:.1f}"
 
 
 def run(report: Report) -> None:
     operators = Partner.objects.annotate(cohorts=Count("operated_cohorts")).filter(cohorts__gt=0)
     largest = operators.order_by("-cohorts", "id").first()
     smallest = operators.order_by("cohorts", "id").first()
-    assert largest is not None and smallest is not None, "the national dataset has no cohorts"
+    assert largest is not None, "the national dataset has no cohorts"
+    assert smallest is not None
     url = reverse("dashboard")
 
     admin = _client(_user("bench.admin", Role.ADMIN))
@@ -70,7 +71,7 @@ def run(report: Report) -> None:
     big = measure_page(partner, url, repeat=REPEAT)
     little = measure_page(small, url, repeat=3)
     report.add(
-        f"dashboard: partner ({largest.cohorts} cohorts), median server time",  # type: ignore[attr-defined]
+        f"dashboard: partner ({largest.cohorts} cohorts), median server time",
         big.median_ms,
         "ms",
         50,
@@ -81,5 +82,5 @@ def run(report: Report) -> None:
         big.queries,
         "queries",
         little.queries,
-        note=f"budget: a partner with {smallest.cohorts} cohort(s)",  # type: ignore[attr-defined]
+        note=f"budget: a partner with {smallest.cohorts} cohort(s)",
     )

@@ -42,7 +42,7 @@ IMPORT_COHORTS = 20
 
 
 def _load() -> str:
-    return "load {:.1f}".format(os.getloadavg()[0])
+    return f"load {os.getloadavg()[0]:.1f}"
 
 
 def _runs(function: Callable[[], Any], repeat: int = REPEAT) -> list[float]:
@@ -127,11 +127,7 @@ def _query(sql: str) -> Callable[[], int]:
 def _import_then_recompute() -> float:
     """1,000 enrollments created in 20 cohorts of one operator, then the scoped recompute
     of those cohorts; rolled back. Returns the recompute's time."""
-    operator = (
-        Partner.objects.filter(operated_cohorts__isnull=False)
-        .order_by("-id")
-        .first()
-    )
+    operator = Partner.objects.filter(operated_cohorts__isnull=False).order_by("-id").first()
     assert operator is not None, "the national dataset has no cohorts"
     cohorts = list(Cohort.objects.filter(operator=operator).order_by("-starts_on")[:IMPORT_COHORTS])
     filiere = Filiere.objects.order_by("id").first()

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -150,13 +151,14 @@ FIGURES: dict[str, FigureDefinition] = {
     )
 }
 
+
 def enrollment_totals() -> dict[str, Count]:
     """Aggregates over an enrollment queryset giving, over all periods, the figures of
     its enrollments: enrolled, women_enrolled, graduates and jobs_created (enrollments
     with a stable hire, the once-per-enrollment count of the rollup). The live cohort card
     counts with these, so it and the rollup read one definition. ``distinct``: the
     queryset may join the enrollments' hires."""
-    reference = dt.date.today()  # these predicates do not depend on the reference date
+    reference = timezone.localdate()  # these predicates do not depend on the reference date
     return {
         "enrolled": Count("pk", distinct=True),
         "women_enrolled": Count("pk", filter=_women(reference), distinct=True),

@@ -190,10 +190,9 @@ def rollup_full_recompute(*, reference_date: dt.date | None = None) -> RollupRes
         _fault_pause()
         sql.stage_cohort_rows(reference_date=reference_date, cohort_ids=None)
         sql.stage_dimension_rows()
-        drift_count = sql.diff_create(stored_rows=f"SELECT {sql.STORED} FROM {sql.ROLLUP}")
+        drift_count = sql.diff_create(stored_rows=sql.EVERY_STORED_ROW)
         drift: dict[str, list[list[int] | None]] = {
-            _cell_key(row): [row[5], row[6]]
-            for row in sql.diff_examples(limit=DRIFT_EXAMPLES_KEPT)
+            _cell_key(row): [row[5], row[6]] for row in sql.diff_examples(limit=DRIFT_EXAMPLES_KEPT)
         }
         written = sql.diff_apply()
         sql.temporary_tables_drop()

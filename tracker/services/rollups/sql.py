@@ -64,6 +64,7 @@ ENROLLMENT = Enrollment._meta.db_table
 TRAINEE = Trainee._meta.db_table
 PLACEMENT = Placement._meta.db_table
 STAGE = "rollup_stage"
+NO_COHORT = "CAST(NULL AS BIGINT)"  # typed: PostgreSQL would read a bare NULL as text
 DIFF = "rollup_diff"
 
 # Dimension -> the cohort column that decides which member a cohort row rolls up into.
@@ -251,7 +252,7 @@ def stage_dimension_rows() -> int:
     if connection.vendor == "postgresql":
         return _stage_dimension_rows_grouping_sets(sums)
     parts = [
-        f"SELECT '{dimension}', c.{column}, CAST(NULL AS BIGINT), s.sex, s.year, s.quarter, {sums}"
+        f"SELECT '{dimension}', c.{column}, {NO_COHORT}, s.sex, s.year, s.quarter, {sums}"
         f" FROM {STAGE} s JOIN {COHORT} c ON c.id = s.member_id"
         f" WHERE s.dimension = 'cohort' AND c.{column} IS NOT NULL"
         f" GROUP BY c.{column}, s.sex, s.year, s.quarter"
@@ -280,7 +281,7 @@ def _stage_dimension_rows_grouping_sets(sums: str) -> int:
     sets = ", ".join(f"({column}, s.sex, s.year, s.quarter)" for column in columns)
     zone_mask = which["zone"]
     return _execute(
-        f"INSERT INTO {STAGE} ({COLUMNS}) SELECT {dimension}, {member}, CAST(NULL AS BIGINT),"
+        f"INSERT INTO {STAGE} ({COLUMNS}) SELECT {dimension}, {member}, {NO_COHORT},"
         f" s.sex, s.year, s.quarter, {sums} FROM {STAGE} s JOIN {COHORT} c ON c.id = s.member_id"
         f" WHERE s.dimension = 'cohort'"
         f" GROUP BY GROUPING SETS ({sets}, (s.sex, s.year, s.quarter))"
@@ -292,7 +293,7 @@ def _stage_dimension_rows_grouping_sets(sums: str) -> int:
 def _stage_national() -> int:
     sums = ", ".join(f"SUM({m})" for m in MEASURES)
     return _execute(
-        f"INSERT INTO {STAGE} ({COLUMNS}) SELECT 'national', 0, CAST(NULL AS BIGINT), sex, year, quarter,"
+        f"INSERT INTO {STAGE} ({COLUMNS}) SELECT 'national', 0, {NO_COHORT}, sex, year, quarter,"
         f" {sums} FROM {STAGE} WHERE dimension = 'region' GROUP BY sex, year, quarter"
     )
 
@@ -314,9 +315,11 @@ def stage_scope_cells(*, cohort_ids: Sequence[int]) -> int:
         f" FROM {ROLLUP} r WHERE r.dimension = 'cohort' AND r.member_id IN ({_placeholders(ids)})"
     )
     members = [
-        *(f"SELECT '{d}' AS dimension, c.id AS cohort, c.{col} AS member_id FROM {COHORT} c"
-          f" WHERE c.id IN ({_placeholders(ids)}) AND c.{col} IS NOT NULL"
-          for d, col in COHORT_COLUMN.items()),
+        *(
+            f"SELECT '{d}' AS dimension, c.id AS cohort, c.{col} AS member_id FROM {COHORT} c"
+            f" WHERE c.id IN ({_placeholders(ids)}) AND c.{col} IS NOT NULL"
+            for d, col in COHORT_COLUMN.items()
+        ),
         f"SELECT 'national', c.id, 0 FROM {COHORT} c WHERE c.id IN ({_placeholders(ids)})",
     ]
     params: list[Any] = ids + ids * (len(COHORT_COLUMN) + 1)
@@ -329,7 +332,7 @@ def stage_scope_cells(*, cohort_ids: Sequence[int]) -> int:
     )
     new_values = ", ".join(f"COALESCE(r.{m}, 0) + d.{m}" for m in MEASURES)
     return _execute(
-        f"INSERT INTO {STAGE} ({COLUMNS}) SELECT d.dimension, d.member_id, CAST(NULL AS BIGINT), d.sex,"
+        f"INSERT INTO {STAGE} ({COLUMNS}) SELECT d.dimension, d.member_id, {NO_COHORT}, d.sex,"
         f" d.year, d.quarter, {new_values} FROM ({delta}) d"
         f" LEFT JOIN {ROLLUP} r ON {_same_cell('r', 'd')}",
         params,
@@ -357,14 +360,14 @@ def stage_members(*, members: dict[str, Sequence[int]], cohort_ids: Sequence[int
             continue
         if dimension == "national":
             select = (
-                f"SELECT 'national', 0, CAST(NULL AS BIGINT), x.sex, x.year, x.quarter, {sums}"
+                f"SELECT 'national', 0, {NO_COHORT}, x.sex, x.year, x.quarter, {sums}"
                 f" FROM ({cohort_rows}) x GROUP BY x.sex, x.year, x.quarter"
             )
             params: list[Any] = list(ids)
         else:
             column = COHORT_COLUMN[dimension]
             select = (
-                f"SELECT '{dimension}', c.{column}, CAST(NULL AS BIGINT), x.sex, x.year, x.quarter, {sums}"
+                f"SELECT '{dimension}', c.{column}, {NO_COHORT}, x.sex, x.year, x.quarter, {sums}"
                 f" FROM ({cohort_rows}) x JOIN {COHORT} c ON c.id = x.member_id"
                 f" WHERE c.{column} IN ({_placeholders(wanted)})"
                 f" GROUP BY c.{column}, x.sex, x.year, x.quarter"
@@ -385,6 +388,7 @@ DIFFERS = " OR ".join(f"o.{m} <> n.{m}" for m in MEASURES)
 
 
 STORED = f"id, {COLUMNS}"
+EVERY_STORED_ROW = f"SELECT {STORED} FROM {ROLLUP}"
 
 
 def diff_create(*, stored_rows: str, params: Sequence[Any] = ()) -> int:
