@@ -26,7 +26,8 @@ from tests.factories import (
 )
 from tests.rollup_support import INDEX, recount, stored
 from tracker.figures.definitions import FIGURES, figure_rows
-from tracker.models import Enrollment, Placement, Rollup, RollupRun, User
+from tracker.models import Cohort, Enrollment, Placement, Rollup, RollupRun, User
+from tracker.selectors import cohort_figures
 from tracker.services.rollups import rollup_full_recompute, rollup_scope_recompute
 
 EPOCH = dt.date(2023, 1, 1)
@@ -133,6 +134,22 @@ def assert_invariants(cells: dict) -> None:
         assert dict(summed) == national, dimension
 
 
+CARD_FIGURES = ("enrolled", "women_enrolled", "graduates", "jobs_created")
+
+
+def assert_cohort_cards_agree(cells: dict) -> None:
+    """The live card of each cohort page counts what the rollup counts, over all periods."""
+    for cohort in Cohort.objects.all():
+        card = cohort_figures(cohort=cohort)
+        for figure in CARD_FIGURES:
+            total = sum(
+                values[INDEX[figure]]
+                for cell, values in cells.items()
+                if cell[:2] == ("cohort", cohort.pk)
+            )
+            assert card[figure] == total, (cohort.pk, figure)
+
+
 @pytest.mark.django_db
 @settings(
     max_examples=40,
@@ -148,6 +165,7 @@ def test_every_stored_figure_equals_a_recount_of_the_rows(dataset: dict) -> None
         cells = stored()
         assert cells == recount(reference_date=reference_date)
         assert_invariants(cells)
+        assert_cohort_cards_agree(cells)
         # A second full run over the same rows finds nothing to correct.
         assert rollup_full_recompute(reference_date=reference_date).drift_count == 0
         transaction.set_rollback(True)
@@ -263,3 +281,29 @@ def test_rerunning_a_scope_is_idempotent() -> None:
     for _ in range(3):
         rollup_scope_recompute(cohort_ids=[enrollment.cohort_id])
     assert stored() == before
+
+
+@pytest.mark.django_db
+def test_the_cohort_card_and_the_rollup_share_one_definition() -> None:
+    """A hire on a non-stable contract is no job; two stable hires are one job; a job
+    before (or without) graduation counts; the card and the rollup agree on each."""
+    cohort = CohortFactory.create()
+    day = dt.date(2025, 3, 3)
+    graduate = EnrollmentFactory.create(
+        cohort=cohort,
+        trainee=TraineeFactory.create(sex="F"),
+        enrolled_on=day,
+        status="graduated",
+        graduated_on=day + dt.timedelta(days=90),
+    )
+    for _ in range(2):
+        PlacementFactory.create(enrollment=graduate, contract_type="cdi", hired_on=day)
+    temp = EnrollmentFactory.create(cohort=cohort, trainee=TraineeFactory.create(sex="M"))
+    PlacementFactory.create(enrollment=temp, contract_type="cdd")
+    dropout = EnrollmentFactory.create(cohort=cohort, status="dropped_out")
+    PlacementFactory.create(enrollment=dropout, contract_type="cdi")
+    rollup_full_recompute(reference_date=dt.date(2026, 11, 1))
+    card = cohort_figures(cohort=cohort)
+    assert card["jobs_created"] == 2
+    assert card["hires"] == 4
+    assert_cohort_cards_agree(stored())

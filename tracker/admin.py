@@ -50,7 +50,6 @@ class RollupAdmin(ReadOnlyAdmin):
         "enrolled",
         "graduates",
         "jobs_created",
-        "computed_at",
     )
     list_filter = ("dimension", "year", "quarter", "sex")
 

@@ -51,21 +51,22 @@ def trainee_list(*, user: User) -> QuerySet[Trainee]:
 
 
 def cohort_figures(*, cohort: Cohort) -> dict[str, int | float | None]:
-    """The cohort's figures, counted from its rows in one aggregate query (the rollup
-    may later serve precomputed ones; these definitions are those of DESIGN.md)."""
-    from django.conf import settings
+    """The cohort's live figures, counted from its rows in one aggregate query: enrolled,
+    graduates, jobs created and women by the definitions the rollup counts
+    (tracker.figures.definitions.enrollment_totals), plus its dropouts, failures and
+    hires of every kind."""
     from django.db.models import Count, Q
 
-    stable = Q(placements__contract_type__in=settings.STABLE_CONTRACT_TYPES)
+    from tracker.figures.definitions import enrollment_totals
+
     figures = Enrollment.objects.filter(cohort=cohort).aggregate(
-        enrolled=Count("id", distinct=True),
-        graduates=Count("id", filter=Q(status=Enrollment.Status.GRADUATED), distinct=True),
+        **enrollment_totals(),
         dropped_out=Count("id", filter=Q(status=Enrollment.Status.DROPPED_OUT), distinct=True),
         failed=Count("id", filter=Q(status=Enrollment.Status.FAILED), distinct=True),
-        jobs_created=Count("id", filter=stable, distinct=True),
         hires=Count("placements", distinct=True),
-        women=Count("id", filter=Q(trainee__sex=Trainee.Sex.FEMALE), distinct=True),
     )
     enrolled = figures["enrolled"]
-    figures["women_share"] = round(100 * figures["women"] / enrolled, 1) if enrolled else None
+    figures["women_share"] = (
+        round(100 * figures["women_enrolled"] / enrolled, 1) if enrolled else None
+    )
     return figures

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -32,6 +33,12 @@ def stable_types() -> list[str]:
 
 def _stable_hires_of(enrollment: Any) -> QuerySet[Placement]:
     return Placement.objects.filter(enrollment=enrollment, contract_type__in=stable_types())
+
+
+def _has_stable_hire() -> Q:
+    """Enrollments with at least one placement on a stable contract: those counted once
+    each, at their first stable hire, by jobs_created."""
+    return Q(Exists(_stable_hires_of(OuterRef("pk"))))
 
 
 def _first_stable_hires() -> Q:
@@ -143,6 +150,22 @@ FIGURES: dict[str, FigureDefinition] = {
         ),
     )
 }
+
+
+def enrollment_totals() -> dict[str, Count]:
+    """Aggregates over an enrollment queryset giving, over all periods, the figures of
+    its enrollments: enrolled, women_enrolled, graduates and jobs_created (enrollments
+    with a stable hire, the once-per-enrollment count of the rollup). The live cohort card
+    counts with these, so it and the rollup read one definition. ``distinct``: the
+    queryset may join the enrollments' hires."""
+    reference = timezone.localdate()  # these predicates do not depend on the reference date
+    return {
+        "enrolled": Count("pk", distinct=True),
+        "women_enrolled": Count("pk", filter=_women(reference), distinct=True),
+        "graduates": Count("pk", filter=_graduates(reference), distinct=True),
+        "jobs_created": Count("pk", filter=_has_stable_hire(), distinct=True),
+    }
+
 
 # Dimension -> the lookup from an enrollment to the member it belongs to.
 ENROLLMENT_MEMBER_LOOKUP = {

@@ -90,6 +90,7 @@ def _figures(row: dict[str, Any]) -> Figures:
 
 
 SUMS = {measure: Sum(measure) for measure in MEASURES}
+MEMBER_IDS_LISTED = 200
 
 
 def _rows(user: User, dimension: str) -> tuple[QuerySet[Rollup], str | None]:
@@ -234,11 +235,23 @@ class Progress:
         return [item for item in self.indicators if item.lagging]
 
 
-def _progress(figures: Figures, targets: dict[str, Decimal], until: dt.date) -> Progress:
+def _indicator_labels() -> dict[str, str]:
+    """The indicators' labels in the active language, translated once per page rather
+    than once per convention (thousands of conventions on the national dashboard)."""
+    return {indicator.value: str(indicator.label) for indicator in Indicator}
+
+
+def _progress(
+    figures: Figures,
+    targets: dict[str, Decimal],
+    until: dt.date,
+    labels: dict[str, str] | None = None,
+) -> Progress:
+    labels = labels or _indicator_labels()
     items = [
         IndicatorProgress(
             indicator=indicator.value,
-            label=str(indicator.label),
+            label=labels[indicator.value],
             value=figures.indicator(indicator.value),
             target_to_date=targets.get(indicator.value),
             is_rate=indicator not in COUNT_INDICATORS,
@@ -258,10 +271,16 @@ def _conventions_progress(
 ) -> list[tuple[Convention, Progress]]:
     targets = targets_to_date(conventions=[c.pk for c in conventions], today=today)
     until = min(today, end_of_quarter(today))
+    labels = _indicator_labels()
     progress = [
         (
             convention,
-            _progress(figures.get(convention.pk, Figures()), targets.get(convention.pk, {}), until),
+            _progress(
+                figures.get(convention.pk, Figures()),
+                targets.get(convention.pk, {}),
+                until,
+                labels,
+            ),
         )
         for convention in conventions
     ]
@@ -279,11 +298,14 @@ def conventions_progress(
     if conventions is not None:
         scoped = scoped.filter(pk__in=conventions.values("pk"))
     convention_rows = list(scoped.exclude(status=Convention.Status.DRAFT).order_by("reference"))
+    # A long list of ids costs more to plan than the few extra rows it filters out: past
+    # a page's worth, read every convention's rows and keep those listed.
+    member_ids = [c.pk for c in convention_rows]
     figures = figures_by_member(
         user=user,
         dimension=Dimension.CONVENTION,
         until=today,
-        member_ids=[c.pk for c in convention_rows],
+        member_ids=member_ids if len(member_ids) <= MEMBER_IDS_LISTED else None,
     )
     return _conventions_progress(convention_rows, figures, today)
 

@@ -5,9 +5,10 @@ cohort, ... or the nation), for one sex, one year and one quarter. Totals over s
 quarters or years are sums of rows: every stored figure is a count, and the rates are
 stored as their numerator and denominator so that they add up too.
 
-Rows are written by ``tracker.services.rollups`` only, always as "delete the scope, insert
-it again" inside one transaction: never incremented, so a rerun or a task killed halfway
-cannot leave a wrong figure behind.
+Rows are written by ``tracker.services.rollups`` only, inside one transaction: the new
+figures of a scope are computed from the rows, compared with the stored ones, and the
+cells that differ are written; a rerun writes nothing, a task killed halfway leaves the
+previous figures.
 """
 
 from __future__ import annotations
@@ -70,9 +71,9 @@ class Rollup(models.Model):
         _("en poste à 12 mois (numérateur)"), default=0
     )
 
-    # The date the 6- and 12-month windows are measured against.
-    reference_date = models.DateField(_("date de référence"))
-    computed_at = models.DateTimeField(_("calculé le"))
+    # The reference date of the 6- and 12-month windows, and when the store last changed,
+    # are the store's (RollupState): a recompute rewrites only the cells whose figures
+    # changed, so no per-row stamp would stay true.
 
     class Meta:
         verbose_name = _("agrégat")

@@ -111,13 +111,17 @@ def cohort_update(*, cohort: Cohort, actor: User, **changes: Any) -> Cohort:
     if unknown:
         raise TypeError(f"unknown cohort fields: {sorted(unknown)}")
     cohort = Cohort.objects.select_for_update().get(pk=cohort.pk)
-    previous = [
-        (name, getattr(cohort, f"{name}_id"))
-        for name in ROLLUP_SCOPE_FIELDS
-        if name in changes
-        and getattr(cohort, f"{name}_id") != getattr(changes[name], "pk", changes[name])
-        and getattr(cohort, f"{name}_id") is not None
-    ]
+    # The scopes the cohort leaves; one it enters from none (a zone set for the first
+    # time) is named too: either way its members are regrouped from their cohort rows.
+    previous: list[tuple[str, int]] = []
+    for name in ROLLUP_SCOPE_FIELDS:
+        if name not in changes:
+            continue
+        old, new = getattr(cohort, f"{name}_id"), getattr(changes[name], "pk", changes[name])
+        if old != new and old is not None:
+            previous.append((name, old))
+        elif old is None and new is not None:
+            previous.append((name, new))
     old_convention = cohort.convention
     for name, value in changes.items():
         setattr(cohort, name, value)

@@ -1,8 +1,9 @@
 """Writes on the rollup store: scoped and full recomputes.
 
-Both rewrite whole scopes inside one transaction (delete the rows, insert them again from
-the source rows), holding the rollup lock: a rerun gives the same rows, a run killed
-halfway rolls back and leaves the previous figures, never half of them.
+Both stage the new figures of their scope, compare them with the stored ones and write
+the cells that differ (tracker.services.rollups.sql), inside one transaction holding the
+rollup lock: a rerun gives the same rows (and writes nothing), a run killed halfway rolls
+back and leaves the previous figures, never half of them.
 
 - ``rollup_scope_recompute``: the cohorts a change touched, plus every scope those cohorts
   belong to (region, zone, filière, convention, operator, nation) and the scopes they
@@ -23,7 +24,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from tracker.models import Cohort, Dimension, Rollup, RollupRun, RollupState
+from tracker.models import Cohort, RollupRun, RollupState
 from tracker.services.rollups import sql
 from tracker.services.rollups.locks import rollup_lock_acquire
 
@@ -82,40 +83,6 @@ def _covered(
     return False
 
 
-def _rewrite_dimensions(
-    *,
-    members: dict[str, set[int]] | None,
-    reference_date: dt.date,
-    computed_at: dt.datetime,
-    periods: list[int] | None = None,
-) -> int:
-    """Rebuilds the dimension rows (all of them when ``members`` is None) and the nation
-    from the cohort rows, for ``periods`` (year * 10 + quarter) or all of them."""
-    written = 0
-    for dimension in DIMENSIONS_FROM_COHORTS:
-        ids = None if members is None else sorted(members.get(dimension, set()))
-        if ids is not None and not ids:
-            continue
-        sql.delete_rows(dimension=dimension, member_ids=ids, periods=periods)
-        written += sql.insert_dimension_rows(
-            dimension=dimension,
-            reference_date=reference_date,
-            computed_at=computed_at,
-            member_ids=ids,
-            periods=periods,
-        )
-    sql.delete_rows(dimension="national", member_ids=None, periods=periods)
-    written += sql.insert_national_rows(
-        reference_date=reference_date, computed_at=computed_at, periods=periods
-    )
-    return written
-
-
-def _cohort_periods(cohort_ids: list[int]) -> set[int]:
-    rows = Rollup.objects.filter(dimension=Dimension.COHORT, member_id__in=cohort_ids)
-    return {year * 10 + quarter for year, quarter in rows.values_list("year", "quarter").distinct()}
-
-
 def rollup_scope_recompute(
     *,
     cohort_ids: Iterable[int],
@@ -123,7 +90,13 @@ def rollup_scope_recompute(
     requested_at: dt.datetime | None = None,
 ) -> RollupResult:
     """Recomputes the figures of these cohorts and of every scope they belong to now or
-    have just left. Skipped when a run that started after ``requested_at`` covered it."""
+    have just left. Skipped when a run that started after ``requested_at`` covered it.
+
+    The cohorts' rows are recomputed from the source rows; the cells of their scopes are
+    the stored cells with those cohorts' old rows swapped for the new ones, so the cost
+    follows the change, not the size of the scopes. A cohort that left a scope (named in
+    ``previous``) or is gone makes every member concerned regrouped from all its cohort
+    rows instead."""
     cohort_set = {int(cohort_id) for cohort_id in cohort_ids}
     previous_set = {(str(dimension), int(member)) for dimension, member in previous}
     if len(cohort_set) > FULL_RECOMPUTE_ABOVE_COHORTS:
@@ -148,38 +121,39 @@ def rollup_scope_recompute(
             return RollupResult(run=run, skipped=True)
 
         state = _state_for_update(default_reference=_today())
-        reference_date = state.reference_date
-        members: dict[str, set[int]] = {dimension: set() for dimension in DIMENSIONS_FROM_COHORTS}
-        for dimension, member in previous_set:
-            if dimension in members:
-                members[dimension].add(member)
-        columns = [sql.COHORT_COLUMN[d] for d in DIMENSIONS_FROM_COHORTS]
-        existing = Cohort.objects.filter(id__in=cohort_set).values_list(*columns)
-        for row in existing:
-            for dimension, value in zip(DIMENSIONS_FROM_COHORTS, row, strict=True):
-                if value is not None:
-                    members[dimension].add(value)
-
         cohorts = sorted(cohort_set)
-        # Only the periods these cohorts had or now have rows in can change for their
-        # scopes; unless a cohort left a scope or is gone (its old rows are unknown).
-        exact_periods = not previous_set and len(existing) == len(cohort_set)
-        periods_before = _cohort_periods(cohorts)
-        sql.delete_rows(dimension="cohort", member_ids=cohorts)
+        columns = ["id", *(sql.COHORT_COLUMN[d] for d in DIMENSIONS_FROM_COHORTS)]
+        existing = list(Cohort.objects.filter(id__in=cohorts).values_list(*columns))
         _fault_pause()
-        written = 0
-        if cohorts:
-            written += sql.insert_cohort_rows(
-                reference_date=reference_date, computed_at=started_at, cohort_ids=cohorts
+        sql.stage_cohort_rows(reference_date=state.reference_date, cohort_ids=cohorts)
+        members: dict[str, set[int]] | None = None
+        if not previous_set and len(existing) == len(cohorts):
+            if cohorts:
+                sql.stage_scope_cells(cohort_ids=cohorts)
+        else:
+            # A cohort left a scope or is gone: where its old rows were counted is known
+            # only as ``previous``; regroup every member concerned from its cohort rows.
+            members = {dimension: set() for dimension in DIMENSIONS_FROM_COHORTS}
+            members["national"] = {0}
+            for dimension, member in previous_set:
+                if dimension in members:
+                    members[dimension].add(member)
+            for row in existing:
+                for dimension, value in zip(DIMENSIONS_FROM_COHORTS, row[1:], strict=True):
+                    if value is not None:
+                        members[dimension].add(value)
+            sql.stage_members(
+                members={d: sorted(ids) for d, ids in members.items()}, cohort_ids=cohorts
             )
-        periods = sorted(periods_before | _cohort_periods(cohorts)) if exact_periods else None
-        if periods is None or periods:
-            written += _rewrite_dimensions(
-                members=members,
-                reference_date=reference_date,
-                computed_at=started_at,
-                periods=periods,
+        if members is None:
+            stored, params = sql.stored_rows_of_scope(cohort_ids=cohorts)
+        else:
+            stored, params = sql.stored_rows_of_members(
+                cohort_ids=cohorts, members={d: sorted(ids) for d, ids in members.items()}
             )
+        sql.diff_create(stored_rows=stored, params=params)
+        written = sql.diff_apply()
+        sql.temporary_tables_drop()
         state.updated_at = started_at
         state.save(update_fields=["updated_at"])
         run = RollupRun.objects.create(
@@ -193,46 +167,37 @@ def rollup_scope_recompute(
 
 
 DRIFT_EXAMPLES_KEPT = 200
+# After a full recompute that rewrote more than this share of the store, refresh the
+# planner's statistics (a first fill, a new contract-type setting...).
+ANALYZE_ABOVE_SHARE = 0.2
 
 
 def _cell_key(row: tuple[object, ...]) -> str:
     return f"{row[0]}:{row[1]}:{row[2]}:{row[3]}Q{row[4]}"
 
 
-def _drift_since_snapshot() -> tuple[int, dict[str, list[list[int] | None]]]:
-    """Compares the rows now stored with the snapshot, in SQL: the number of cells that
-    differ, and up to DRIFT_EXAMPLES_KEPT of them as {cell: [old, new]}."""
-    count, old_rows, new_rows = sql.drift_against_snapshot(limit=DRIFT_EXAMPLES_KEPT)
-    examples: dict[str, list[list[int] | None]] = {}
-    for row in old_rows:
-        examples.setdefault(_cell_key(row), [None, None])[0] = [int(v) for v in row[5:]]
-    for row in new_rows:
-        examples.setdefault(_cell_key(row), [None, None])[1] = [int(v) for v in row[5:]]
-    return count, examples
-
-
 def rollup_full_recompute(*, reference_date: dt.date | None = None) -> RollupResult:
-    """Rebuilds every row from the source rows against ``reference_date`` (today by
-    default), and returns the cells that differed from what was stored (the drift)."""
+    """Rebuilds every cell from the source rows against ``reference_date`` (today by
+    default), writes the cells that differ from what was stored, and returns them (the
+    drift)."""
     reference_date = reference_date or _today()
     with transaction.atomic():
         rollup_lock_acquire()
         started_at = timezone.now()
         state = _state_for_update(default_reference=reference_date)
         reference_changed = state.reference_date != reference_date
-        first_fill = not Rollup.objects.exists()
-        sql.snapshot_take()
-        sql.delete_all_rows()
+        stored_before = sql.stored_rows_count()
         _fault_pause()
-        written = sql.insert_cohort_rows(
-            reference_date=reference_date, computed_at=started_at, cohort_ids=None
-        )
-        written += _rewrite_dimensions(
-            members=None, reference_date=reference_date, computed_at=started_at
-        )
-        drift_count, drift = _drift_since_snapshot()
-        sql.snapshot_drop()
-        sql.refresh_statistics()
+        sql.stage_cohort_rows(reference_date=reference_date, cohort_ids=None)
+        sql.stage_dimension_rows()
+        drift_count = sql.diff_create(stored_rows=sql.EVERY_STORED_ROW)
+        drift: dict[str, list[list[int] | None]] = {
+            _cell_key(row): [row[5], row[6]] for row in sql.diff_examples(limit=DRIFT_EXAMPLES_KEPT)
+        }
+        written = sql.diff_apply()
+        sql.temporary_tables_drop()
+        if written > ANALYZE_ABOVE_SHARE * max(stored_before, 1):
+            sql.refresh_statistics()
         state.reference_date = reference_date
         state.last_full_at = started_at
         state.updated_at = started_at
@@ -250,7 +215,7 @@ def rollup_full_recompute(*, reference_date: dt.date | None = None) -> RollupRes
     if drift_count:
         # A new reference date moves the 6/12-month windows: that drift is expected.
         # So does the first fill of an empty store.
-        level = logging.INFO if reference_changed or first_fill else logging.WARNING
+        level = logging.INFO if reference_changed or not stored_before else logging.WARNING
         logger.log(
             level,
             "Full rollup recompute corrected %d cells (reference date %s%s), e.g. %s",
