@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 from tracker.exports import ExportColumn
 from tracker.form_styles import StyledFormMixin
 from tracker.imports.annotate import annotated_file
+from tracker.imports.columns import column_label
 from tracker.imports.formats import FileRefusedError
 from tracker.imports.selectors import import_batch_list
 from tracker.imports.template_files import template_csv, template_xlsx
@@ -195,7 +196,15 @@ def import_template(request: HttpRequest) -> HttpResponse:
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     batch = get_scoped_object_or_404(import_batch_list, user=user, pk=pk)
-    errors = batch.row_errors.all()[: settings.IMPORT_PREVIEW_ERRORS]
+    errors = [
+        # Stored under the column's French header; shown in the reader's language.
+        {
+            "row_number": error.row_number,
+            "column": column_label(error.column),
+            "message": error.message,
+        }
+        for error in batch.row_errors.all()[: settings.IMPORT_PREVIEW_ERRORS]
+    ]
     return render(
         request,
         "imports/detail.html",
