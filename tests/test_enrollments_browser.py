@@ -88,7 +88,7 @@ def test_manager_creates_cohort_partner_enrolls_graduates_and_records_hire(
     page.fill("#id_gross_monthly_salary_mad", "9500")
     page.click("[data-testid=submit]")
     page.wait_for_selector("[data-testid=placement-data]")
-    assert "created" in page.locator("[data-testid=history]").inner_text()
+    assert "création" in page.locator("[data-testid=history]").inner_text()
 
     # The cohort's figures follow.
     page.goto(f"{page.base_url}/cohorts/{cohort.pk}/")

@@ -29,7 +29,10 @@ def _out(value: Formatted, autoescape: bool) -> str:
 
 @register.filter(needs_autoescape=True)
 def number(value: Any, decimals: int = 0, autoescape: bool = True) -> str:
-    return _out(formatting.number(value, decimals=int(decimals)), autoescape)
+    """``number:2`` always two decimals; ``number:-2`` up to two, none for a whole number
+    (like floatformat)."""
+    places = int(decimals)
+    return _out(formatting.number(value, decimals=abs(places), trim=places < 0), autoescape)
 
 
 @register.filter(needs_autoescape=True)
