@@ -16,6 +16,8 @@ import datetime as dt
 from typing import Any
 
 from django import template
+from django.utils import translation
+from django.utils.html import conditional_escape, format_html
 
 from tracker import formatting
 from tracker.formatting import Formatted
@@ -63,3 +65,12 @@ def day_long(value: dt.date | None, autoescape: bool = True) -> str:
 @register.filter(needs_autoescape=True)
 def moment(value: dt.datetime | None, autoescape: bool = True) -> str:
     return _out(formatting.date(value, style="datetime"), autoescape)
+
+
+@register.filter
+def isolate(value: Any) -> str:
+    """User data (a job title, an employer) inside a translated Arabic sentence: isolated
+    in its own direction, so "Analyste (junior)" keeps its brackets. Plain in LTR pages."""
+    if translation.get_language_bidi():
+        return format_html("<bdi>{}</bdi>", value)
+    return conditional_escape(value)
