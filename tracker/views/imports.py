@@ -39,6 +39,7 @@ from tracker.services.imports import (
     import_upload,
     user_can_import,
 )
+from tracker.tables import NumberColumn
 
 
 def _user(request: HttpRequest) -> User:
@@ -56,7 +57,7 @@ def _require_importer(request: HttpRequest) -> User:
 
 
 class ImportBatchTable(tables.Table):
-    created_at = tables.DateTimeColumn(format="d/m/Y H:i", verbose_name=gettext_lazy("Déposé le"))
+    created_at = tables.DateTimeColumn(short=True, verbose_name=gettext_lazy("Déposé le"))
     file_name = tables.LinkColumn(
         "import_detail", args=[tables.A("pk")], verbose_name=gettext_lazy("Fichier")
     )
@@ -64,19 +65,11 @@ class ImportBatchTable(tables.Table):
     partner = tables.Column(verbose_name=gettext_lazy("Organisation"), default="—")
     file_sha256 = tables.Column(verbose_name=gettext_lazy("SHA-256"), orderable=False)
     status = tables.Column(verbose_name=gettext_lazy("Résultat"))
-    total_rows = tables.Column(verbose_name=gettext_lazy("Lignes"), attrs={"td": {"class": "num"}})
-    rows_to_create = tables.Column(
-        verbose_name=gettext_lazy("Créées"), attrs={"td": {"class": "num"}}
-    )
-    rows_to_update = tables.Column(
-        verbose_name=gettext_lazy("Mises à jour"), attrs={"td": {"class": "num"}}
-    )
-    rows_unchanged = tables.Column(
-        verbose_name=gettext_lazy("Inchangées"), attrs={"td": {"class": "num"}}
-    )
-    rows_in_error = tables.Column(
-        verbose_name=gettext_lazy("En erreur"), attrs={"td": {"class": "num"}}
-    )
+    total_rows = NumberColumn(verbose_name=gettext_lazy("Lignes"))
+    rows_to_create = NumberColumn(verbose_name=gettext_lazy("Créées"))
+    rows_to_update = NumberColumn(verbose_name=gettext_lazy("Mises à jour"))
+    rows_unchanged = NumberColumn(verbose_name=gettext_lazy("Inchangées"))
+    rows_in_error = NumberColumn(verbose_name=gettext_lazy("En erreur"))
 
     class Meta:
         model = ImportBatch
