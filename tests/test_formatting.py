@@ -141,3 +141,22 @@ def test_django_filters_agree_with_the_formats() -> None:
     assert _render('{{ d|date:"SHORT_DATE_FORMAT" }}', "en", d=dt.date(2026, 11, 26)) == (
         "26/11/2026"
     )
+
+
+def test_history_rows_read_in_the_language() -> None:
+    from tracker.models import ChangeLog
+
+    entry = ChangeLog(
+        entity=ChangeLog.Entity.ENROLLMENT,
+        object_id=1,
+        action="graduated",
+        changes={"status": ["enrolled", "graduated"], "graduated_on": [None, "2026-06-30"]},
+    )
+    with translation.override("en"):
+        assert entry.action_label == "graduation"
+        (status_label, old, new), (_date_label, before, after) = entry.change_rows
+        assert (old, new) == ("Enrolled", "Graduated")
+        assert status_label != "status"
+        assert (before, after) == (None, dt.date(2026, 6, 30))
+    with translation.override("ar"):
+        assert entry.action_label == "تخرج"
