@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import django_tables2 as tables
-from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext_lazy as _
 
 from conventions.models import Convention, Partner
 from tracker.exports import ExportColumn
+from tracker.tables import CompactAmountColumn
 
 
 class PartnerTable(tables.Table):
@@ -33,15 +31,9 @@ PARTNER_EXPORT_COLUMNS = [
 
 class ConventionTable(tables.Table):
     reference = tables.Column(linkify=("conventions:convention_detail", {"pk": tables.A("pk")}))
-    budget_total = tables.Column(
-        verbose_name=_("Budget total (MAD)"),
-        accessor="budget_total_mad",
-        orderable=False,
-        attrs={"td": {"class": "num"}},
+    budget_total = CompactAmountColumn(
+        verbose_name=_("Budget total (MAD)"), accessor="budget_total_mad", orderable=False
     )
-
-    def render_budget_total(self, value: Decimal) -> str:
-        return floatformat(value, "2g")
 
     class Meta:
         model = Convention

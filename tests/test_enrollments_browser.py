@@ -68,7 +68,7 @@ def test_manager_creates_cohort_partner_enrolls_graduates_and_records_hire(
     _enroll(page, cin="BE123987", first="Mehdi", last="Tazi", sex="M")
     assert _figure(page, "enrolled") == "2"
     assert _figure(page, "graduates") == "0"
-    assert _figure(page, "women") == "50,0 %"
+    assert _figure(page, "women") == "50,0\u202f%"  # narrow no-break space, as every percentage
 
     # ... graduates Salma ...
     salma = Enrollment.objects.get(trainee__cin="JB445566")
@@ -88,7 +88,7 @@ def test_manager_creates_cohort_partner_enrolls_graduates_and_records_hire(
     page.fill("#id_gross_monthly_salary_mad", "9500")
     page.click("[data-testid=submit]")
     page.wait_for_selector("[data-testid=placement-data]")
-    assert "created" in page.locator("[data-testid=history]").inner_text()
+    assert "création" in page.locator("[data-testid=history]").inner_text()
 
     # The cohort's figures follow.
     page.goto(f"{page.base_url}/cohorts/{cohort.pk}/")

@@ -9,6 +9,8 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy
 from openpyxl import load_workbook
 
@@ -75,3 +77,22 @@ def test_xlsx_keeps_numbers_and_dates_typed_and_text_escaped() -> None:
     assert rows[1][2] == dt.datetime(2026, 3, 1)  # noqa: DTZ001 - spreadsheet dates are naive
     assert rows[2] == ("Fès Shore", 1000, None, 3)
     assert sheet.cell(row=2, column=1).data_type == "s"
+
+
+def test_csv_headers_are_in_the_language_of_the_request_even_when_streamed_later() -> None:
+    with translation.override("ar"):
+        response = csv_response(ROWS, COLUMNS, filename="essai")
+    with translation.override("fr"):  # whatever is active when the server streams it
+        raw = response.getvalue().decode("utf-8-sig")
+    assert raw.splitlines()[0].split(";")[0] == "الاسم"
+
+
+@pytest.mark.django_db
+def test_list_export_headers_follow_the_users_language(manager_user, manager_client) -> None:
+    manager_user.language = "en"
+    manager_user.save(update_fields=["language"])
+    with translation.override("fr"):  # the middleware's activation ends with the test
+        response = manager_client.get(reverse("cohort_list"), {"export": "csv"})
+        header = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()[0]
+    assert header.startswith("Code;"), header
+    assert "Cohorte" not in header

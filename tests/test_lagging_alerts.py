@@ -70,3 +70,27 @@ def test_managers_get_their_lagging_conventions_once_per_period(db) -> None:
 def test_the_weekly_task_is_wired(db) -> None:
     lagging_alerts.delay()  # nothing lagging: runs, sends nothing
     assert mail.outbox == []
+
+
+def test_each_manager_reads_the_alert_in_their_own_language(db) -> None:
+    arabic = UserFactory.create(role=Role.MANAGER, email="ar@example.ma", language="ar")
+    english = UserFactory.create(role=Role.MANAGER, email="en@example.ma", language="en")
+    lagging = active_convention(title="Bootcamp lent")
+    lagging.managers.add(arabic, english)
+    cohort = CohortFactory.create(convention=lagging)
+    EnrollmentFactory.create(cohort=cohort, enrolled_on=dt.date(2025, 3, 3))
+    CommitmentFactory.create(
+        convention=lagging, indicator=Indicator.ENROLLED, year=2025, target_value=1500
+    )
+    rollup_full_recompute(reference_date=TODAY)
+
+    assert lagging_alerts_send(today=TODAY) == 2
+    by_recipient = {message.to[0]: message for message in mail.outbox}
+    english_mail = by_recipient["en@example.ma"]
+    assert english_mail.subject == "1 agreement(s) behind on their commitments"
+    assert "(period Q4 2026)" in english_mail.body
+    assert "1,500.0" in english_mail.body  # the target, English grouping
+    arabic_mail = by_recipient["ar@example.ma"]
+    assert "Bootcamp" not in arabic_mail.subject
+    assert "\u20661.500,0\u2069" in arabic_mail.body  # Arabic grouping, isolated left to right
+    assert "Bonjour" not in arabic_mail.body

@@ -171,7 +171,7 @@ def test_record_hire_page(people, partner_a_client: Client) -> None:
     Placement.objects.get(job_title="Analyste")
     detail = partner_a_client.get(response["Location"]).content.decode()
     assert "Rabat Data Services" in detail
-    assert "created" in detail
+    assert "création" in detail
 
 
 def test_record_hire_page_error(people, partner_a_client: Client) -> None:

@@ -17,6 +17,7 @@ from typing import Any
 
 from django.db.models import Model, QuerySet
 from django.http import FileResponse, StreamingHttpResponse
+from django.utils import translation
 from django.utils.functional import Promise
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -69,13 +70,17 @@ def csv_response(
     rows: QuerySet[Model] | Iterable[Any], columns: list[ExportColumn], *, filename: str
 ) -> StreamingHttpResponse:
     writer = csv.writer(_Echo(), delimiter=";")
+    # The rows are written after the view has returned: headers and labels are
+    # translated into the language of the request, not whatever is active by then.
+    language = translation.get_language()
 
     def lines() -> Iterator[str]:
         yield "\ufeff"  # byte-order mark: spreadsheet software then reads UTF-8
-        for values in export_rows(_iterate(rows), columns):
-            yield writer.writerow(
-                [value.isoformat() if isinstance(value, dt.date) else value for value in values]
-            )
+        with translation.override(language):
+            for values in export_rows(_iterate(rows), columns):
+                yield writer.writerow(
+                    [value.isoformat() if isinstance(value, dt.date) else value for value in values]
+                )
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'

@@ -209,6 +209,9 @@ CONTENT_SECURITY_POLICY = {
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("Français")), ("ar", _("العربية")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Separators and date formats per language (tracker/formats/<lang>/formats.py), read by
+# tracker.formatting and Django's own date/floatformat/intcomma filters.
+FORMAT_MODULE_PATH = ["tracker.formats"]
 TIME_ZONE = "Africa/Casablanca"
 USE_I18N = True
 USE_TZ = True

@@ -10,8 +10,38 @@ from typing import Any
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
+from tracker import formatting
 from tracker.models import Cohort, Enrollment, Placement
 from tracker.privacy import MaskEverything, PrivacyPolicy
+
+
+class NumberColumn(tables.Column):
+    """A count, written the interface language's way (148 500 / 148,500 / 148.500)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("attrs", {"td": {"class": "num"}, "th": {"class": "num"}})
+        super().__init__(*args, **kwargs)
+
+    def render(self, value: Any) -> str:
+        return formatting.number(value).html
+
+
+class AmountColumn(NumberColumn):
+    """An amount in MAD (9 500,50 MAD / MAD 9,500.50 / 9.500,50 درهم)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("attrs", {"td": {"class": "num amount"}, "th": {"class": "num"}})
+        super().__init__(*args, **kwargs)
+
+    def render(self, value: Any) -> str:
+        return formatting.amount(value).html
+
+
+class CompactAmountColumn(AmountColumn):
+    """A large amount in MAD, compact (26,22 Md MAD / MAD 26.22 bn)."""
+
+    def render(self, value: Any) -> str:
+        return formatting.amount_compact(value).html
 
 
 class CohortTable(tables.Table):
@@ -24,7 +54,7 @@ class CohortTable(tables.Table):
     region = tables.Column(orderable=False)
     zone = tables.Column(orderable=False)
     city = tables.Column(orderable=False)
-    planned_seats = tables.Column(orderable=False)
+    planned_seats = NumberColumn(orderable=False)
     starts_on = tables.DateColumn(short=True)
     ends_on = tables.DateColumn(short=True, orderable=False)
     status = tables.Column(orderable=False)
@@ -130,7 +160,7 @@ class PlacementTable(PersonalDataTable):
     zone = tables.Column(orderable=False)
     hired_on = tables.DateColumn(short=True)
     ended_on = tables.DateColumn(short=True, orderable=False)
-    gross_monthly_salary_mad = tables.Column(orderable=False)
+    gross_monthly_salary_mad = AmountColumn(orderable=False)
 
     class Meta:
         model = Placement

@@ -8,6 +8,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
+from tracker import formatting
+
 WIDTH = 640
 HEIGHT = 240
 MARGIN_LEFT = 64
@@ -28,12 +30,8 @@ def _nice_ceiling(value: float) -> float:
 
 
 def short_number(value: float) -> str:
-    """148500 -> 148,5 k; 40000000000 -> 40 Md (French abbreviations)."""
-    for size, suffix in ((1e9, " Md"), (1e6, " M"), (1e3, " k")):
-        if abs(value) >= size:
-            text = f"{value / size:.1f}".rstrip("0").rstrip(".").replace(".", ",")
-            return f"{text}{suffix}"
-    return f"{value:.0f}"
+    """148500 -> 148,5 k (fr), 148.5 k (en), 148,5 ألف (ar); 40000000000 -> 40 Md."""
+    return formatting.compact(value).bare
 
 
 @dataclass(frozen=True)
@@ -148,7 +146,7 @@ def bar_chart(items: list[tuple[str, int, str]], *, label_width: int = 220) -> B
             width=plot_width * value / top if top else 0,
             height=row - 6,
             label=label,
-            value_label=f"{value:,}".replace(",", "\u202f"),
+            value_label=formatting.number(value).bare,
             url=url,
         )
         for index, (label, value, url) in enumerate(items)

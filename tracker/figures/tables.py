@@ -15,7 +15,11 @@ class FigureEnrollmentTable(tables.Table):
     convention = tables.Column(
         accessor="cohort__convention__reference", verbose_name=_("Convention")
     )
-    region = tables.Column(accessor="cohort__region__name_fr", verbose_name=_("Région"))
+    region = tables.Column(  # in the reader's language; sorted as before
+        accessor="cohort__region__name",
+        order_by=("cohort__region__name_fr",),
+        verbose_name=_("Région"),
+    )
     sex = tables.Column(accessor="trainee__sex", verbose_name=_("Sexe"))
 
     class Meta:
@@ -45,7 +49,11 @@ class FigureHireTable(tables.Table):
     convention = tables.Column(
         accessor="enrollment__cohort__convention__reference", verbose_name=_("Convention")
     )
-    region = tables.Column(accessor="enrollment__cohort__region__name_fr", verbose_name=_("Région"))
+    region = tables.Column(
+        accessor="enrollment__cohort__region__name",
+        order_by=("enrollment__cohort__region__name_fr",),
+        verbose_name=_("Région"),
+    )
     employer = tables.Column(
         accessor="employer_display", verbose_name=_("Employeur"), orderable=False
     )

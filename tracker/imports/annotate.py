@@ -1,6 +1,7 @@
-"""The original file back, with an "Erreurs" column added on every row that has errors,
-so the partner corrects it in place and uploads it again. Streams the original file and
-the stored errors (ordered by row) side by side: constant memory."""
+"""The original file back, with an "Erreurs" column (in the reader's language) added on
+every row that has errors, so the partner corrects it in place and uploads it again.
+Streams the original file and the stored errors (ordered by row) side by side: constant
+memory."""
 
 from __future__ import annotations
 
@@ -12,8 +13,10 @@ from itertools import groupby
 from pathlib import Path
 from typing import IO
 
+from django.utils.translation import gettext as _
+
 from tracker.exports import escape_formula
-from tracker.imports.columns import ERROR_COLUMN_HEADER
+from tracker.imports.columns import column_label, error_column_header
 from tracker.imports.formats import Inspection, cell_text, inspect_upload
 from tracker.models import ImportBatch, ImportRowError
 
@@ -26,7 +29,10 @@ def _errors_by_row(batch: ImportBatch) -> Iterator[tuple[int, str]]:
         .iterator(chunk_size=2000)
     )
     for number, group in groupby(rows, key=lambda row: row[0]):
-        yield number, " | ".join(f"{column} : {message}" for _n, column, message in group)
+        yield (
+            number,
+            " | ".join(f"{column_label(column)} : {message}" for _n, column, message in group),
+        )
 
 
 class _Merger:
@@ -50,10 +56,10 @@ def annotated_file(batch: ImportBatch) -> tuple[IO[bytes], str, str]:
     if inspection.file_format == "xlsx":
         return (
             _xlsx(batch, path),
-            f"{stem}-erreurs.xlsx",
+            f"{stem}-{_('erreurs')}.xlsx",
             ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         )
-    return _csv(batch, path, inspection), f"{stem}-erreurs.csv", "text/csv; charset=utf-8"
+    return _csv(batch, path, inspection), f"{stem}-{_('erreurs')}.csv", "text/csv; charset=utf-8"
 
 
 def _csv(batch: ImportBatch, path: Path, inspection: Inspection) -> IO[bytes]:
@@ -66,7 +72,7 @@ def _csv(batch: ImportBatch, path: Path, inspection: Inspection) -> IO[bytes]:
     with path.open(encoding=inspection.encoding, errors="replace", newline="") as source:
         for number, cells in enumerate(csv.reader(source, delimiter=inspection.delimiter), 1):
             if not header_done and any(cells):
-                writer.writerow([*cells, ERROR_COLUMN_HEADER])
+                writer.writerow([*cells, error_column_header()])
                 width = len(cells)
                 header_done = True
                 continue
@@ -98,7 +104,7 @@ def _xlsx(batch: ImportBatch, path: Path) -> IO[bytes]:
     for number, values in enumerate(_data_sheet(source).iter_rows(values_only=True), start=1):
         cells = [escape_formula(value) if isinstance(value, str) else value for value in values]
         if not header_done and any(cell_text(value) for value in values):
-            sheet.append([*cells, ERROR_COLUMN_HEADER])
+            sheet.append([*cells, error_column_header()])
             width = len(cells)
             header_done = True
             continue

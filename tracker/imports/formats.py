@@ -286,9 +286,10 @@ def _open_xlsx(path: Path) -> RowSource:
 
 
 def _data_sheet(workbook: Any) -> Any:
-    """The sheet that carries the rows: the one named like the template's, else the
-    first one."""
+    """The sheet that carries the rows: the one named like the template's (in any
+    interface language), else the first one."""
+    names = {"inscriptions", "données", "donnees", "enrolments", "enrollments", "التسجيلات"}
     for sheet in workbook.worksheets:
-        if sheet.title.strip().casefold() in {"inscriptions", "données", "donnees"}:
+        if sheet.title.strip().casefold() in names:
             return sheet
     return workbook.worksheets[0]

@@ -1,6 +1,8 @@
 """The blank import files partners download: XLSX (data sheet, instructions, allowed
 values, the cohorts they may import into) and CSV (the header row, UTF-8 with BOM and
-semicolons, which French-locale Excel opens as it is)."""
+semicolons, which French-locale Excel opens as it is). Written in the active language
+(the user's): headers, instructions, allowed values and sheet names; the import reads
+the headers back in any interface language (tracker.imports.columns.match_header)."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ import csv
 import io
 from collections.abc import Sequence
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
@@ -17,22 +20,22 @@ from conventions.models import Filiere, Region, Zone
 from tracker.imports.columns import COLUMNS, allowed_values
 from tracker.models import Cohort
 
-DATA_SHEET = "Inscriptions"
+DATA_SHEET = "Inscriptions"  # the French name; formats._data_sheet also reads the others
 MAX_TEMPLATE_ROWS = 5000  # rows carrying the drop-down lists
 
 
 def template_csv(cohorts: Sequence[Cohort]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")
-    writer.writerow([column.header for column in COLUMNS])
+    writer.writerow([column.label for column in COLUMNS])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
 def template_xlsx(cohorts: Sequence[Cohort]) -> bytes:
     workbook = Workbook()
     data = workbook.active
-    data.title = DATA_SHEET
-    data.append([column.header for column in COLUMNS])
+    data.title = _("Inscriptions")
+    data.append([column.label for column in COLUMNS])
     bold = Font(bold=True)
     required_fill = PatternFill("solid", fgColor="FFE699")
     for index, column in enumerate(COLUMNS, start=1):
@@ -40,11 +43,11 @@ def template_xlsx(cohorts: Sequence[Cohort]) -> bytes:
         cell.font = bold
         if column.required:
             cell.fill = required_fill
-        data.column_dimensions[cell.column_letter].width = max(14, len(column.header) + 2)
+        data.column_dimensions[cell.column_letter].width = max(14, len(column.label) + 2)
     data.freeze_panes = "A2"
     _drop_downs(data)
 
-    instructions = workbook.create_sheet("Instructions")
+    instructions = workbook.create_sheet(_("Instructions"))
     for line in (
         [_("Import des inscriptions et des embauches")],
         [],
@@ -78,39 +81,42 @@ def template_xlsx(cohorts: Sequence[Cohort]) -> bytes:
     ):
         instructions.append(line)
     for column in COLUMNS:
-        instructions.append([column.header, _("oui") if column.required else "", column.help])
+        instructions.append([column.label, _("oui") if column.required else "", column.help_text])
     instructions.column_dimensions["A"].width = 30
     instructions.column_dimensions["C"].width = 90
     instructions["A1"].font = Font(bold=True, size=14)
 
-    values = workbook.create_sheet("Valeurs")
+    values = workbook.create_sheet(_("Valeurs"))
     values.append([_("Colonne"), _("Valeur à saisir"), _("Signification")])
-    headers = {column.key: column.header for column in COLUMNS}
+    headers = {column.key: column.label for column in COLUMNS}
     for key, pairs in allowed_values().items():
         for value, meaning in pairs:
             values.append([headers[key], value, meaning])
     for filiere in Filiere.objects.order_by("code"):
-        values.append([headers["job_filiere"], filiere.code, filiere.name_fr])
+        values.append([headers["job_filiere"], filiere.code, filiere.name])
     for zone in Zone.objects.order_by("code"):
-        values.append([headers["job_zone"], zone.code, zone.name_fr])
+        values.append([headers["job_zone"], zone.code, zone.name])
     for region in Region.objects.order_by("code"):
         values.append(
             [
                 headers["job_region"] + " / " + headers["residence_region"],
                 region.code,
-                region.name_fr,
+                region.name,
             ]
         )
     values.column_dimensions["A"].width = 40
     values.column_dimensions["B"].width = 24
     values.column_dimensions["C"].width = 50
 
-    sheet = workbook.create_sheet("Cohortes")
+    sheet = workbook.create_sheet(_("Cohortes"))
     sheet.append([_("Code cohorte"), _("Métier"), _("Ville"), _("Début"), _("Fin")])
     for cohort in cohorts:
         sheet.append([cohort.code, cohort.metier, cohort.city, cohort.starts_on, cohort.ends_on])
     sheet.column_dimensions["A"].width = 20
     sheet.column_dimensions["B"].width = 40
+    if translation.get_language_bidi():
+        for worksheet in workbook.worksheets:  # Arabic: columns run from the right
+            worksheet.sheet_view.rightToLeft = True
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -115,9 +115,13 @@ class ImportContext:
         return cls(
             user=user,
             cohorts=cohorts,
-            regions=_lookup(Region.objects.values_list("id", "code", "name_fr")),
-            zones=_lookup(Zone.objects.values_list("id", "code", "name_fr")),
-            filieres=_lookup(Filiere.objects.values_list("id", "code", "name_fr")),
+            regions=_lookup(
+                Region.objects.values_list("id", "code", "name_fr", "name_ar", "name_en")
+            ),
+            zones=_lookup(Zone.objects.values_list("id", "code", "name_fr", "name_ar", "name_en")),
+            filieres=_lookup(
+                Filiere.objects.values_list("id", "code", "name_fr", "name_ar", "name_en")
+            ),
             employers_by_ice={
                 ice: pk
                 for ice, pk in Partner.objects.filter(
@@ -134,7 +138,8 @@ def _lookup(rows: Iterable[tuple[Any, ...]]) -> dict[str, int]:
     lookup: dict[str, int] = {}
     for pk, *labels in rows:
         for label in labels:
-            lookup[normalize_label(label)] = pk
+            if label:  # names in every interface language; a blank one matches nothing
+                lookup.setdefault(normalize_label(label), pk)
     return lookup
 
 

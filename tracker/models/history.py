@@ -1,8 +1,23 @@
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
+from django.apps import apps
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+
+# What the history column "Action" shows for the codes the services record.
+ACTION_LABELS = {
+    "created": _("création"),
+    "updated": _("modification"),
+    "graduated": _("diplomation"),
+    "dropped_out": _("abandon"),
+    "failed": _("échec"),
+}
 
 
 class ChangeLog(models.Model):
@@ -38,3 +53,37 @@ class ChangeLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entity} {self.object_id} {self.action} ({self.at})"
+
+    @property
+    def action_label(self) -> str:
+        return str(ACTION_LABELS.get(self.action, self.action))
+
+    @property
+    def change_rows(self) -> list[tuple[str, Any, Any]]:
+        """(field label, old, new) in the reader's language: verbose names for field
+        names, choice labels for stored codes, dates as dates."""
+        model = apps.get_model("tracker", self.entity)
+        rows = []
+        for name, (old, new) in self.changes.items():
+            try:
+                field = model._meta.get_field(name.removesuffix("_id"))
+            except FieldDoesNotExist:
+                rows.append((name, old, new))
+                continue
+            rows.append(
+                (capfirst(str(field.verbose_name)), _display(field, old), _display(field, new))
+            )
+        return rows
+
+
+def _display(field: Any, value: Any) -> Any:
+    if value in (None, ""):
+        return value
+    if field.choices:
+        return dict(field.flatchoices).get(value, value)
+    if isinstance(field, models.DateField) and isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value[:10])
+        except ValueError:
+            return value
+    return value

@@ -20,7 +20,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.db import connection, transaction
 from django.db.models import Count, Max
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from tracker.imports.commit import write_plan
@@ -158,15 +158,22 @@ def import_validate(*, batch_id: int) -> ImportBatch:
         return batch  # already validated: a redelivered task does nothing
     ImportBatch.objects.filter(id=batch.id).update(status=ImportBatch.Status.VALIDATING)
     ImportRowError.objects.filter(batch=batch).delete()
-    try:
-        _validate(batch)
-    except FileRefusedError as refusal:
-        _fail(batch, str(refusal))
-    except Exception:
-        logger.exception("Import %s: validation failed", batch.id)
-        _fail(batch, _("Erreur inattendue pendant la validation : rien n'a été enregistré."))
+    with _uploader_language(batch):  # the stored messages are read by the uploader
+        try:
+            _validate(batch)
+        except FileRefusedError as refusal:
+            _fail(batch, str(refusal))
+        except Exception:
+            logger.exception("Import %s: validation failed", batch.id)
+            _fail(batch, _("Erreur inattendue pendant la validation : rien n'a été enregistré."))
     batch.refresh_from_db()
     return batch
+
+
+def _uploader_language(batch: ImportBatch) -> translation.override:
+    """Messages stored on the batch are written in its uploader's language (the worker
+    has no request to take it from)."""
+    return translation.override(batch.uploaded_by.language or settings.LANGUAGE_CODE)
 
 
 def _validate(batch: ImportBatch) -> None:
@@ -281,7 +288,7 @@ def import_commit(*, batch_id: int) -> ImportBatch:
     if batch.status != ImportBatch.Status.COMMITTING:
         return batch  # committed already, or cancelled: a redelivered task does nothing
     try:
-        with transaction.atomic():
+        with transaction.atomic(), _uploader_language(batch):
             counts = _commit(batch)
     except ImportStaleError as stale:
         _fail(batch, str(stale))

@@ -27,6 +27,11 @@ def alert_period(day: dt.date) -> str:
     return f"{day.year}-T{(day.month - 1) // 3 + 1}"
 
 
+def period_label(day: dt.date) -> str:
+    """The period as the recipient's language writes it: T4 2026, Q4 2026."""
+    return _("T%(quarter)d %(year)d") % {"quarter": (day.month - 1) // 3 + 1, "year": day.year}
+
+
 def _figures_record(progress: Progress) -> dict[str, dict[str, str | None]]:
     return {
         item.indicator: {
@@ -83,7 +88,7 @@ def lagging_alerts_send(*, today: dt.date | None = None) -> int:
                         for convention, progress in items
                     ],
                     "threshold": round(settings.LAGGING_THRESHOLD * 100),
-                    "period": period,
+                    "period": period_label(today),
                 },
             )
             subject = _("%(count)d convention(s) en retard sur leurs engagements") % {

@@ -10,7 +10,6 @@ panels the convention and cohort pages show.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from typing import Any
 
 from django import template
@@ -19,6 +18,7 @@ from conventions.models import Convention
 from tracker.figures import links
 from tracker.figures.selectors import cohort_progress, convention_progress
 from tracker.models import Cohort
+from tracker.templatetags import formatting as formatting_tags
 
 register = template.Library()
 
@@ -38,11 +38,8 @@ def figure_url(
     )
 
 
-@register.filter
-def percent(value: Decimal | None) -> str:
-    if value is None:
-        return "—"
-    return f"{value:.1f}".replace(".", ",") + "\u202f%"
+# The same filter as {% load formatting %}'s, for templates that load only this library.
+register.filter("percent", formatting_tags.percent, needs_autoescape=True)
 
 
 def _panel(context: dict[str, Any], progress: Any, dimension: str, member: int) -> dict[str, Any]:

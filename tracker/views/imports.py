@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 from tracker.exports import ExportColumn
 from tracker.form_styles import StyledFormMixin
 from tracker.imports.annotate import annotated_file
+from tracker.imports.columns import column_label
 from tracker.imports.formats import FileRefusedError
 from tracker.imports.selectors import import_batch_list
 from tracker.imports.template_files import template_csv, template_xlsx
@@ -38,6 +39,7 @@ from tracker.services.imports import (
     import_upload,
     user_can_import,
 )
+from tracker.tables import NumberColumn
 
 
 def _user(request: HttpRequest) -> User:
@@ -55,7 +57,7 @@ def _require_importer(request: HttpRequest) -> User:
 
 
 class ImportBatchTable(tables.Table):
-    created_at = tables.DateTimeColumn(format="d/m/Y H:i", verbose_name=gettext_lazy("Déposé le"))
+    created_at = tables.DateTimeColumn(short=True, verbose_name=gettext_lazy("Déposé le"))
     file_name = tables.LinkColumn(
         "import_detail", args=[tables.A("pk")], verbose_name=gettext_lazy("Fichier")
     )
@@ -63,19 +65,11 @@ class ImportBatchTable(tables.Table):
     partner = tables.Column(verbose_name=gettext_lazy("Organisation"), default="—")
     file_sha256 = tables.Column(verbose_name=gettext_lazy("SHA-256"), orderable=False)
     status = tables.Column(verbose_name=gettext_lazy("Résultat"))
-    total_rows = tables.Column(verbose_name=gettext_lazy("Lignes"), attrs={"td": {"class": "num"}})
-    rows_to_create = tables.Column(
-        verbose_name=gettext_lazy("Créées"), attrs={"td": {"class": "num"}}
-    )
-    rows_to_update = tables.Column(
-        verbose_name=gettext_lazy("Mises à jour"), attrs={"td": {"class": "num"}}
-    )
-    rows_unchanged = tables.Column(
-        verbose_name=gettext_lazy("Inchangées"), attrs={"td": {"class": "num"}}
-    )
-    rows_in_error = tables.Column(
-        verbose_name=gettext_lazy("En erreur"), attrs={"td": {"class": "num"}}
-    )
+    total_rows = NumberColumn(verbose_name=gettext_lazy("Lignes"))
+    rows_to_create = NumberColumn(verbose_name=gettext_lazy("Créées"))
+    rows_to_update = NumberColumn(verbose_name=gettext_lazy("Mises à jour"))
+    rows_unchanged = NumberColumn(verbose_name=gettext_lazy("Inchangées"))
+    rows_in_error = NumberColumn(verbose_name=gettext_lazy("En erreur"))
 
     class Meta:
         model = ImportBatch
@@ -195,7 +189,15 @@ def import_template(request: HttpRequest) -> HttpResponse:
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     batch = get_scoped_object_or_404(import_batch_list, user=user, pk=pk)
-    errors = batch.row_errors.all()[: settings.IMPORT_PREVIEW_ERRORS]
+    errors = [
+        # Stored under the column's French header; shown in the reader's language.
+        {
+            "row_number": error.row_number,
+            "column": column_label(error.column),
+            "message": error.message,
+        }
+        for error in batch.row_errors.all()[: settings.IMPORT_PREVIEW_ERRORS]
+    ]
     return render(
         request,
         "imports/detail.html",
