@@ -312,6 +312,9 @@ def _commit(batch: ImportBatch) -> dict[str, int]:
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL synchronous_commit TO OFF")
             cursor.execute("SET LOCAL enable_seqscan TO OFF")
+            # ... which makes every plan look expensive: without this, PostgreSQL
+            # would JIT-compile each statement (about 0.7 s apiece, for nothing).
+            cursor.execute("SET LOCAL jit TO OFF")
     list(Cohort.objects.select_for_update().filter(id__in=batch.cohort_ids).values("id"))
     user = batch.uploaded_by
     context = ImportContext.for_user(user)
