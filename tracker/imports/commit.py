@@ -374,21 +374,27 @@ def _insert_select(
         else:
             expressions.append("%s")
             params.append(field.get_default())
-    decimals = {
-        f.attname for f in model._meta.concrete_fields if f.get_internal_type() == "DecimalField"
-    }
-    pairs = ", ".join(
-        f"'{name}', ins.{name}{'::text' if name in decimals else ''}" for name in logged
-    )
+    by_name = {f.attname: f for f in model._meta.concrete_fields}
+    pairs = []
+    for name in logged:
+        kind = by_name[name].get_internal_type()
+        value = f"ins.{name}::text" if kind == "DecimalField" else f"ins.{name}"
+        test = (
+            f"ins.{name} <> ''"
+            if kind in ("CharField", "EmailField")
+            else f"ins.{name} IS NOT NULL"
+        )
+        pairs.append(f"'{name}', CASE WHEN {test} THEN jsonb_build_array(NULL, {value}) END")
     table = model._meta.db_table
     sql = (
         # Identifiers from the models; every value is a parameter.
         f"WITH ins AS (INSERT INTO {table} ({', '.join(names)}) "  # noqa: S608
-        f"SELECT {', '.join(expressions)} FROM {source} RETURNING *) "
+        f"SELECT {', '.join(expressions)} FROM {source} "
+        f"RETURNING id, {', '.join(logged)}) "
         "INSERT INTO tracker_changelog (entity, object_id, action, changes, actor_id, source, at) "
-        "SELECT %s, ins.id, 'created', COALESCE((SELECT jsonb_object_agg(k, "
-        "jsonb_build_array(NULL, v)) FROM jsonb_each(jsonb_build_object("
-        f"{pairs})) AS x(k, v) WHERE v NOT IN ('null'::jsonb, '\"\"'::jsonb)), "
-        "'{}'::jsonb), %s, %s, %s FROM ins ORDER BY ins.id"
+        # An absent value is an SQL NULL, a JSON null once built: jsonb_strip_nulls
+        # drops those keys (and only those: the nulls inside the arrays stay).
+        f"SELECT %s, ins.id, 'created', jsonb_strip_nulls(jsonb_build_object({', '.join(pairs)})), "
+        "%s, %s, %s FROM ins"
     )
     cursor.execute(sql, [*params, entity, user.id, ChangeLog.Source.IMPORT, now])
