@@ -120,7 +120,7 @@ def measure_import(
 
     queued: list[dict[str, Any]] = []
     real_delay = tasks.rollup_scope.delay
-    tasks.rollup_scope.delay = lambda **kwargs: queued.append(kwargs)  # type: ignore[method-assign]
+    tasks.rollup_scope.delay = lambda **kwargs: queued.append(kwargs)  # type: ignore[method-assign,assignment]
     try:
         db_started = database_cpu_seconds()
         started, cpu_started = time.perf_counter(), time.process_time()
