@@ -1,10 +1,11 @@
-"""Writing one chunk's plan: bulk inserts and updates, and a ChangeLog row (source
+"""Writing one chunk's plan: inserts and updates, and a ChangeLog row (source
 "import", field -> [old, new]) for every trainee, enrollment and hire created or
 changed. Runs inside the commit's single transaction (tracker.services.imports).
 
-On PostgreSQL the inserts go through COPY (psycopg 3), many times faster than INSERT
-for large files, with ids drawn from the tables' sequences beforehand; elsewhere through
-bulk_create, which returns them. No id is read back by natural key."""
+On PostgreSQL the new rows are written set-based (see _write_plan_set_based): COPY
+into temporary staging tables, then INSERT ... SELECT joining on the natural keys,
+which writes the "created" change log in the same statement. Elsewhere bulk_create,
+which returns the ids. Updates go through bulk_update on both."""
 
 from __future__ import annotations
 
