@@ -342,5 +342,7 @@ def bench_clean(user: User, cohorts: list[Cohort]) -> None:
         Enrollment.objects.filter(cohort__in=cohorts).delete()
         Trainee.objects.filter(cin__startswith="ZX", enrollments__isnull=True).delete()
         for batch in ImportBatch.objects.filter(uploaded_by=user):
+            if batch.file:  # the staged plans of a batch validated but never committed
+                Path(f"{batch.file.path}.staged").unlink(missing_ok=True)
             batch.file.delete(save=False)
         ImportBatch.objects.filter(uploaded_by=user).delete()
