@@ -1,10 +1,11 @@
-"""Writing one chunk's plan: bulk inserts and updates, and a ChangeLog row (source
+"""Writing one chunk's plan: inserts and updates, and a ChangeLog row (source
 "import", field -> [old, new]) for every trainee, enrollment and hire created or
 changed. Runs inside the commit's single transaction (tracker.services.imports).
 
-On PostgreSQL the inserts go through COPY (psycopg 3), many times faster than INSERT
-for large files, with ids drawn from the tables' sequences beforehand; elsewhere through
-bulk_create, which returns them. No id is read back by natural key."""
+On PostgreSQL the new rows are written set-based (see _write_plan_set_based): COPY
+into temporary staging tables, then INSERT ... SELECT joining on the natural keys,
+which writes the "created" change log in the same statement. Elsewhere bulk_create,
+which returns the ids. Updates go through bulk_update on both."""
 
 from __future__ import annotations
 
@@ -30,6 +31,9 @@ BULK_BATCH = 2000
 
 def write_plan(plan: ChunkPlan, *, user: User) -> None:
     now = timezone.now()
+    if connection.vendor == "postgresql":
+        _write_plan_set_based(plan, user=user, now=now)
+        return
     logs: list[dict[str, Any]] = []
 
     def log(entity: str, pk: int, action: str, changes: dict[str, list[Any]]) -> None:
@@ -180,3 +184,218 @@ def insert_rows(model: type[Model], rows: list[dict[str, Any]], *, ids: bool = T
                     values.insert(0, new_ids[index])
                 copy.write_row(values)
     return new_ids
+
+
+# --- PostgreSQL: set-based writes ---------------------------------------------------
+#
+# The chunk's new rows go by COPY into three temporary staging tables (only the
+# columns the import supplies), then each table is filled by one INSERT ... SELECT
+# that resolves the trainee and enrollment ids by joining on the natural keys, and
+# writes the "created" change log of the rows it inserted in the same statement
+# (a data-modifying CTE): no id travels back to Python, no JSON is built in Python.
+
+_STAGE_TRAINEE = ("cin", *TRAINEE_FIELDS)
+_STAGE_ENROLLMENT = ("cin", "cohort_id", *ENROLLMENT_FIELDS)
+_STAGE_PLACEMENT = ("cin", "cohort_id", "enrollment_id", *PLACEMENT_FIELDS)
+
+
+def _write_plan_set_based(plan: ChunkPlan, *, user: User, now: dt.datetime) -> None:
+    logs: list[dict[str, Any]] = []
+
+    def log_updates(entity: str, pairs: Sequence[tuple[Any, dict[str, list[Any]]]]) -> None:
+        for instance, changes in pairs:
+            logs.append(
+                {
+                    "entity": entity,
+                    "object_id": instance.id,
+                    "action": "updated",
+                    "changes": changes,
+                    "actor_id": user.id,
+                    "source": ChangeLog.Source.IMPORT,
+                    "at": now,
+                }
+            )
+
+    with connection.cursor() as cursor:
+        _stage_tables(cursor)
+        if plan.new_trainees:
+            _copy(
+                cursor, Trainee, "import_stage_trainee", _STAGE_TRAINEE, plan.new_trainees.values()
+            )
+        if plan.new_enrollments:
+            _copy(
+                cursor,
+                Enrollment,
+                "import_stage_enrollment",
+                _STAGE_ENROLLMENT,
+                ({"cin": cin, **values} for cin, values in plan.new_enrollments),
+            )
+        if plan.new_placements:
+            _copy(
+                cursor,
+                Placement,
+                "import_stage_placement",
+                _STAGE_PLACEMENT,
+                (
+                    {"cin": cin, "cohort_id": cohort_id, **values}
+                    for (cin, cohort_id), values in plan.new_placements
+                ),
+            )
+        # Trainees first (the enrollments join them by CIN), then enrollments (the
+        # placements join them by trainee and cohort), then placements.
+        if plan.new_trainees:
+            _insert_select(
+                cursor,
+                Trainee,
+                entity=ChangeLog.Entity.TRAINEE,
+                logged=TRAINEE_FIELDS,
+                columns={name: f"s.{name}" for name in _STAGE_TRAINEE},
+                source="import_stage_trainee s",
+                user=user,
+                now=now,
+            )
+        if plan.new_enrollments:
+            _insert_select(
+                cursor,
+                Enrollment,
+                entity=ChangeLog.Entity.ENROLLMENT,
+                logged=("trainee_id", "cohort_id", *ENROLLMENT_FIELDS),
+                columns={
+                    "trainee_id": "t.id",
+                    "cohort_id": "s.cohort_id",
+                    **{name: f"s.{name}" for name in ENROLLMENT_FIELDS},
+                },
+                source="import_stage_enrollment s JOIN tracker_trainee t ON t.cin = s.cin",
+                user=user,
+                now=now,
+            )
+        if plan.new_placements:
+            _insert_select(
+                cursor,
+                Placement,
+                entity=ChangeLog.Entity.PLACEMENT,
+                logged=("enrollment_id", *PLACEMENT_FIELDS),
+                columns={
+                    "enrollment_id": "COALESCE(s.enrollment_id, e.id)",
+                    **{name: f"s.{name}" for name in PLACEMENT_FIELDS},
+                },
+                source=(
+                    "import_stage_placement s"
+                    " LEFT JOIN tracker_trainee t ON s.enrollment_id IS NULL AND t.cin = s.cin"
+                    " LEFT JOIN tracker_enrollment e"
+                    " ON e.trainee_id = t.id AND e.cohort_id = s.cohort_id"
+                ),
+                user=user,
+                now=now,
+            )
+    # Updates (a corrected file: a few rows) keep the ORM path.
+    _update(Trainee, plan.updated_trainees, now=now)
+    _update(Enrollment, plan.updated_enrollments, now=now, extra=("version", "updated_by"))
+    _update(Placement, plan.updated_placements, now=now, extra=("version", "updated_by"))
+    log_updates(ChangeLog.Entity.TRAINEE, plan.updated_trainees)
+    log_updates(ChangeLog.Entity.ENROLLMENT, plan.updated_enrollments)
+    log_updates(ChangeLog.Entity.PLACEMENT, plan.updated_placements)
+    insert_rows(ChangeLog, logs, ids=False)
+
+
+def _stage_tables(cursor: Any) -> None:
+    """Temporary staging tables (this transaction only), emptied for every chunk."""
+    cursor.execute("SELECT to_regclass('pg_temp.import_stage_trainee') IS NOT NULL")
+    if cursor.fetchone()[0]:
+        cursor.execute(
+            "TRUNCATE import_stage_trainee, import_stage_enrollment, import_stage_placement"
+        )
+        return
+    for name, model, columns in (
+        ("import_stage_trainee", Trainee, _STAGE_TRAINEE),
+        ("import_stage_enrollment", Enrollment, _STAGE_ENROLLMENT),
+        ("import_stage_placement", Placement, _STAGE_PLACEMENT),
+    ):
+        cursor.execute(
+            # Identifiers from the models, no value from the file.
+            f"CREATE TEMPORARY TABLE {name} ON COMMIT DROP AS SELECT "  # noqa: S608
+            + ", ".join(_stage_column(model, column) for column in columns)
+            + f" FROM {model._meta.db_table} WITH NO DATA"
+        )
+
+
+def _stage_column(model: type[Model], column: str) -> str:
+    """A staging column typed as the model's (CIN and cohort from the related tables)."""
+    if column == "cin":
+        return "''::varchar(12) AS cin"
+    if column == "cohort_id" and model is Placement:
+        return "0::bigint AS cohort_id"
+    return column
+
+
+def _copy(
+    cursor: Any,
+    model: type[Model],
+    table: str,
+    columns: tuple[str, ...],
+    rows: Iterable[dict[str, Any]],
+) -> None:
+    fields = {f.attname: f for f in model._meta.concrete_fields}
+    defaults = [(name, fields[name].get_default() if name in fields else None) for name in columns]
+    with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+        write_row = copy.write_row
+        for row in rows:
+            get = row.get
+            write_row([get(name, default) for name, default in defaults])
+
+
+def _insert_select(
+    cursor: Any,
+    model: type[Model],
+    *,
+    entity: str,
+    logged: tuple[str, ...],
+    columns: dict[str, str],
+    source: str,
+    user: User,
+    now: dt.datetime,
+) -> None:
+    """INSERT ... SELECT of the staged rows (absent columns take the model's default),
+    and a "created" ChangeLog row for each, every non-empty logged value as [null, new]."""
+    expressions: list[str] = []
+    names: list[str] = []
+    params: list[Any] = []
+    for field in model._meta.concrete_fields:
+        if field.primary_key:
+            continue
+        names.append(connection.ops.quote_name(field.column))
+        if field.attname in columns:
+            expressions.append(columns[field.attname])
+        elif field.attname in ("created_at", "updated_at"):
+            expressions.append("%s")
+            params.append(now)
+        elif field.attname == "updated_by_id":
+            expressions.append("%s")
+            params.append(user.id)
+        else:
+            expressions.append("%s")
+            params.append(field.get_default())
+    by_name = {f.attname: f for f in model._meta.concrete_fields}
+    pairs = []
+    for name in logged:
+        kind = by_name[name].get_internal_type()
+        value = f"ins.{name}::text" if kind == "DecimalField" else f"ins.{name}"
+        test = (
+            f"ins.{name} <> ''"
+            if kind in ("CharField", "EmailField")
+            else f"ins.{name} IS NOT NULL"
+        )
+        pairs.append(f"'{name}', CASE WHEN {test} THEN jsonb_build_array(NULL, {value}) END")
+    table = model._meta.db_table
+    sql = (
+        # Identifiers from the models; every value is a parameter.
+        f"WITH ins AS (INSERT INTO {table} ({', '.join(names)}) "  # noqa: S608
+        f"SELECT {', '.join(expressions)} FROM {source} "
+        f"RETURNING id, {', '.join(logged)}) "
+        "INSERT INTO tracker_changelog (entity, object_id, action, changes, actor_id, source, at) "
+        # An absent value is an SQL NULL, a JSON null once built: jsonb_strip_nulls
+        # drops those keys (and only those: the nulls inside the arrays stay).
+        f"SELECT %s, ins.id, 'created', jsonb_strip_nulls(jsonb_build_object({', '.join(pairs)})), "
+        "%s, %s, %s FROM ins"
+    )
+    cursor.execute(sql, [*params, entity, user.id, ChangeLog.Source.IMPORT, now])

@@ -184,10 +184,19 @@ class _Row:
     def __init__(self, number: int, cells: list[str], positions: dict[str, int]) -> None:
         self.number = number
         # Only the recognised columns' cells are cleaned, once, and read by key.
-        width = len(cells)
-        self.values = {
-            key: _clean(cells[index]) for key, index in positions.items() if index < width
-        }
+        values = {}
+        try:
+            for key, index in positions.items():
+                cell = cells[index].strip()
+                if "  " in cell or "\u00a0" in cell:
+                    cell = " ".join(cell.split())
+                values[key] = cell
+        except IndexError:  # a short row: the missing cells are absent
+            width = len(cells)
+            values = {
+                key: _clean(cells[index]) for key, index in positions.items() if index < width
+            }
+        self.values = values
         self.positions = positions
         self.errors: list[RowError] = []
 

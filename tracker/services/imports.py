@@ -117,16 +117,19 @@ def _chunks(
     """Parses the rows chunk by chunk: (valid records, row errors)."""
     records: list[RowRecord] = []
     errors: list[RowError] = []
+    max_rows, chunk_rows = settings.IMPORT_MAX_ROWS, settings.IMPORT_CHUNK_ROWS
+    positions = source.positions
     for count, (number, cells) in enumerate(source.rows, start=1):
-        if count > settings.IMPORT_MAX_ROWS:
+        if count > max_rows:
             raise FileRefusedError(
-                _("Trop de lignes : au plus %(n)s par fichier.") % {"n": settings.IMPORT_MAX_ROWS}
+                _("Trop de lignes : au plus %(n)s par fichier.") % {"n": max_rows}
             )
-        record, row_errors = parse_row(number, cells, source.positions, context)
+        record, row_errors = parse_row(number, cells, positions, context)
         if record is not None:
             records.append(record)
-        errors.extend(row_errors)
-        if len(records) + len(errors) >= settings.IMPORT_CHUNK_ROWS:
+        if row_errors:
+            errors.extend(row_errors)
+        if len(records) + len(errors) >= chunk_rows:
             yield records, errors
             records, errors = [], []
     if records or errors:
@@ -192,7 +195,7 @@ def _validate(batch: ImportBatch) -> None:
         for records, errors in _chunks(source, context):
             plan = plan_chunk(records, context, state)
             # The parsed rows and their plan are staged on disk, chunk by chunk.
-            pickle.dump((records, plan), staged, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump((_pack(records), plan), staged, protocol=pickle.HIGHEST_PROTOCOL)
             errors = errors + plan.errors
             counts["create"] += plan.to_create
             counts["update"] += plan.to_update
@@ -319,6 +322,9 @@ def _commit(batch: ImportBatch) -> dict[str, int]:
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL synchronous_commit TO OFF")
             cursor.execute("SET LOCAL enable_seqscan TO OFF")
+            # ... which makes every plan look expensive: without this, PostgreSQL
+            # would JIT-compile each statement (about 0.7 s apiece, for nothing).
+            cursor.execute("SET LOCAL jit TO OFF")
     list(Cohort.objects.select_for_update().filter(id__in=batch.cohort_ids).values("id"))
     user = batch.uploaded_by
     context = ImportContext.for_user(user)
@@ -329,7 +335,8 @@ def _commit(batch: ImportBatch) -> dict[str, int]:
     # Unchanged database since the validation began (the cohorts are locked now):
     # the staged plans are still exactly what plan_chunk would compute, replay them.
     unchanged_since_validation = next(chunks) == database_watermark()
-    for records, staged_plan in chunks:
+    for packed, staged_plan in chunks:
+        records = _unpack(packed)
         missing = {r.cohort_id for r in records} - {c.id for c in context.cohorts.values()}
         if missing:
             raise ImportStaleError(
@@ -370,6 +377,15 @@ def _commit(batch: ImportBatch) -> dict[str, int]:
         finished_at=now,
     )
     return counts
+
+
+def _pack(records: list[RowRecord]) -> list[tuple[Any, ...]]:
+    """Records as plain tuples: pickled several times faster than the dataclass."""
+    return [(r.row_number, r.cohort_id, r.cin, r.trainee, r.enrollment, r.hire) for r in records]
+
+
+def _unpack(packed: list[tuple[Any, ...]]) -> list[RowRecord]:
+    return [RowRecord(*values) for values in packed]
 
 
 def _staged_path(batch: ImportBatch) -> Path:

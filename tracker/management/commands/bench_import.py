@@ -11,9 +11,12 @@ Run it on a scratch database: it creates its own partner, convention and cohorts
 from __future__ import annotations
 
 import datetime as dt
+import json
+import os
 import resource
 import tempfile
 import time
+from dataclasses import asdict, dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -51,6 +54,122 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
 
 
+def database_cpu_seconds() -> float | None:
+    """CPU seconds used so far by this connection's PostgreSQL backend (same machine
+    only: read from /proc), or None when that cannot be known."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (pid,) = cursor.fetchone()
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+@dataclass
+class ImportFigures:
+    rows: int
+    validation: float  # wall-clock seconds
+    commit: float
+    cpu_validation: float  # CPU seconds of this process
+    cpu_commit: float
+    db_cpu_validation: float | None  # CPU seconds of the PostgreSQL backend
+    db_cpu_commit: float | None
+    written: tuple[int, int, int]  # enrollments, hires, change-log rows
+    peak_rss_mb: float
+    rollup: float  # the rollup the commit queued, run afterwards (a worker's job)
+
+    @property
+    def total(self) -> float:
+        return self.validation + self.commit
+
+    def describe(self) -> str:
+        def cpu(own: float, db: float | None) -> str:
+            return f"CPU: this process {own:.1f} s" + (
+                "" if db is None else f", PostgreSQL backend {db:.1f} s"
+            )
+
+        n = self.rows
+        return (
+            f"ours  validation: {self.validation:6.1f} s  {n / self.validation:9,.0f} rows/s "
+            f"({cpu(self.cpu_validation, self.db_cpu_validation)})\n"
+            f"ours  commit:     {self.commit:6.1f} s  {n / self.commit:9,.0f} rows/s "
+            f"({cpu(self.cpu_commit, self.db_cpu_commit)}; {self.written[0]:,} enrollments, "
+            f"{self.written[1]:,} hires, {self.written[2]:,} change-log rows)\n"
+            f"ours  end to end: {self.total:6.1f} s  {n / self.total:9,.0f} rows/s\n"
+            f"ours  peak RSS:   {self.peak_rss_mb:6.0f} MB\n"
+            f"      (then the queued rollup, a worker's job, not counted: {self.rollup:.1f} s)"
+        )
+
+
+def measure_import(
+    path: Path, *, user: User, rows: int, check_constraints_now: bool = False
+) -> ImportFigures:
+    """Our import of ``path`` end to end, as the user lives it: upload + validation,
+    then confirm + commit (one transaction) + the rollup queued. The tasks run inline
+    (no broker); the rollup task the commit queues is caught and run afterwards, timed
+    apart (a worker does it, the import does not wait for it).
+
+    ``check_constraints_now``: when the caller wraps everything in a transaction it
+    rolls back (bench section), the deferred foreign-key checks would never run; this
+    runs them at the end of the commit (SET CONSTRAINTS ALL IMMEDIATE), timed with it."""
+    from tracker import tasks
+
+    queued: list[dict[str, Any]] = []
+    real_delay = tasks.rollup_scope.delay
+    tasks.rollup_scope.delay = lambda **kwargs: queued.append(kwargs)  # type: ignore[method-assign,assignment]
+    try:
+        db_started = database_cpu_seconds()
+        started, cpu_started = time.perf_counter(), time.process_time()
+        with path.open("rb") as handle:
+            batch = import_upload(user=user, uploaded_file=File(handle, name=path.name))
+        batch = import_validate(batch_id=batch.id)  # no-op when it already ran inline
+        validated, cpu_validated = time.perf_counter(), time.process_time()
+        db_validated = database_cpu_seconds()
+        if batch.status != ImportBatch.Status.VALIDATED:
+            raise SystemExit(
+                f"validation: {batch.status} {batch.failure_reason} {batch.error_count}"
+            )
+        import_confirm(user=user, batch=batch)  # the commit task runs inline on commit
+        batch = import_commit(batch_id=batch.id)  # no-op when it already ran
+        if check_constraints_now and connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        committed, cpu_committed = time.perf_counter(), time.process_time()
+        db_committed = database_cpu_seconds()
+    finally:
+        tasks.rollup_scope.delay = real_delay  # type: ignore[method-assign]
+    if batch.status != ImportBatch.Status.COMMITTED:
+        raise SystemExit(f"commit: {batch.status} {batch.failure_reason}")
+    rollup_started = time.perf_counter()
+    for request in queued:
+        tasks.rollup_scope.apply(kwargs=request)
+    rollup = time.perf_counter() - rollup_started
+    return ImportFigures(
+        rows=rows,
+        validation=validated - started,
+        commit=committed - validated,
+        cpu_validation=cpu_validated - cpu_started,
+        cpu_commit=cpu_committed - cpu_validated,
+        db_cpu_validation=None
+        if db_started is None or db_validated is None
+        else db_validated - db_started,
+        db_cpu_commit=None
+        if db_validated is None or db_committed is None
+        else db_committed - db_validated,
+        written=(
+            Enrollment.objects.filter(cohort__operator=user.partner).count(),
+            Placement.objects.filter(enrollment__cohort__operator=user.partner).count(),
+            ChangeLog.objects.filter(actor=user).count(),
+        ),
+        peak_rss_mb=peak_rss_mb(),
+        rollup=rollup,
+    )
+
+
 class Command(BaseCommand):
     help = "Measures the bulk import (validation, commit) and compares with django-import-export."
 
@@ -64,14 +183,32 @@ class Command(BaseCommand):
             help="rows given to django-import-export (default: the whole file)",
         )
         parser.add_argument("--keep", action="store_true", help="keep the imported rows")
+        parser.add_argument(
+            "--rollback",
+            action="store_true",
+            help=(
+                "measure our import only, inside one transaction rolled back at the end "
+                "(the deferred constraint checks are run and timed first): leaves the "
+                "database exactly as it was (the national benchmark's shared dataset)"
+            ),
+        )
+        parser.add_argument("--json", help="also write our figures to this JSON file")
 
     def handle(self, *args: Any, **options: Any) -> None:
         # Measure as in production: with DEBUG on, Django keeps the text of the last
         # 9,000 queries in memory, which would distort the memory figure.
         settings.DEBUG = False
         rows: int = options["rows"]
-        user, cohorts = self._fixtures()
-        self._clean(user, cohorts)
+        if options["rollback"]:
+            figures = self._rolled_back(rows)
+            self.stdout.write(figures.describe())
+            if options["json"]:
+                Path(options["json"]).write_text(
+                    json.dumps({**asdict(figures), "total": figures.total})
+                )
+            return
+        user, cohorts = bench_fixtures()
+        bench_clean(user, cohorts)
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / "inscriptions.csv"
             started = time.perf_counter()
@@ -83,7 +220,7 @@ class Command(BaseCommand):
             )
             ours_rate = self._ours(path, user, rows)
             if not options["no_compare"]:
-                self._clean(user, cohorts)
+                bench_clean(user, cohorts)
                 compare_rows = options["compare_rows"] or rows
                 compare_path = path
                 if compare_rows < rows:
@@ -91,41 +228,39 @@ class Command(BaseCommand):
                     write_sample_csv(compare_path, cohorts, compare_rows)
                 self._theirs(compare_path, compare_rows, ours_rate)
             if not options["keep"]:
-                self._clean(user, cohorts)
+                bench_clean(user, cohorts)
+
+    def _rolled_back(self, rows: int) -> ImportFigures:
+        """Fixtures, import and measurement in one transaction, then rolled back; the
+        stored files are deleted. Nothing remains, whatever the database."""
+        stored: list[Path] = []
+        try:
+            with tempfile.TemporaryDirectory() as folder, transaction.atomic():
+                user, cohorts = bench_fixtures()
+                path = write_sample_csv(Path(folder) / "inscriptions.csv", cohorts, rows)
+                self.stdout.write(
+                    f"database: {connection.vendor}; file: {rows:,} rows, "
+                    f"{path.stat().st_size / 2**20:.1f} MB (rolled back at the end)"
+                )
+                try:
+                    figures = measure_import(path, user=user, rows=rows, check_constraints_now=True)
+                finally:
+                    stored = [
+                        Path(batch.file.path)
+                        for batch in ImportBatch.objects.filter(uploaded_by=user)
+                        if batch.file
+                    ]
+                    transaction.set_rollback(True)
+        finally:
+            for file in stored:
+                file.unlink(missing_ok=True)
+                Path(f"{file}.staged").unlink(missing_ok=True)
+        return figures
 
     def _ours(self, path: Path, user: User, rows: int) -> float:
         """Our import end to end; returns its rows per second."""
-        # Validation = upload (hash, store, inspect) + the validation task, which runs
-        # inline here (no broker) as soon as the upload commits.
-        started, cpu_started = time.perf_counter(), time.process_time()
-        with path.open("rb") as handle:
-            batch = import_upload(user=user, uploaded_file=File(handle, name=path.name))
-        batch = import_validate(batch_id=batch.id)  # no-op when it already ran inline
-        validated, cpu_validated = time.perf_counter(), time.process_time()
-        if batch.status != ImportBatch.Status.VALIDATED:
-            raise SystemExit(
-                f"validation: {batch.status} {batch.failure_reason} {batch.error_count}"
-            )
-        import_confirm(user=user, batch=batch)  # the commit task runs inline on commit
-        batch = import_commit(batch_id=batch.id)  # no-op when it already ran
-        committed, cpu_committed = time.perf_counter(), time.process_time()
-        if batch.status != ImportBatch.Status.COMMITTED:
-            raise SystemExit(f"commit: {batch.status} {batch.failure_reason}")
-        validation, commit, total = validated - started, committed - validated, committed - started
-        written = (
-            Enrollment.objects.filter(cohort__operator=user.partner).count(),
-            Placement.objects.filter(enrollment__cohort__operator=user.partner).count(),
-            ChangeLog.objects.filter(actor=user).count(),
-        )
-        self.stdout.write(
-            f"ours  validation: {validation:6.1f} s  {rows / validation:9,.0f} rows/s "
-            f"(CPU of this process {cpu_validated - cpu_started:.1f} s)\n"
-            f"ours  commit:     {commit:6.1f} s  {rows / commit:9,.0f} rows/s "
-            f"(CPU of this process {cpu_committed - cpu_validated:.1f} s; "
-            f"{written[0]:,} enrollments, {written[1]:,} hires, {written[2]:,} change-log rows)\n"
-            f"ours  end to end: {total:6.1f} s  {rows / total:9,.0f} rows/s\n"
-            f"ours  peak RSS:   {peak_rss_mb():6.0f} MB"
-        )
+        figures = measure_import(path, user=user, rows=rows)
+        self.stdout.write(figures.describe())
         with path.open("rb") as handle:
             started = time.perf_counter()
             again = import_upload(user=user, uploaded_file=File(handle, name=path.name))
@@ -135,7 +270,7 @@ class Command(BaseCommand):
             f"{again.rows_unchanged:,} unchanged, {again.rows_to_create + again.rows_to_update} "
             "to write"
         )
-        return rows / total
+        return rows / figures.total
 
     def _theirs(self, path: Path, rows: int, ours_rate: float) -> None:
         from tracker.imports.comparison import import_export_load
@@ -149,61 +284,65 @@ class Command(BaseCommand):
         )
         self.stdout.write(f"ratio: ours is {ours_rate / per_second:.1f}x faster end to end")
 
-    def _fixtures(self) -> tuple[User, list[Cohort]]:
-        region = Region.objects.get(code="MA-06")
-        partner, _ = Partner.objects.get_or_create(
-            name=BENCH_PARTNER,
+
+def bench_fixtures() -> tuple[User, list[Cohort]]:
+    region = Region.objects.get(code="MA-06")
+    partner, _ = Partner.objects.get_or_create(
+        name=BENCH_PARTNER,
+        defaults={
+            "kind": Partner.Kind.TRAINING_OPERATOR,
+            "region": region,
+            "city": "Casablanca",
+        },
+    )
+    user, _ = User.objects.get_or_create(
+        username=BENCH_USER, defaults={"role": Role.PARTNER_EDITOR, "partner": partner}
+    )
+    convention = Convention.objects.filter(title="Convention de benchmark").first()
+    if convention is None:
+        convention = Convention.objects.create(
+            reference="CONV-BENCH-0001",
+            title="Convention de benchmark",
+            kind=Convention.Kind.TRAINING,
+            starts_on=dt.date(2025, 1, 1),
+            ends_on=dt.date(2028, 12, 31),
+            budget_state_mad=Decimal("1000000"),
+            budget_partner_mad=Decimal("0"),
+        )
+        ConventionParty.objects.create(
+            convention=convention, partner=partner, role=ConventionParty.Role.TRAINING_OPERATOR
+        )
+    filiere = Filiere.objects.get(code="CRM")
+    cohorts = []
+    for index in range(COHORTS):
+        cohort, _ = Cohort.objects.get_or_create(
+            code=f"BENCH-{index + 1:03d}",
             defaults={
-                "kind": Partner.Kind.TRAINING_OPERATOR,
+                "convention": convention,
+                "operator": partner,
+                "filiere": filiere,
+                "metier": "Conseiller client",
                 "region": region,
                 "city": "Casablanca",
+                "modality": Cohort.Modality.BOOTCAMP,
+                "hours": 400,
+                "planned_seats": 30,
+                "starts_on": dt.date(2025, 9, 1) + dt.timedelta(days=7 * index),
+                "ends_on": dt.date(2026, 3, 1) + dt.timedelta(days=7 * index),
             },
         )
-        user, _ = User.objects.get_or_create(
-            username=BENCH_USER, defaults={"role": Role.PARTNER_EDITOR, "partner": partner}
-        )
-        convention = Convention.objects.filter(title="Convention de benchmark").first()
-        if convention is None:
-            convention = Convention.objects.create(
-                reference="CONV-BENCH-0001",
-                title="Convention de benchmark",
-                kind=Convention.Kind.TRAINING,
-                starts_on=dt.date(2025, 1, 1),
-                ends_on=dt.date(2028, 12, 31),
-                budget_state_mad=Decimal("1000000"),
-                budget_partner_mad=Decimal("0"),
-            )
-            ConventionParty.objects.create(
-                convention=convention, partner=partner, role=ConventionParty.Role.TRAINING_OPERATOR
-            )
-        filiere = Filiere.objects.get(code="CRM")
-        cohorts = []
-        for index in range(COHORTS):
-            cohort, _ = Cohort.objects.get_or_create(
-                code=f"BENCH-{index + 1:03d}",
-                defaults={
-                    "convention": convention,
-                    "operator": partner,
-                    "filiere": filiere,
-                    "metier": "Conseiller client",
-                    "region": region,
-                    "city": "Casablanca",
-                    "modality": Cohort.Modality.BOOTCAMP,
-                    "hours": 400,
-                    "planned_seats": 30,
-                    "starts_on": dt.date(2025, 9, 1) + dt.timedelta(days=7 * index),
-                    "ends_on": dt.date(2026, 3, 1) + dt.timedelta(days=7 * index),
-                },
-            )
-            cohorts.append(cohort)
-        return user, cohorts
+        cohorts.append(cohort)
+    return user, cohorts
 
-    def _clean(self, user: User, cohorts: list[Cohort]) -> None:
-        with transaction.atomic():
-            ChangeLog.objects.filter(actor=user).delete()
-            Placement.objects.filter(enrollment__cohort__in=cohorts).delete()
-            Enrollment.objects.filter(cohort__in=cohorts).delete()
-            Trainee.objects.filter(cin__startswith="ZX", enrollments__isnull=True).delete()
-            for batch in ImportBatch.objects.filter(uploaded_by=user):
-                batch.file.delete(save=False)
-            ImportBatch.objects.filter(uploaded_by=user).delete()
+
+def bench_clean(user: User, cohorts: list[Cohort]) -> None:
+    with transaction.atomic():
+        ChangeLog.objects.filter(actor=user).delete()
+        Placement.objects.filter(enrollment__cohort__in=cohorts).delete()
+        Enrollment.objects.filter(cohort__in=cohorts).delete()
+        Trainee.objects.filter(cin__startswith="ZX", enrollments__isnull=True).delete()
+        for batch in ImportBatch.objects.filter(uploaded_by=user):
+            if batch.file:  # the staged plans of a batch validated but never committed
+                Path(f"{batch.file.path}.staged").unlink(missing_ok=True)
+            batch.file.delete(save=False)
+        ImportBatch.objects.filter(uploaded_by=user).delete()
