@@ -18,23 +18,28 @@ class StrictSerializer(serializers.Serializer):
     operator, a status, a role...) instead of silently ignoring it."""
 
     def to_internal_value(self, data: Any) -> Any:
+        refused: dict[str, Any] = {}
         if isinstance(data, dict):
-            writable = {
-                name for name, field in self.fields.items() if not field.read_only
+            writable = {name for name, field in self.fields.items() if not field.read_only}
+            refused = {
+                str(key): [
+                    serializers.ErrorDetail(
+                        _("Ce champ ne peut pas être défini ici."), code="not_writable"
+                    )
+                ]
+                for key in data
+                if key not in writable
             }
-            refused = sorted(str(key) for key in data if key not in writable)
-            if refused:
-                raise serializers.ValidationError(
-                    {
-                        name: [
-                            serializers.ErrorDetail(
-                                _("Ce champ ne peut pas être défini ici."), code="not_writable"
-                            )
-                        ]
-                        for name in refused
-                    }
-                )
-        return super().to_internal_value(data)
+        try:
+            value = super().to_internal_value(data)
+        except serializers.ValidationError as error:
+            # Every error at once: the refused fields and the others.
+            if refused and isinstance(error.detail, dict):
+                raise serializers.ValidationError({**error.detail, **refused}) from error
+            raise
+        if refused:
+            raise serializers.ValidationError(refused)
+        return value
 
 
 class StrictModelSerializer(StrictSerializer, serializers.ModelSerializer):
