@@ -43,7 +43,8 @@ def test_schema_and_docs_are_served(client):
     html = docs.content.decode()
     # Swagger UI from this host (sidecar), and no inline script or style (strict CSP).
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in html
-    assert "<script>" not in html and "<style" not in html
+    assert "<script>" not in html
+    assert "<style" not in html
     assert "script-src 'self'" in docs["Content-Security-Policy"]
     script = client.get("/api/docs/?script=")
     assert script.status_code == 200
@@ -129,7 +130,8 @@ def test_every_operation_of_the_schema_is_exercised(people, partner_a_user, mana
         f"{v1}/enrollments/upsert/",
         {"cohort": cohort.pk, "trainee": person, "enrolled_on": "2026-01-10"},
     )
-    assert upserted["id"] == created["id"] and upserted["version"] == created["version"]
+    assert upserted["id"] == created["id"]
+    assert upserted["version"] == created["version"]
     one = f"{v1}/enrollments/{created['id']}/"
     call(partner, "GET", f"{v1}/enrollments/", f"{v1}/enrollments/")
     call(partner, "GET", f"{v1}/enrollments/{{id}}/", one)
@@ -185,7 +187,9 @@ def test_every_operation_of_the_schema_is_exercised(people, partner_a_user, mana
     assert employer.pk  # an employer partner exists; this hire names one by ICE instead
     call(partner, "GET", f"{v1}/hires/", f"{v1}/hires/")
     call(partner, "GET", f"{v1}/hires/{{id}}/", f"{v1}/hires/{hire['id']}/")
-    call(partner, "PATCH", f"{v1}/hires/{{id}}/", f"{v1}/hires/{hire['id']}/", {"job_title": "Chef"})
+    call(
+        partner, "PATCH", f"{v1}/hires/{{id}}/", f"{v1}/hires/{hire['id']}/", {"job_title": "Chef"}
+    )
     put_body = {k: v for k, v in hire_body.items() if k != "enrollment"}
     call(partner, "PUT", f"{v1}/hires/{{id}}/", f"{v1}/hires/{hire['id']}/", put_body)
     # Batch.
@@ -200,13 +204,17 @@ def test_every_operation_of_the_schema_is_exercised(people, partner_a_user, mana
         "enrolled_on": "2026-01-05",
     }
     result = call(partner, "POST", f"{v1}/batch/", f"{v1}/batch/", {"records": [record]})
-    assert result["committed"] and result["created"] == 1
+    assert result["committed"]
+    assert result["created"] == 1
     # Figures.
     rollup_full_recompute()
     figures = call(partner, "GET", f"{v1}/figures/", f"{v1}/figures/?year=2026")
-    assert figures["results"][0]["enrolled"] == Enrollment.objects.filter(
-        cohort__operator=people.cohort_a.operator, enrolled_on__year=2026
-    ).count()
+    assert (
+        figures["results"][0]["enrolled"]
+        == Enrollment.objects.filter(
+            cohort__operator=people.cohort_a.operator, enrolled_on__year=2026
+        ).count()
+    )
     assert ChangeLog.objects.filter(source=ChangeLog.Source.API).exists()
     assert covered == schema_operations()
 

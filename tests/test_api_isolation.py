@@ -56,21 +56,54 @@ def test_every_detail_and_action_on_a_object_is_404_for_b(people, api_b):
             assert response.status_code == 404, (method, url)
             assert response.json() == missing.json(), (method, url)
     a.enrollment_a.refresh_from_db()
-    assert a.enrollment_a.status == Enrollment.Status.ENROLLED and a.enrollment_a.version == 1
+    assert a.enrollment_a.status == Enrollment.Status.ENROLLED
+    assert a.enrollment_a.version == 1
 
 
 LIST_QUERIES = {
-    "conventions": ["", "?partner={operator_a}", "?q=CONV", "?ordering=-reference",
-                    "?ordering=signed_on", "?status=active"],
-    "cohorts": ["", "?convention={convention_a}", "?operator={operator_a}", "?status=in_training",
-                "?year=2026", "?region={region}", "?ordering=code", "?ordering=-starts_on"],
+    "conventions": [
+        "",
+        "?partner={operator_a}",
+        "?q=CONV",
+        "?ordering=-reference",
+        "?ordering=signed_on",
+        "?status=active",
+    ],
+    "cohorts": [
+        "",
+        "?convention={convention_a}",
+        "?operator={operator_a}",
+        "?status=in_training",
+        "?year=2026",
+        "?region={region}",
+        "?ordering=code",
+        "?ordering=-starts_on",
+    ],
     "trainees": ["", "?cin=AA111111", "?sex=F", "?ordering=-id"],
-    "enrollments": ["", "?q=AA111111", "?q=Benali", "?cohort={cohort_a}", "?cohort_code=COH-A",
-                    "?convention={convention_a}", "?operator={operator_a}", "?status=enrolled",
-                    "?sex=F", "?year=2026", "?region={region}", "?ordering=enrolled_on",
-                    "?ordering=-graduated_on", "?ordering=id"],
-    "hires": ["", "?employer={employer_a}", "?contract_type=cdi", "?year=2026",
-              "?ordering=hired_on", "?ordering=-id"],
+    "enrollments": [
+        "",
+        "?q=AA111111",
+        "?q=Benali",
+        "?cohort={cohort_a}",
+        "?cohort_code=COH-A",
+        "?convention={convention_a}",
+        "?operator={operator_a}",
+        "?status=enrolled",
+        "?sex=F",
+        "?year=2026",
+        "?region={region}",
+        "?ordering=enrolled_on",
+        "?ordering=-graduated_on",
+        "?ordering=id",
+    ],
+    "hires": [
+        "",
+        "?employer={employer_a}",
+        "?contract_type=cdi",
+        "?year=2026",
+        "?ordering=hired_on",
+        "?ordering=-id",
+    ],
 }
 
 
@@ -124,29 +157,53 @@ def test_b_figures_never_count_a_rows(people, api_b):
 
 def test_b_cannot_write_into_a_scope(people, api_b):
     a = people
-    person = {"cin": "BX999999", "first_name": "X", "last_name": "Y", "sex": "M",
-              "birth_date": "2000-01-01"}
+    person = {
+        "cin": "BX999999",
+        "first_name": "X",
+        "last_name": "Y",
+        "sex": "M",
+        "birth_date": "2000-01-01",
+    }
     for url in (f"{V1}/enrollments/", f"{V1}/enrollments/upsert/"):
         response = api_b.post(
-            url, {"cohort": a.cohort_a.pk, "trainee": person, "enrolled_on": "2026-01-10"},
+            url,
+            {"cohort": a.cohort_a.pk, "trainee": person, "enrolled_on": "2026-01-10"},
             format="json",
         )
         assert response.status_code == 400
         assert response.json()["errors"][0]["field"] == "cohort"
     hire = api_b.post(
         f"{V1}/hires/",
-        {"enrollment": a.enrollment_a.pk, "employer_name": "Z", "employer_ice": "001234567000089",
-         "hired_on": "2026-07-01", "contract_type": "cdi", "job_title": "T", "filiere": "ITO",
-         "region": "MA-06"},
+        {
+            "enrollment": a.enrollment_a.pk,
+            "employer_name": "Z",
+            "employer_ice": "001234567000089",
+            "hired_on": "2026-07-01",
+            "contract_type": "cdi",
+            "job_title": "T",
+            "filiere": "ITO",
+            "region": "MA-06",
+        },
         format="json",
     )
     assert hire.status_code == 400
     assert hire.json()["errors"][0]["field"] == "enrollment"
     batch = api_b.post(
         f"{V1}/batch/",
-        {"records": [{"cohort": "COH-A", "cin": "BX999999", "last_name": "Y", "first_name": "X",
-                      "sex": "M", "birth_date": "2000-01-01", "status": "enrolled",
-                      "enrolled_on": "2026-01-10"}]},
+        {
+            "records": [
+                {
+                    "cohort": "COH-A",
+                    "cin": "BX999999",
+                    "last_name": "Y",
+                    "first_name": "X",
+                    "sex": "M",
+                    "birth_date": "2000-01-01",
+                    "status": "enrolled",
+                    "enrolled_on": "2026-01-10",
+                }
+            ]
+        },
         format="json",
     )
     assert batch.status_code == 400

@@ -24,10 +24,13 @@ def test_token_page_shows_the_secret_once_then_only_its_prefix(partner_a_client,
     html = created.content.decode()
     token = ApiToken.objects.get(user=partner_a_user)
     secret = html.split('data-testid="token-secret">')[1].split("<")[0]
-    assert secret.startswith(token.prefix) and len(secret) > 40
-    assert token.key_hash != secret and secret not in token.key_hash  # only a hash stored
+    assert secret.startswith(token.prefix)
+    assert len(secret) > 40
+    assert token.key_hash != secret  # only a hash stored
+    assert secret not in token.key_hash
     again = partner_a_client.get("/account/api-tokens/").content.decode()
-    assert secret not in again and token.prefix in again
+    assert secret not in again
+    assert token.prefix in again
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {secret}")  # "Token" works as "Bearer"
     assert client.get(f"{V1}/cohorts/").status_code == 200
@@ -69,8 +72,14 @@ def test_service_errors_come_back_with_field_and_reason(people, api_a):
         f"{V1}/enrollments/",
         {
             "cohort": people.cohort_a.pk,
-            "trainee": {"cin": "??", "first_name": "A", "last_name": "B", "sex": "F",
-                        "birth_date": "2001-01-01", "phone": "12"},
+            "trainee": {
+                "cin": "??",
+                "first_name": "A",
+                "last_name": "B",
+                "sex": "F",
+                "birth_date": "2001-01-01",
+                "phone": "12",
+            },
             "enrolled_on": "2026-01-10",
         },
         format="json",
@@ -81,7 +90,8 @@ def test_service_errors_come_back_with_field_and_reason(people, api_a):
     assert all(error["reason"] for error in response.json()["errors"])
     # A rule of tracker.rules (enrollment before the cohort starts), as on the form.
     early = api_a.patch(
-        f"{V1}/enrollments/{people.enrollment_a.pk}/", {"enrolled_on": "2020-01-01"},
+        f"{V1}/enrollments/{people.enrollment_a.pk}/",
+        {"enrolled_on": "2020-01-01"},
         format="json",
     )
     assert early.status_code == 400
@@ -105,16 +115,30 @@ def test_a_stale_version_is_a_409_conflict(people, api_a):
         ("enrollments/{enrollment}/", {"cohort": "{cohort_b}"}, "cohort"),
         ("enrollments/{enrollment}/", {"trainee": {"cin": "ZZ1"}}, "trainee"),
         ("enrollments/{enrollment}/", {"updated_by": 1}, "updated_by"),
-        ("enrollments/{enrollment}/graduate/", {"graduated_on": "2026-06-30",
-                                                "status": "failed"}, "status"),
+        (
+            "enrollments/{enrollment}/graduate/",
+            {"graduated_on": "2026-06-30", "status": "failed"},
+            "status",
+        ),
         ("hires/{placement}/", {"enrollment": "{enrollment_b}"}, "enrollment"),
         ("hires/{placement}/", {"id": 999}, "id"),
-        ("enrollments/upsert/", {"cohort": "{cohort_a}", "enrolled_on": "2026-01-10",
-                                 "status": "graduated",
-                                 "trainee": {"cin": "AA111111", "first_name": "F",
-                                             "last_name": "B", "sex": "F",
-                                             "birth_date": "2000-01-01", "role": "admin"}},
-         "trainee.role"),
+        (
+            "enrollments/upsert/",
+            {
+                "cohort": "{cohort_a}",
+                "enrolled_on": "2026-01-10",
+                "status": "graduated",
+                "trainee": {
+                    "cin": "AA111111",
+                    "first_name": "F",
+                    "last_name": "B",
+                    "sex": "F",
+                    "birth_date": "2000-01-01",
+                    "role": "admin",
+                },
+            },
+            "trainee.role",
+        ),
         ("batch/", {"records": [{"cin": "AA1"}], "operator": 1}, "operator"),
     ],
 )
@@ -191,12 +215,17 @@ def test_the_same_batch_pushed_twice_changes_nothing_the_second_time(people, api
     first = api_a.post(f"{V1}/batch/", {"records": records}, format="json")
     assert first.status_code == 200, first.content
     assert first.json() | {"errors": []} == {
-        "committed": True, "created": 300, "updated": 0, "unchanged": 0, "errors": []
+        "committed": True,
+        "created": 300,
+        "updated": 0,
+        "unchanged": 0,
+        "errors": [],
     }
     before = _state()
     second = api_a.post(f"{V1}/batch/", {"records": records}, format="json")
     assert second.status_code == 200
-    assert second.json()["unchanged"] == 300 and second.json()["created"] == 0
+    assert second.json()["unchanged"] == 300
+    assert second.json()["created"] == 0
     assert _state() == before
 
 
@@ -226,15 +255,21 @@ def test_dry_run_validates_without_writing(people, api_a):
         f"{V1}/batch/", {"records": _records("COH-A", 5), "dry_run": True}, format="json"
     )
     assert response.status_code == 200
-    assert response.json()["created"] == 5 and response.json()["committed"] is False
+    assert response.json()["created"] == 5
+    assert response.json()["committed"] is False
     assert _state() == before
 
 
 def test_upsert_twice_changes_nothing_the_second_time(people, api_a):
     body = {
         "cohort": people.cohort_a.pk,
-        "trainee": {"cin": "AA111111", "first_name": "Fatima", "last_name": "Benali",
-                    "sex": "F", "birth_date": "2000-05-17"},
+        "trainee": {
+            "cin": "AA111111",
+            "first_name": "Fatima",
+            "last_name": "Benali",
+            "sex": "F",
+            "birth_date": "2000-05-17",
+        },
         "enrolled_on": "2026-01-06",
     }
     first = api_a.post(f"{V1}/enrollments/upsert/", body, format="json")

@@ -19,7 +19,6 @@ from conventions.models import Commitment, Convention, ConventionParty
 from conventions.selectors import convention_list, current_commitments_of
 from tracker.api.base import SmallListPagination, api_user
 
-
 # The web filter's choices (the signature years of the user's conventions) are known per
 # request only: tell the schema they are years.
 set_override(ConventionFilter.base_filters["signature_year"], "field", OpenApiTypes.INT)

@@ -3,7 +3,6 @@ at once, all or nothing, through the import machinery (tracker.services.api_batc
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import serializers, status
@@ -119,4 +118,3 @@ class BatchView(APIView):
         }
         code = status.HTTP_400_BAD_REQUEST if result.errors else status.HTTP_200_OK
         return Response(data, status=code)
-

@@ -24,12 +24,16 @@ from tracker.api.base import (
     api_user,
     prefix_errors,
 )
-from tracker.api.trainees import PERSON_FIELDS, PersonSerializer, TraineeInputSerializer, person_data
+from tracker.api.trainees import (
+    PERSON_FIELDS,
+    PersonSerializer,
+    TraineeInputSerializer,
+    person_data,
+)
 from tracker.filters import EnrollmentFilter
 from tracker.models import ChangeLog, Cohort, Enrollment
 from tracker.privacy import PrivacyPolicy
 from tracker.selectors import cohort_list, enrollment_list
-from tracker.services.trainees import TraineeInput
 from tracker.services.enrollment_sync import enrollment_upsert
 from tracker.services.enrollments import (
     enrollment_create,
@@ -38,6 +42,7 @@ from tracker.services.enrollments import (
     enrollment_graduate,
     enrollment_update,
 )
+from tracker.services.trainees import TraineeInput
 
 API = ChangeLog.Source.API
 

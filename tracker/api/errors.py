@@ -60,8 +60,9 @@ def _summary(status_code: int) -> str:
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, DjangoValidationError):
         code = 409 if getattr(exc, "code", None) == "conflict" else 400
-        exc = exceptions.ValidationError(as_serializer_error(exc))
-        exc.status_code = code
+        invalid = exceptions.ValidationError(as_serializer_error(exc))
+        invalid.status_code = code
+        exc = invalid
     if isinstance(exc, exceptions.Throttled):
         wait = math.ceil(exc.wait or 1)
         exc = exceptions.Throttled(
@@ -77,6 +78,8 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         response.data = {"detail": str(data["detail"]), "errors": flatten(data)}
     else:
         response.data = {"detail": _summary(response.status_code), "errors": flatten(data)}
-    if response.status_code == status.HTTP_429_TOO_MANY_REQUESTS and isinstance(exc, exceptions.Throttled):
+    if response.status_code == status.HTTP_429_TOO_MANY_REQUESTS and isinstance(
+        exc, exceptions.Throttled
+    ):
         response["Retry-After"] = str(math.ceil(exc.wait or 1))
     return response

@@ -107,13 +107,14 @@ class TraineeFilter(django_filters.FilterSet):
         model = Trainee
         fields: list[str] = []
 
-    def by_cin(self, queryset: QuerySet[Trainee], name: str, value: str) -> QuerySet[Trainee]:
+    def by_cin(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         """Only among the persons whose data the user sees: a search never confirms that
         someone is enrolled elsewhere."""
         try:
             cin = normalize_cin(value)
         except ValidationError:
             return queryset.none()
+        # ``visible`` is annotated by TraineeViewSet.get_queryset.
         return queryset.filter(visible=True, cin=cin)
 
 

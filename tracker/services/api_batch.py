@@ -92,7 +92,9 @@ def _parse(
         positions[key] = len(cells)
         cells.append(text)
     parsed, row_errors = parse_row(index, cells, positions, context)
-    errors += [RecordError(row, KEY_BY_HEADER.get(header), message) for row, header, message in row_errors]
+    errors += [
+        RecordError(row, KEY_BY_HEADER.get(header), message) for row, header, message in row_errors
+    ]
     return (parsed if not errors else None), errors
 
 
@@ -141,7 +143,9 @@ def records_import(*, user: User, records: list[Any], dry_run: bool = False) -> 
         for chunk, plan in plans:
             # As the import's commit: a chunk naming a person of an earlier chunk is
             # planned again once the earlier chunk is written.
-            write_plan(plan_chunk(chunk, context, None) if plan.replan_at_commit else plan, user=user)
+            write_plan(
+                plan_chunk(chunk, context, None) if plan.replan_at_commit else plan, user=user
+            )
             touched |= plan.cohort_ids
         rollup_after_commit(cohort_ids=sorted(touched))
         result.committed = True

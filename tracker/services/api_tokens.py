@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from tracker.models import ApiToken, User
 
 # "ott_" (offshoring talent tracker) makes a leaked token recognisable by secret scanners.
-TOKEN_PREFIX = "ott_"
+TOKEN_PREFIX = "ott_"  # noqa: S105 - a marker, not a secret
 MAX_ACTIVE_TOKENS = 20
 # last_used_at is written at most this often per token (seconds): one UPDATE per minute,
 # not one per request.
