@@ -17,15 +17,17 @@ def test_partner_creates_a_token_and_reads_the_docs_under_the_csp(page, partner_
     foreign: list[str] = []
     page.on(
         "console",
-        lambda message: violations.append(message.text)
-        if "Content Security Policy" in message.text
-        else None,
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
     )
     page.on(
         "request",
-        lambda request: foreign.append(request.url)
-        if not request.url.startswith((page.base_url, "data:"))
-        else None,
+        lambda request: (
+            foreign.append(request.url)
+            if not request.url.startswith((page.base_url, "data:"))
+            else None
+        ),
     )
     login(page, "partner.a")
     page.click("nav >> text=Mes jetons d'API")
