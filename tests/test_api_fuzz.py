@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis.generation.modes import GenerationMode
 
@@ -21,7 +23,20 @@ EXAMPLES_PER_OPERATION = 4
 schema = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
 
 
+@pytest.fixture
+def _connections_kept_open():
+    """The fuzz calls the WSGI application itself, not Django's test client: like the
+    client, keep the request signals from closing the test's database connection (on
+    PostgreSQL it holds the test's transaction)."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
 @pytest.mark.django_db
+@pytest.mark.usefixtures("_connections_kept_open")
 def test_no_generated_input_makes_any_operation_fail(people, partner_a_user: User, settings):
     settings.API_THROTTLE_RATE = ""  # hundreds of requests with one token
     client = token_client(partner_a_user)
