@@ -8,17 +8,22 @@ Http404 404, throttling 429 with Retry-After."""
 
 from __future__ import annotations
 
+import logging
 import math
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
+
+logger = logging.getLogger(__name__)
 
 GENERAL_FIELDS = {NON_FIELD_ERRORS, api_settings.NON_FIELD_ERRORS_KEY, "detail"}
 
@@ -58,6 +63,9 @@ def _summary(status_code: int) -> str:
 
 
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, Http404):
+        # Missing or outside the user's scope: one answer, naming no model.
+        exc = exceptions.NotFound(_("Introuvable."))
     if isinstance(exc, DjangoValidationError):
         code = 409 if getattr(exc, "code", None) == "conflict" else 400
         invalid = exceptions.ValidationError(as_serializer_error(exc))
@@ -71,7 +79,13 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         )
     response = drf_exception_handler(exc, context)
     if response is None:
-        return None
+        # A bug: logged with its traceback; the client still gets JSON, with no detail.
+        logger.error("API error", exc_info=exc)
+        set_rollback()
+        return Response(
+            {"detail": _("Erreur interne : rien n'a été enregistré."), "errors": []},
+            status=status.HTTP_500_INTERNAL_SERVER_ERROR,
+        )
     data = response.data
     if isinstance(data, dict) and set(data) == {"detail"}:
         # A single message (403, 404, 401, 429...): the summary is the message itself.
