@@ -14,7 +14,7 @@ from tests.factories import PartnerFactory, UserFactory
 from tracker.celery import app as celery_app
 from tracker.models import Role, User
 
-pytest_plugins = ["tests.browser_support", "tests.worker_support"]
+pytest_plugins = ["tests.api_support", "tests.browser_support", "tests.worker_support"]
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -20,6 +20,10 @@ from tracker.privacy import PrivacyPolicy
 from tracker.rules import normalize_cin
 from tracker.selectors import cohort_list, placement_list
 
+# A year filter outside these bounds (0, 99999, 2026.5) is an invalid filter, never a
+# database error.
+YEAR_BOUNDS = {"min_value": 1900, "max_value": 2100, "decimal_places": 0}
+
 
 def _conventions(request: HttpRequest) -> QuerySet[Convention]:
     return convention_list(user=request.user).filter(  # type: ignore[arg-type]
@@ -52,7 +56,9 @@ class CohortFilter(django_filters.FilterSet):
     zone = django_filters.ModelChoiceFilter(queryset=Zone.objects.all(), label=_("Zone"))
     filiere = django_filters.ModelChoiceFilter(queryset=Filiere.objects.all(), label=_("Filière"))
     status = django_filters.ChoiceFilter(choices=Cohort.Status.choices, label=_("Statut"))
-    year = django_filters.NumberFilter(field_name="starts_on", lookup_expr="year", label=_("Année"))
+    year = django_filters.NumberFilter(
+        field_name="starts_on", lookup_expr="year", **YEAR_BOUNDS, label=_("Année")
+    )
 
     class Meta:
         model = Cohort
@@ -83,7 +89,7 @@ class EnrollmentFilter(django_filters.FilterSet):
         field_name="trainee__sex", choices=Trainee.Sex.choices, label=_("Sexe")
     )
     year = django_filters.NumberFilter(
-        field_name="enrolled_on", lookup_expr="year", label=_("Année d'inscription")
+        field_name="enrolled_on", lookup_expr="year", **YEAR_BOUNDS, label=_("Année d'inscription")
     )
 
     class Meta:
@@ -115,7 +121,7 @@ class PlacementFilter(django_filters.FilterSet):
     )
     zone = django_filters.ModelChoiceFilter(queryset=Zone.objects.all(), label=_("Zone"))
     year = django_filters.NumberFilter(
-        field_name="hired_on", lookup_expr="year", label=_("Année d'embauche")
+        field_name="hired_on", lookup_expr="year", **YEAR_BOUNDS, label=_("Année d'embauche")
     )
 
     class Meta:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from tracker.models import Cohort, Enrollment, Placement, Trainee, User
+from tracker.models import ApiToken, Cohort, Enrollment, Placement, Trainee, User
 
 
 def cohort_list(*, user: User) -> QuerySet[Cohort]:
@@ -48,6 +48,11 @@ def trainee_list(*, user: User) -> QuerySet[Trainee]:
     return trainees.filter(
         id__in=Enrollment.objects.filter(cohort__operator_id=user.partner_id).values("trainee_id")
     )
+
+
+def api_token_list(*, user: User) -> QuerySet[ApiToken]:
+    """A user's own API tokens (nobody sees another's, admins included)."""
+    return ApiToken.objects.filter(user=user)
 
 
 def cohort_figures(*, cohort: Cohort) -> dict[str, int | float | None]:

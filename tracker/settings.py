@@ -53,6 +53,9 @@ INSTALLED_APPS = [
     "django_filters",
     "axes",
     "csp",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "conventions",
     "tracker",
 ]
@@ -310,3 +313,46 @@ IMPORT_HEADER_SCAN_ROWS = env.int("IMPORT_HEADER_SCAN_ROWS", default=10)
 IMPORT_CHUNK_ROWS = env.int("IMPORT_CHUNK_ROWS", default=5000)
 # Errors listed on the preview page (all of them are in the annotated file).
 IMPORT_PREVIEW_ERRORS = env.int("IMPORT_PREVIEW_ERRORS", default=200)
+
+# --- Partner API (tracker.api, docs/api.md) ------------------------------------------
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # A token first: a request carrying one never falls back on a browser session.
+        "tracker.api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_THROTTLE_CLASSES": ["tracker.api.throttling.TokenRateThrottle"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "tracker.api.errors.api_exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "COERCE_DECIMAL_TO_STRING": True,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Offshoring talent tracker — API partenaires",
+    "DESCRIPTION": (
+        "Inscriptions, diplômations, embauches et figures des partenaires de l'Offre "
+        "Offshoring Maroc. Mêmes règles et même périmètre que l'application web. "
+        "Guide : docs/api.md."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "CohortStatusEnum": "tracker.models.cohorts.Cohort.Status",
+        "EnrollmentStatusEnum": "tracker.models.people.Enrollment.Status",
+        "ConventionStatusEnum": "conventions.models.Convention.Status",
+    },
+}
+# Requests per API token (per user for a browser session): DRF's "N/second|minute|hour|day".
+API_THROTTLE_RATE = env.str("API_THROTTLE_RATE", default="3000/hour")
+# Records per POST /api/v1/batch/ (validated and written synchronously, in one request).
+API_BATCH_MAX_RECORDS = env.int("API_BATCH_MAX_RECORDS", default=5000)

@@ -31,4 +31,6 @@ urlpatterns = [
     path("", include("tracker.routes.people")),
     path("", include("tracker.routes.figures")),
     path("", include("tracker.routes.imports")),
+    path("", include("tracker.routes.api_tokens")),
+    path("api/", include("tracker.api.urls")),
 ]

@@ -1,5 +1,6 @@
 """The tracking app's models, one module per subject."""
 
+from tracker.models.api_tokens import ApiToken
 from tracker.models.cohorts import Cohort
 from tracker.models.history import ChangeLog
 from tracker.models.imports import ImportBatch, ImportRowError
@@ -9,6 +10,7 @@ from tracker.models.system import WorkerHeartbeat
 from tracker.models.users import Role, User
 
 __all__ = [
+    "ApiToken",
     "ChangeLog",
     "Cohort",
     "Dimension",

@@ -1,0 +1,1 @@
+"""API of the conventions app: conventions with their commitments, and reference data."""

@@ -1,0 +1,138 @@
+"""Trainees (persons): read through trainee_list, personal data masked by PrivacyPolicy
+exactly as on the pages. A person is created or updated through its enrollment
+(``trainee`` in POST /enrollments/ and /enrollments/upsert/), found by CIN."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.core.exceptions import ValidationError
+from django.db.models import BooleanField, Exists, OuterRef, QuerySet, Value
+from django.utils.translation import gettext_lazy as _
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework import filters, serializers, viewsets
+
+from conventions.models import Region
+from tracker.api.base import LargeListPagination, StrictSerializer, api_user
+from tracker.models import Enrollment, Trainee
+from tracker.privacy import MASK, PERSONAL_FIELDS, PrivacyPolicy
+from tracker.rules import normalize_cin
+from tracker.selectors import trainee_list
+from tracker.services.trainees import TraineeInput
+
+PERSON_FIELDS = (
+    "cin",
+    "first_name",
+    "last_name",
+    "first_name_ar",
+    "last_name_ar",
+    "sex",
+    "birth_date",
+    "phone",
+    "email",
+    "residence_region",
+    "education_level",
+)
+
+
+class TraineeInputSerializer(StrictSerializer):
+    """A person as sent by a partner; the rules (CIN, phone, e-mail, birth date) are
+    those of tracker.services.trainees.trainee_clean, applied by the service."""
+
+    cin = serializers.CharField(max_length=20)
+    first_name = serializers.CharField(max_length=100)
+    last_name = serializers.CharField(max_length=100)
+    sex = serializers.ChoiceField(choices=Trainee.Sex.choices)
+    birth_date = serializers.DateField()
+    first_name_ar = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    last_name_ar = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    phone = serializers.CharField(max_length=30, required=False, allow_blank=True)
+    email = serializers.CharField(max_length=254, required=False, allow_blank=True)
+    residence_region = serializers.SlugRelatedField(
+        slug_field="code", queryset=Region.objects.all(), required=False, allow_null=True
+    )
+    education_level = serializers.ChoiceField(
+        choices=Trainee.EducationLevel.choices, required=False, allow_blank=True
+    )
+
+    def to_input(self) -> TraineeInput:
+        return TraineeInput(**self.validated_data)
+
+
+class PersonSerializer(serializers.Serializer):
+    """A person as shown: personal data (law 09-08) only to who may see it, else masked
+    ("•••"); ``personal_data_visible`` says which."""
+
+    id = serializers.IntegerField(read_only=True)
+    cin = serializers.CharField(read_only=True)
+    first_name = serializers.CharField(read_only=True)
+    last_name = serializers.CharField(read_only=True)
+    first_name_ar = serializers.CharField(read_only=True)
+    last_name_ar = serializers.CharField(read_only=True)
+    sex = serializers.CharField(read_only=True)
+    birth_date = serializers.CharField(read_only=True, help_text=_("AAAA-MM-JJ, ou masquée"))
+    phone = serializers.CharField(read_only=True)
+    email = serializers.CharField(read_only=True)
+    residence_region = serializers.CharField(read_only=True, allow_null=True)
+    education_level = serializers.CharField(read_only=True)
+    personal_data_visible = serializers.BooleanField(read_only=True)
+
+
+def person_data(trainee: Trainee, *, visible: bool) -> dict[str, Any]:
+    data: dict[str, Any] = {"id": trainee.pk, "personal_data_visible": visible}
+    for name in PERSON_FIELDS:
+        if name == "residence_region":
+            region = trainee.residence_region
+            data[name] = region.code if region is not None else None
+            continue
+        raw = getattr(trainee, name)
+        if name in PERSONAL_FIELDS and not visible and raw not in (None, ""):
+            data[name] = MASK
+        else:
+            data[name] = raw.isoformat() if hasattr(raw, "isoformat") else raw
+    return data
+
+
+class TraineeSerializer(PersonSerializer):
+    def to_representation(self, trainee: Trainee) -> dict[str, Any]:
+        return person_data(trainee, visible=bool(getattr(trainee, "visible", False)))
+
+
+class TraineeFilter(django_filters.FilterSet):
+    cin = django_filters.CharFilter(method="by_cin", label=_("CIN"))
+    sex = django_filters.ChoiceFilter(choices=Trainee.Sex.choices, label=_("Sexe"))
+
+    class Meta:
+        model = Trainee
+        fields: list[str] = []
+
+    def by_cin(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        """Only among the persons whose data the user sees: a search never confirms that
+        someone is enrolled elsewhere."""
+        try:
+            cin = normalize_cin(value)
+        except ValidationError:
+            return queryset.none()
+        # ``visible`` is annotated by TraineeViewSet.get_queryset.
+        return queryset.filter(visible=True, cin=cin)
+
+
+class TraineeViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = Trainee.objects.none()  # the model, for the schema; rows: get_queryset
+    serializer_class = TraineeSerializer
+    filterset_class = TraineeFilter
+    filter_backends = [DjangoFilterBackend, filters.OrderingFilter]
+    ordering_fields = ["id"]
+    pagination_class = LargeListPagination
+
+    def get_queryset(self) -> QuerySet[Trainee]:
+        user = api_user(self.request)
+        policy = PrivacyPolicy.for_user(user)
+        trainees = trainee_list(user=user).select_related("residence_region")
+        if user.is_admin:
+            return trainees.annotate(visible=Value(True, output_field=BooleanField()))
+        visible = Enrollment.objects.filter(
+            policy.visible_cohorts_q("cohort__"), trainee=OuterRef("pk")
+        )
+        return trainees.annotate(visible=Exists(visible))

@@ -1,0 +1,64 @@
+"""/api/v1/ (the partner API), /api/schema/ (OpenAPI 3, generated from the code) and
+/api/docs/ (Swagger UI, served from this host)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_not_required
+from django.urls import URLPattern, URLResolver, include, path
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.routers import DefaultRouter
+
+from conventions.api.conventions import ConventionViewSet
+from conventions.api.reference import FiliereViewSet, RegionViewSet, ZoneViewSet
+from tracker.api.batch import BatchView
+from tracker.api.cohorts import CohortViewSet
+from tracker.api.docs import ApiDocsView
+from tracker.api.enrollments import EnrollmentViewSet
+from tracker.api.figures import FiguresView
+from tracker.api.placements import PlacementViewSet
+from tracker.api.trainees import TraineeViewSet
+
+
+class Router(DefaultRouter):
+    include_root_view = False
+    # PUT/PATCH on /enrollments/1 as on /enrollments/1/: a partner's client need not care.
+    trailing_slash = "/?"
+
+
+router = Router()
+router.register("conventions", ConventionViewSet, basename="api-convention")
+router.register("cohorts", CohortViewSet, basename="api-cohort")
+router.register("trainees", TraineeViewSet, basename="api-trainee")
+router.register("enrollments", EnrollmentViewSet, basename="api-enrollment")
+router.register("hires", PlacementViewSet, basename="api-hire")
+router.register("regions", RegionViewSet, basename="api-region")
+router.register("zones", ZoneViewSet, basename="api-zone")
+router.register("filieres", FiliereViewSet, basename="api-filiere")
+
+
+def _token_authenticated(patterns: list[Any]) -> list[Any]:
+    """The API authenticates itself (token or session, in DRF): the site-wide login
+    redirect must not answer an API client with the login page."""
+    for pattern in patterns:
+        if isinstance(pattern, URLPattern):
+            pattern.callback = login_not_required(pattern.callback)
+        elif isinstance(pattern, URLResolver):
+            _token_authenticated(pattern.url_patterns)
+    return patterns
+
+
+v1 = [
+    *router.urls,
+    path("figures/", FiguresView.as_view(), name="api-figures"),
+    path("batch/", BatchView.as_view(), name="api-batch"),
+]
+
+urlpatterns: list[URLPattern | URLResolver] = _token_authenticated(
+    [
+        path("v1/", include(v1)),
+        path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+        path("docs/", ApiDocsView.as_view(), name="api-docs"),
+    ]
+)
