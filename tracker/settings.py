@@ -148,7 +148,8 @@ LOGOUT_REDIRECT_URL = "login"
 AUTHENTICATION_BACKENDS = [
     # Axes first: it refuses a locked-out user before any password is checked.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, loading the user's partner organisation with the user.
+    "tracker.auth_backends.PartnerAwareModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -169,6 +170,9 @@ AXES_VERBOSE = False
 
 # --- Security ---------------------------------------------------------------------
 
+# Sessions are read from the cache (Redis when configured) and written through to the
+# database: a page costs no session query once its session is cached.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 60 * 60 * 10
