@@ -29,7 +29,7 @@ from tracker.tables import CohortTable, EnrollmentTable, PlacementTable
 P95_BUDGET_MS = 60
 QUERY_BUDGET = 5
 PER_PAGE = 25
-REPEAT = 15
+REPEAT = 10
 # The deepest page the lists offer (tracker.lists.MAX_PAGES when it exists).
 try:
     from tracker.lists import MAX_PAGES
