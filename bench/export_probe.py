@@ -49,7 +49,7 @@ def main() -> None:
     size = 0
     at_target = None
     pending = b""
-    for chunk in response.streaming_content:
+    for chunk in response.streaming_content:  # type: ignore[attr-defined]
         data = pending + (chunk if isinstance(chunk, bytes) else chunk.encode())
         lines = data.count(b"\n")
         pending = b""

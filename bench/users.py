@@ -27,8 +27,8 @@ class BenchUsers:
 def largest_operator() -> Partner:
     row = (
         Cohort.objects.values("operator_id")
-        .annotate(enrollments=Count("enrollments"))
-        .order_by("-enrollments", "operator_id")
+        .annotate(enrollment_count=Count("enrollments"))
+        .order_by("-enrollment_count", "operator_id")
         .first()
     )
     if row is None:

@@ -111,10 +111,11 @@ class _LabelIterator(ModelChoiceIterator):
     def __iter__(self) -> Any:
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        yield from self.field.choice_rows()
+        yield from self.field.choice_rows()  # type: ignore[attr-defined]
 
     def __len__(self) -> int:
-        return len(self.field.choice_rows()) + (1 if self.field.empty_label is not None else 0)
+        rows = self.field.choice_rows()  # type: ignore[attr-defined]
+        return len(rows) + (1 if self.field.empty_label is not None else 0)
 
     def __bool__(self) -> bool:
         return True

@@ -71,10 +71,9 @@ class BoundedPaginator(Paginator):
         if top + self.orphans >= self.count:
             top = self.count
         rows = queryset.filter(pk__in=queryset.values("pk")[bottom:top])
-        bound = BoundRows(
-            data=rows, table=self.object_list.table, pinned_data=self.object_list.pinned_data
-        )
-        return self._get_page(bound, number, self)
+        table_rows: Any = self.object_list
+        bound = BoundRows(data=rows, table=table_rows.table, pinned_data=table_rows.pinned_data)
+        return self._get_page(bound, number, self)  # type: ignore[attr-defined]
 
 
 class ScopedListView(ScopedQuerysetMixin, SingleTableMixin, FilterView):
