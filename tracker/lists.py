@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.paginator import Page, Paginator
+from django.db import connection
 from django.db.models import QuerySet
 from django.http import Http404
 from django.http.response import HttpResponseBase
@@ -70,7 +71,18 @@ class BoundedPaginator(Paginator):
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        rows = queryset.filter(pk__in=queryset.values("pk")[bottom:top])
+        keys = queryset.values("pk")[bottom:top]
+        if connection.vendor == "postgresql":
+            # = ANY(ARRAY(subquery)): the 25 keys are computed first (an InitPlan), then
+            # fetched by primary key. With IN (subquery) the planner may join the whole
+            # table before the semi-join (12 s on 300,000 hires, EXPLAIN ANALYZE).
+            sql, params = keys.query.sql_with_params()
+            meta = queryset.model._meta
+            where = f'"{meta.db_table}"."{meta.pk.column}" = ANY(ARRAY({sql}))'
+            # The SQL is Django's own compilation of the queryset; values stay parameters.
+            rows = queryset.extra(where=[where], params=list(params))  # noqa: S610
+        else:
+            rows = queryset.filter(pk__in=keys)
         table_rows: Any = self.object_list
         bound = BoundRows(data=rows, table=table_rows.table, pinned_data=table_rows.pinned_data)
         return self._get_page(bound, number, self)  # type: ignore[attr-defined]

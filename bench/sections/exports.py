@@ -59,7 +59,8 @@ def run(report: Report) -> None:
         SECONDS_BUDGET,
         note=(
             f"whole export {result['rows']:,} rows, {result['megabytes']:.0f} MB in "
-            f"{result['seconds_total']:.1f} s; {load}"
+            f"{result['seconds_total']:.1f} s, of which {result['cpu_seconds']:.1f} s CPU of "
+            f"the streaming process; {load}"
         ),
     )
     report.add(
