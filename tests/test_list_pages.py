@@ -120,7 +120,7 @@ def test_deep_pages_show_the_same_rows_as_offset_pagination(
 def test_bench_refuses_sqlite_or_a_database_without_the_national_dataset(db) -> None:
     # SQLite (the default test database) is refused; a test PostgreSQL database is too,
     # for it holds no national dataset.
-    with pytest.raises(CommandError, match="PostgreSQL only|national dataset"):
+    with pytest.raises(CommandError, match=r"PostgreSQL only|national dataset"):
         call_command("bench", "--only", "lists")
 
 
