@@ -1,8 +1,8 @@
 """Choice lists of the list filters, cheap to build on every page.
 
 - Reference data (regions, zones, filières) changes a few times a year: each process
-  keeps it for ``REFERENCE_TTL`` seconds and forgets it as soon as it saves or deletes a
-  row, so a filter on it costs no query.
+  keeps it for ``REFERENCE_TTL`` seconds (an hour) and forgets it as soon as it saves or
+  deletes a row, so a filter on it costs no query.
 - ``FastSelect`` renders its options in Python instead of one template per option: a
   national choice list (2,000 conventions, 1,500 employers) renders in a couple of
   milliseconds instead of a few hundred.
@@ -25,7 +25,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from conventions.models import Filiere, Region, Zone
 
-REFERENCE_TTL = 300.0
+REFERENCE_TTL = 3600.0
 REFERENCE_MODELS: tuple[type[Model], ...] = (Region, Zone, Filiere)
 _reference_cache: dict[type[Model], tuple[float, list[Any]]] = {}
 
