@@ -17,6 +17,14 @@ from tracker.models import Enrollment
 
 QUERY_BUDGET = 5
 
+
+@pytest.fixture(autouse=True)
+def _sessions_as_in_production(settings) -> None:
+    """Production has Redis: sessions come from the shared cache (settings.py). The
+    process's local cache stands in for it here."""
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+
 LIST_VIEWS: list[tuple[str, list[dict[str, Any]]]] = [
     (
         "enrollment_list",

@@ -170,9 +170,14 @@ AXES_VERBOSE = False
 
 # --- Security ---------------------------------------------------------------------
 
-# Sessions are read from the cache (Redis when configured) and written through to the
-# database: a page costs no session query once its session is cached.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# With Redis (shared by every worker), sessions are read from the cache and written
+# through to the database: a page costs no session query. Without it, each process's
+# local cache would keep a session alive there after a logout elsewhere: database only.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if REDIS_URL
+    else "django.contrib.sessions.backends.db"
+)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 60 * 60 * 10

@@ -81,9 +81,15 @@ class Command(BaseCommand):
         # Measure as in production: with DEBUG on, Django would keep every query's text.
         settings.DEBUG = False
         report = Report()
+        sessions = (
+            "sessions in the Redis cache (REDIS_URL set, as in production)"
+            if settings.REDIS_URL
+            else "sessions in the database: REDIS_URL unset, one more query per page"
+        )
         header = [
             f"national benchmark, {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC",
             *machine_summary(),
+            sessions,
             f"load average at start: {load_average()}",
         ]
         for line in header:
