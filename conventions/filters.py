@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from conventions.models import Convention, Filiere, Partner, Region, Zone
 from conventions.selectors import convention_signature_years, partner_list
+from tracker.choices import LabelChoiceFilter, ReferenceChoiceFilter
 from tracker.form_styles import StyledFormMixin
 
 
@@ -29,7 +30,7 @@ def _scoped_partners(request: HttpRequest | None) -> QuerySet[Partner]:
 class PartnerFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Nom ou ICE"), method="filter_search")
     kind = django_filters.ChoiceFilter(label=_("Type"), choices=Partner.Kind.choices)
-    region = django_filters.ModelChoiceFilter(label=_("Région"), queryset=Region.objects.all())
+    region = ReferenceChoiceFilter(label=_("Région"), queryset=Region.objects.all())
 
     class Meta:
         model = Partner
@@ -51,16 +52,16 @@ class ConventionFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Référence ou intitulé"), method="filter_search")
     status = django_filters.ChoiceFilter(label=_("Statut"), choices=Convention.Status.choices)
     kind = django_filters.ChoiceFilter(label=_("Type"), choices=Convention.Kind.choices)
-    region = django_filters.ModelChoiceFilter(
+    region = ReferenceChoiceFilter(
         label=_("Région"), field_name="regions", queryset=Region.objects.all(), distinct=True
     )
-    zone = django_filters.ModelChoiceFilter(
+    zone = ReferenceChoiceFilter(
         label=_("Zone"), field_name="zones", queryset=Zone.objects.all(), distinct=True
     )
-    filiere = django_filters.ModelChoiceFilter(
+    filiere = ReferenceChoiceFilter(
         label=_("Filière"), field_name="filieres", queryset=Filiere.objects.all(), distinct=True
     )
-    partner = django_filters.ModelChoiceFilter(
+    partner = LabelChoiceFilter(
         label=_("Partenaire"),
         field_name="parties__partner",
         queryset=_scoped_partners,

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from conventions.models import Convention, Partner
 from tracker.exports import ExportColumn
-from tracker.tables import CompactAmountColumn
+from tracker.tables import CompactAmountColumn, ShortDateColumn
 
 
 class PartnerTable(tables.Table):
@@ -31,6 +31,9 @@ PARTNER_EXPORT_COLUMNS = [
 
 class ConventionTable(tables.Table):
     reference = tables.Column(linkify=("conventions:convention_detail", {"pk": tables.A("pk")}))
+    signed_on = ShortDateColumn()
+    starts_on = ShortDateColumn()
+    ends_on = ShortDateColumn()
     budget_total = CompactAmountColumn(
         verbose_name=_("Budget total (MAD)"), accessor="budget_total_mad", orderable=False
     )

@@ -434,10 +434,14 @@ def test_enrollment_list_query_count_is_constant(
 
     url = reverse("enrollment_list")
     add_rows(3)
-    with django_assert_max_num_queries(9) as small:
+    manager_client.get(url)  # reference data is read once per process, then cached
+    # 5 for admins and partners with Redis (tests/test_list_pages.py); a manager pays one
+    # more (the conventions he manages: what personal data he may see), and without Redis
+    # the session is read from the database: one more.
+    with django_assert_max_num_queries(7) as small:
         assert manager_client.get(url).status_code == 200
     add_rows(45)
-    with django_assert_max_num_queries(9) as large:
+    with django_assert_max_num_queries(7) as large:
         assert manager_client.get(url).status_code == 200
     assert len(small.captured_queries) == len(large.captured_queries)
 

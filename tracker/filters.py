@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from conventions.models import Convention, Filiere, Partner, Region, Zone
 from conventions.selectors import convention_list
+from tracker.choices import LabelChoiceFilter, ReferenceChoiceFilter
 from tracker.models import Cohort, Enrollment, Placement, Trainee
 from tracker.privacy import PrivacyPolicy
 from tracker.rules import normalize_cin
@@ -23,6 +24,8 @@ from tracker.selectors import cohort_list, placement_list
 # A year filter outside these bounds (0, 99999, 2026.5) is an invalid filter, never a
 # database error.
 YEAR_BOUNDS = {"min_value": 1900, "max_value": 2100, "decimal_places": 0}
+
+CONVENTION_LABEL = ("reference", "title")
 
 
 def _conventions(request: HttpRequest) -> QuerySet[Convention]:
@@ -37,10 +40,6 @@ def _operators(request: HttpRequest) -> QuerySet[Partner]:
     )
 
 
-def _cohorts(request: HttpRequest) -> QuerySet[Cohort]:
-    return cohort_list(user=request.user).only("id", "code")  # type: ignore[arg-type]
-
-
 def _employers(request: HttpRequest) -> QuerySet[Partner]:
     return Partner.objects.filter(
         id__in=placement_list(user=request.user)  # type: ignore[arg-type]
@@ -50,11 +49,13 @@ def _employers(request: HttpRequest) -> QuerySet[Partner]:
 
 
 class CohortFilter(django_filters.FilterSet):
-    convention = django_filters.ModelChoiceFilter(queryset=_conventions, label=_("Convention"))
-    operator = django_filters.ModelChoiceFilter(queryset=_operators, label=_("Opérateur"))
-    region = django_filters.ModelChoiceFilter(queryset=Region.objects.all(), label=_("Région"))
-    zone = django_filters.ModelChoiceFilter(queryset=Zone.objects.all(), label=_("Zone"))
-    filiere = django_filters.ModelChoiceFilter(queryset=Filiere.objects.all(), label=_("Filière"))
+    convention = LabelChoiceFilter(
+        queryset=_conventions, label_fields=CONVENTION_LABEL, label=_("Convention")
+    )
+    operator = LabelChoiceFilter(queryset=_operators, label=_("Opérateur"))
+    region = ReferenceChoiceFilter(queryset=Region.objects.all(), label=_("Région"))
+    zone = ReferenceChoiceFilter(queryset=Zone.objects.all(), label=_("Zone"))
+    filiere = ReferenceChoiceFilter(queryset=Filiere.objects.all(), label=_("Filière"))
     status = django_filters.ChoiceFilter(choices=Cohort.Status.choices, label=_("Statut"))
     year = django_filters.NumberFilter(
         field_name="starts_on", lookup_expr="year", **YEAR_BOUNDS, label=_("Année")
@@ -67,21 +68,25 @@ class CohortFilter(django_filters.FilterSet):
 
 class EnrollmentFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("CIN ou nom"))
-    convention = django_filters.ModelChoiceFilter(
-        field_name="cohort__convention", queryset=_conventions, label=_("Convention")
+    convention = LabelChoiceFilter(
+        field_name="cohort__convention",
+        queryset=_conventions,
+        label_fields=CONVENTION_LABEL,
+        label=_("Convention"),
     )
     # A national list holds thousands of cohorts: the form asks for a code; links from
     # other pages may still pass ``?cohort=<id>`` (checked against the user's cohorts).
     cohort_code = django_filters.CharFilter(
         field_name="cohort__code", lookup_expr="iexact", label=_("Code de cohorte")
     )
-    cohort = django_filters.ModelChoiceFilter(
-        queryset=_cohorts, label=_("Cohorte"), widget=forms.HiddenInput
+    # The rows are already scoped: another partner's cohort id simply matches nothing.
+    cohort = django_filters.NumberFilter(
+        field_name="cohort_id", label=_("Cohorte"), widget=forms.HiddenInput
     )
-    operator = django_filters.ModelChoiceFilter(
+    operator = LabelChoiceFilter(
         field_name="cohort__operator", queryset=_operators, label=_("Opérateur")
     )
-    region = django_filters.ModelChoiceFilter(
+    region = ReferenceChoiceFilter(
         field_name="cohort__region", queryset=Region.objects.all(), label=_("Région")
     )
     status = django_filters.ChoiceFilter(choices=Enrollment.Status.choices, label=_("Statut"))
@@ -115,11 +120,11 @@ class EnrollmentFilter(django_filters.FilterSet):
 
 
 class PlacementFilter(django_filters.FilterSet):
-    employer = django_filters.ModelChoiceFilter(queryset=_employers, label=_("Employeur"))
+    employer = LabelChoiceFilter(queryset=_employers, label=_("Employeur"))
     contract_type = django_filters.ChoiceFilter(
         choices=Placement.ContractType.choices, label=_("Type de contrat")
     )
-    zone = django_filters.ModelChoiceFilter(queryset=Zone.objects.all(), label=_("Zone"))
+    zone = ReferenceChoiceFilter(queryset=Zone.objects.all(), label=_("Zone"))
     year = django_filters.NumberFilter(
         field_name="hired_on", lookup_expr="year", **YEAR_BOUNDS, label=_("Année d'embauche")
     )

@@ -104,6 +104,9 @@ class Enrollment(models.Model):
             models.Index(fields=["enrolled_on"], name="enrollment_enrolled_on"),
             models.Index(fields=["graduated_on"], name="enrollment_graduated_on"),
             models.Index(fields=["cohort", "status"], name="enrollment_cohort_status"),
+            # The list's default order and sorts, with the key: index-only deep pages.
+            models.Index(fields=["-enrolled_on", "id"], name="enrollment_enrolled_on_id"),
+            models.Index(fields=["-graduated_on", "id"], name="enrollment_graduated_on_id"),
         ]
 
     def __str__(self) -> str:
@@ -190,6 +193,7 @@ class Placement(models.Model):
         indexes = [
             models.Index(fields=["hired_on"], name="placement_hired_on"),
             models.Index(fields=["enrollment", "hired_on"], name="placement_enrollment_hired"),
+            models.Index(fields=["-hired_on", "id"], name="placement_hired_on_id"),
         ]
 
     def __str__(self) -> str:
