@@ -365,15 +365,16 @@ def test_review_queue_lists_submissions_oldest_first_with_their_checks(
 
 
 STAFF_NAV = ["Accueil", "Tableau de bord", "Conventions", "Cohortes", "Inscriptions", "Embauches"]
+API_TOKENS = "Mes jetons d'API"
 
 
 @pytest.mark.parametrize(
     ("client_fixture", "expected"),
     [
-        ("admin_client", [*STAFF_NAV, "Imports", "Partenaires", "Revue"]),
-        ("manager_client", [*STAFF_NAV, "Partenaires"]),
-        ("partner_a_client", [*STAFF_NAV, "Imports"]),
-        ("viewer_a_client", [*STAFF_NAV, "Imports"]),
+        ("admin_client", [*STAFF_NAV, "Imports", "Partenaires", "Revue", API_TOKENS]),
+        ("manager_client", [*STAFF_NAV, "Partenaires", API_TOKENS]),
+        ("partner_a_client", [*STAFF_NAV, "Imports", API_TOKENS]),
+        ("viewer_a_client", [*STAFF_NAV, "Imports", API_TOKENS]),
     ],
 )
 def test_navigation_entries_per_role(
