@@ -79,7 +79,12 @@ class ConventionFilter(django_filters.FilterSet):
     def __init__(self, *args: Any, request: HttpRequest | None = None, **kwargs: Any) -> None:
         super().__init__(*args, request=request, **kwargs)
         years = convention_signature_years(user=request.user) if request else []  # type: ignore[arg-type]
-        self.filters["signature_year"].extra["choices"] = [(year, str(year)) for year in years]
+        signature_year = self.filters["signature_year"]
+        signature_year.extra["choices"] = [(year, str(year)) for year in years]
+        # A filter caches its form field on first use, and the copy this instance holds
+        # carries the class's cache once anything (the API schema generator) read it: drop
+        # it so the field is built with this user's years.
+        signature_year.__dict__.pop("_field", None)
 
     def filter_search(
         self, queryset: QuerySet[Convention], name: str, value: str
