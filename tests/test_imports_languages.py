@@ -14,7 +14,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from tests.factories import CohortFactory
-from tests.import_support import csv_bytes, enrolled_row, row, upload
+from tests.import_support import confirm, csv_bytes, enrolled_row, row, upload
 from tracker.imports.columns import COLUMNS
 from tracker.models import Enrollment, ImportBatch
 
@@ -106,3 +106,20 @@ def test_validation_messages_follow_the_uploader_not_the_worker(partner_a_user, 
     error = batch.row_errors.get()
     assert error.column == "Sexe"  # stored under the stable French header
     assert error.message == "Value “X” not recognised (see the Values sheet)."
+
+
+def test_an_unexpected_commit_failure_is_told_in_the_uploaders_language(
+    partner_a_user, cohort_a, monkeypatch
+) -> None:
+    _speak(partner_a_user, "en")
+    batch = upload(partner_a_user, csv_bytes([enrolled_row(cohort_a.code, "BK100004")]))
+    assert batch.status == ImportBatch.Status.VALIDATED
+
+    def failing_write_plan(plan, *, user):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("tracker.services.imports.write_plan", failing_write_plan)
+    with translation.override("fr"):  # the worker's own language
+        batch = confirm(partner_a_user, batch)
+    assert batch.status == ImportBatch.Status.FAILED
+    assert batch.failure_reason == "Unexpected error while saving: nothing was saved."

@@ -290,25 +290,27 @@ def import_commit(*, batch_id: int) -> ImportBatch:
     batch = ImportBatch.objects.select_related("uploaded_by").get(id=batch_id)
     if batch.status != ImportBatch.Status.COMMITTING:
         return batch  # committed already, or cancelled: a redelivered task does nothing
-    try:
-        with transaction.atomic(), _uploader_language(batch):
-            counts = _commit(batch)
-    except ImportStaleError as stale:
-        _fail(batch, str(stale))
-    except FileRefusedError as refusal:
-        _fail(batch, str(refusal))
-    except Exception:
-        logger.exception("Import %s: commit failed", batch.id)
-        _fail(
-            batch,
-            _("Erreur inattendue pendant l'enregistrement : rien n'a été enregistré."),
-        )
-    else:
-        _staged_path(batch).unlink(missing_ok=True)
-        if connection.vendor == "postgresql" and counts["create"] >= ANALYZE_AFTER_ROWS:
-            # Fresh statistics for the next import's lookups (autovacuum comes later).
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE tracker_trainee, tracker_enrollment, tracker_placement")
+    # The stored messages, failures included, are read by the uploader.
+    with _uploader_language(batch):
+        try:
+            with transaction.atomic():
+                counts = _commit(batch)
+        except ImportStaleError as stale:
+            _fail(batch, str(stale))
+        except FileRefusedError as refusal:
+            _fail(batch, str(refusal))
+        except Exception:
+            logger.exception("Import %s: commit failed", batch.id)
+            _fail(
+                batch,
+                _("Erreur inattendue pendant l'enregistrement : rien n'a été enregistré."),
+            )
+        else:
+            _staged_path(batch).unlink(missing_ok=True)
+            if connection.vendor == "postgresql" and counts["create"] >= ANALYZE_AFTER_ROWS:
+                # Fresh statistics for the next import's lookups (autovacuum comes later).
+                with connection.cursor() as cursor:
+                    cursor.execute("ANALYZE tracker_trainee, tracker_enrollment, tracker_placement")
     batch.refresh_from_db()
     return batch
 
