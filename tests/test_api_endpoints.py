@@ -51,15 +51,18 @@ def test_schema_and_docs_are_served(client):
     assert script["Content-Type"].startswith("application/javascript")
 
 
-def test_every_operation_of_the_schema_is_exercised(people, partner_a_user, manager_user):
-    """Walks a partner's and a manager's working day through every operation, and checks
-    that together they cover the schema exactly."""
+def test_every_operation_of_the_schema_is_exercised(
+    people, partner_a_user, manager_user, admin_user
+):
+    """Walks a partner's, a manager's and an admin's working day through every
+    operation, and checks that together they cover the schema exactly."""
     from tests.factories import filiere, region
 
     people.convention_a.managers.add(manager_user)
     CommitmentFactory.create(convention=people.convention_a)
     partner = token_client(partner_a_user)
     manager = token_client(manager_user)
+    admin = token_client(admin_user)
     covered: set[tuple[str, str]] = set()
 
     def call(client, method, template, url, body=None, expected=200):
@@ -167,9 +170,38 @@ def test_every_operation_of_the_schema_is_exercised(people, partner_a_user, mana
         f"{v1}/enrollments/{other['id']}/fail/",
         {"exited_on": "2026-05-01"},
     )
-    # Trainees (read).
+    # Trainees: read and correct (partner), record one enrolled nowhere (admin).
     call(partner, "GET", f"{v1}/trainees/", f"{v1}/trainees/")
-    call(partner, "GET", f"{v1}/trainees/{{id}}/", f"{v1}/trainees/{created['trainee']['id']}/")
+    own = f"{v1}/trainees/{created['trainee']['id']}/"
+    read = call(partner, "GET", f"{v1}/trainees/{{id}}/", own)
+    patched = call(
+        partner,
+        "PATCH",
+        f"{v1}/trainees/{{id}}/",
+        own,
+        {"phone": "0661234567", "version": read["version"]},
+    )
+    assert patched["phone"] == "+212661234567"
+    assert patched["version"] == read["version"] + 1
+    replaced = call(
+        partner,
+        "PUT",
+        f"{v1}/trainees/{{id}}/",
+        own,
+        {k: person[k] for k in ("first_name", "last_name", "sex", "birth_date")},
+    )
+    assert replaced["phone"] == ""  # PUT replaces: an optional field left out is cleared
+    assert replaced["cin"] == "AB123456"
+    standalone = call(
+        admin,
+        "POST",
+        f"{v1}/trainees/",
+        f"{v1}/trainees/",
+        person | {"cin": "AD999888", "email": "ali@example.ma"},
+        expected=201,
+    )
+    assert standalone["cin"] == "AD999888"
+    assert standalone["version"] == 1
     # Hires.
     employer = PartnerFactory.create(kind=Partner.Kind.EMPLOYER, ice="001234567000089")
     hire_body = {

@@ -33,11 +33,13 @@ def test_every_detail_and_action_on_a_object_is_404_for_b(people, api_b):
         ],
         "PATCH": [
             f"{V1}/cohorts/{a.cohort_a.pk}/",
+            f"{V1}/trainees/{a.trainee_a.pk}/",
             f"{V1}/enrollments/{a.enrollment_a.pk}/",
             f"{V1}/hires/{a.placement_a.pk}/",
         ],
         "PUT": [
             f"{V1}/cohorts/{a.cohort_a.pk}/",
+            f"{V1}/trainees/{a.trainee_a.pk}/",
             f"{V1}/enrollments/{a.enrollment_a.pk}/",
             f"{V1}/hires/{a.placement_a.pk}/",
         ],
@@ -58,6 +60,36 @@ def test_every_detail_and_action_on_a_object_is_404_for_b(people, api_b):
     a.enrollment_a.refresh_from_db()
     assert a.enrollment_a.status == Enrollment.Status.ENROLLED
     assert a.enrollment_a.version == 1
+
+
+def test_b_cannot_correct_a_trainee_nor_learn_anything_trying(people, api_b):
+    """A full, valid correction of A's trainee answers exactly as for a missing id, whatever
+    the body (valid, invalid, a stale version, a CIN), and changes nothing."""
+    a = people.trainee_a
+    before = Trainee.objects.filter(pk=a.pk).values().get()
+    valid = {
+        "first_name": "Pirate",
+        "last_name": "B",
+        "sex": "M",
+        "birth_date": "2000-01-01",
+        "phone": "0600000000",
+        "version": 1,
+    }
+    bodies = [valid, valid | {"version": 99}, {"phone": "12"}, {"cin": "BB222222"}, {}]
+    for method in ("patch", "put"):
+        for body in bodies:
+            response = getattr(api_b, method)(f"{V1}/trainees/{a.pk}/", body, format="json")
+            missing = getattr(api_b, method)(f"{V1}/trainees/{MISSING}/", body, format="json")
+            assert response.status_code == 404, (method, body)
+            assert response.json() == missing.json(), (method, body)
+            assert "Benali" not in response.content.decode()
+    assert Trainee.objects.filter(pk=a.pk).values().get() == before
+    # Nor by creating one with A's trainee's CIN: B may not create persons at all.
+    created = api_b.post(f"{V1}/trainees/", valid | {"cin": a.cin}, format="json")
+    other = api_b.post(f"{V1}/trainees/", valid | {"cin": "ZZ123456"}, format="json")
+    assert created.status_code == other.status_code == 403
+    assert created.json() == other.json()
+    assert Trainee.objects.filter(pk=a.pk).values().get() == before
 
 
 LIST_QUERIES = {

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from conventions.models import Convention
 from conventions.services.permissions import user_manages_convention, user_may_edit_convention
-from tracker.models import Cohort, User
+from tracker.models import Cohort, Trainee, User
 
 # Cohorts are created only under conventions whose work has started.
 COHORT_CONVENTION_STATUSES = (Convention.Status.SIGNED, Convention.Status.ACTIVE)
@@ -37,3 +37,22 @@ def can_edit_people_in(user: User, cohort: Cohort) -> bool:
     if user.can_edit_partner_data:
         return user.partner_id == cohort.operator_id
     return is_convention_manager(user, cohort.convention)
+
+
+def can_create_person(user: User) -> bool:
+    """Record a person outside any cohort: admins only. Everyone else creates a person by
+    enrolling them (can_edit_people_in): personal data follow the cohorts
+    (tracker.privacy), so only an admin would see a person enrolled nowhere."""
+    return bool(user.is_admin)
+
+
+def can_edit_person(user: User, trainee: Trainee) -> bool:
+    """Correct a person's record: who may edit people in one of the cohorts the person is
+    enrolled in. A partner never rewrites a person enrolled only by another organisation
+    (as the enrollment services and the import), a viewer never writes."""
+    if not user.is_active:
+        return False
+    if user.is_admin:
+        return True
+    cohorts = Cohort.objects.filter(enrollments__trainee=trainee).select_related("convention")
+    return any(can_edit_people_in(user, cohort) for cohort in cohorts.distinct())

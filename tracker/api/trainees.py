@@ -1,25 +1,34 @@
 """Trainees (persons): read through trainee_list, personal data masked by PrivacyPolicy
-exactly as on the pages. A person is created or updated through its enrollment
-(``trainee`` in POST /enrollments/ and /enrollments/upsert/), found by CIN."""
+exactly as on the pages. A person is usually created or updated through its enrollment
+(``trainee`` in POST /enrollments/ and /enrollments/upsert/), found by CIN; a record is
+also corrected here (trainee_update: who may edit people in one of the person's
+cohorts, optimistic locking on ``version``), and an admin records a person enrolled
+nowhere yet (trainee_create)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import django_filters
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import BooleanField, Exists, OuterRef, QuerySet, Value
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
-from rest_framework import filters, serializers, viewsets
+from drf_spectacular.utils import extend_schema
+from rest_framework import filters, mixins, serializers, status, viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
 
 from conventions.models import Region
 from tracker.api.base import LargeListPagination, StrictSerializer, api_user
-from tracker.models import Enrollment, Trainee
+from tracker.models import ChangeLog, Enrollment, Trainee
+from tracker.permissions import can_create_person, can_edit_person
 from tracker.privacy import MASK, PERSONAL_FIELDS, PrivacyPolicy
 from tracker.rules import normalize_cin
 from tracker.selectors import trainee_list
-from tracker.services.trainees import TraineeInput
+from tracker.services.trainees import TraineeInput, trainee_create, trainee_update
+
+API = ChangeLog.Source.API
 
 PERSON_FIELDS = (
     "cin",
@@ -34,6 +43,8 @@ PERSON_FIELDS = (
     "residence_region",
     "education_level",
 )
+
+UPDATE_FIELDS = tuple(name for name in PERSON_FIELDS if name != "cin")
 
 
 class TraineeInputSerializer(StrictSerializer):
@@ -58,6 +69,18 @@ class TraineeInputSerializer(StrictSerializer):
 
     def to_input(self) -> TraineeInput:
         return TraineeInput(**self.validated_data)
+
+
+class TraineeUpdateSerializer(TraineeInputSerializer):
+    """A correction of a person's record. The CIN identifies the person (enrollments,
+    imports find them by it): it is not rewritten, and refused if sent."""
+
+    cin = None
+    version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text="La version lue ; omise, la version actuelle (pas de contrôle de conflit).",
+    )
 
 
 class PersonSerializer(serializers.Serializer):
@@ -95,8 +118,12 @@ def person_data(trainee: Trainee, *, visible: bool) -> dict[str, Any]:
 
 
 class TraineeSerializer(PersonSerializer):
+    version = serializers.IntegerField(read_only=True)
+
     def to_representation(self, trainee: Trainee) -> dict[str, Any]:
-        return person_data(trainee, visible=bool(getattr(trainee, "visible", False)))
+        data = person_data(trainee, visible=bool(getattr(trainee, "visible", False)))
+        data["version"] = trainee.version
+        return data
 
 
 class TraineeFilter(django_filters.FilterSet):
@@ -118,7 +145,11 @@ class TraineeFilter(django_filters.FilterSet):
         return queryset.filter(visible=True, cin=cin)
 
 
-class TraineeViewSet(viewsets.ReadOnlyModelViewSet):
+class TraineeViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
     queryset = Trainee.objects.none()  # the model, for the schema; rows: get_queryset
     serializer_class = TraineeSerializer
     filterset_class = TraineeFilter
@@ -136,3 +167,54 @@ class TraineeViewSet(viewsets.ReadOnlyModelViewSet):
             policy.visible_cohorts_q("cohort__"), trainee=OuterRef("pk")
         )
         return trainees.annotate(visible=Exists(visible))
+
+    def _show(self, trainee: Trainee, code: int = status.HTTP_200_OK) -> Response:
+        trainee = self.get_queryset().get(pk=trainee.pk)
+        return Response(self.get_serializer(trainee).data, status=code)
+
+    def _validated(self, serializer_class: type[StrictSerializer], **kwargs: Any) -> Any:
+        serializer = serializer_class(
+            data=self.request.data, context=self.get_serializer_context(), **kwargs
+        )
+        serializer.is_valid(raise_exception=True)
+        return dict(serializer.validated_data)
+
+    @extend_schema(request=TraineeInputSerializer, responses={201: TraineeSerializer})
+    def create(self, request: Request) -> Response:
+        """Records a person enrolled nowhere yet: admins only. Everyone else creates a
+        person by enrolling them (POST /enrollments/)."""
+        user = api_user(request)
+        if not can_create_person(user):  # before the body: one answer, whatever was sent
+            raise PermissionDenied
+        data = self._validated(TraineeInputSerializer)
+        trainee = trainee_create(data=TraineeInput(**data), actor=user, source=API)
+        return self._show(trainee, status.HTTP_201_CREATED)
+
+    def _update(self, request: Request, *, partial: bool) -> Response:
+        user = api_user(request)
+        trainee = self.get_object()  # 404 outside the user's scope
+        if not can_edit_person(user, trainee):  # 403 inside it, without the right
+            raise PermissionDenied
+        data = self._validated(TraineeUpdateSerializer, partial=partial)
+        version = data.pop("version", trainee.version)
+        if partial:
+            current = {name: getattr(trainee, name) for name in UPDATE_FIELDS}
+            data = {**current, **data}
+        trainee = trainee_update(
+            trainee=trainee,
+            version=version,
+            data=TraineeInput(cin=trainee.cin, **data),
+            actor=user,
+            source=API,
+        )
+        return self._show(trainee)
+
+    @extend_schema(request=TraineeUpdateSerializer, responses=TraineeSerializer)
+    def update(self, request: Request, pk: str | None = None) -> Response:
+        """Corrects a person's record; an optional field left out is cleared."""
+        return self._update(request, partial=False)
+
+    @extend_schema(request=TraineeUpdateSerializer, responses=TraineeSerializer)
+    def partial_update(self, request: Request, pk: str | None = None) -> Response:
+        """Corrects the fields sent, keeping the others."""
+        return self._update(request, partial=True)

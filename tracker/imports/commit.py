@@ -53,7 +53,7 @@ def write_plan(plan: ChunkPlan, *, user: User) -> None:
     # Trainees first: new enrollments need their ids.
     new_trainees = [{**values, **stamps} for values in plan.new_trainees.values()]
     trainee_ids = dict(zip(plan.new_trainees, insert_rows(Trainee, new_trainees), strict=True))
-    _update(Trainee, plan.updated_trainees, now=now)
+    _update(Trainee, plan.updated_trainees, now=now, extra=("version",))
     for trainee, changes in plan.updated_trainees:
         log(ChangeLog.Entity.TRAINEE, trainee.id, "updated", changes)
     for values in new_trainees:
@@ -289,7 +289,7 @@ def _write_plan_set_based(plan: ChunkPlan, *, user: User, now: dt.datetime) -> N
                 now=now,
             )
     # Updates (a corrected file: a few rows) keep the ORM path.
-    _update(Trainee, plan.updated_trainees, now=now)
+    _update(Trainee, plan.updated_trainees, now=now, extra=("version",))
     _update(Enrollment, plan.updated_enrollments, now=now, extra=("version", "updated_by"))
     _update(Placement, plan.updated_placements, now=now, extra=("version", "updated_by"))
     log_updates(ChangeLog.Entity.TRAINEE, plan.updated_trainees)

@@ -590,6 +590,8 @@ def plan_chunk(
                     row_changed = True
                     for name in changes:
                         setattr(trainee, name, record.trainee[name])
+                    if trainee.id not in updated_trainees:
+                        trainee.version += 1  # once per chunk, as one save
                     _, merged = updated_trainees.setdefault(trainee.id, (trainee, {}))
                     for name, (old, new_value) in changes.items():
                         merged[name] = [merged.get(name, [old])[0], new_value]

@@ -45,6 +45,9 @@ class Trainee(models.Model):
     education_level = models.CharField(
         _("niveau d'études"), max_length=12, choices=EducationLevel.choices, blank=True
     )
+    # Optimistic locking, as for enrollments and hires. The database default covers rows
+    # written by raw SQL (the benchmark's COPY).
+    version = models.PositiveIntegerField(default=1, db_default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -1,7 +1,9 @@
 """Trainees: one row per person, found by CIN rather than duplicated.
 
 ``trainee_clean`` validates a person's data without touching the database (the bulk
-import calls it on every row); ``trainee_upsert`` stores it."""
+import calls it on every row); ``trainee_upsert`` stores it (the enrollment services);
+``trainee_create`` and ``trainee_update`` record and correct one person on their own (the
+API)."""
 
 from __future__ import annotations
 
@@ -9,14 +11,17 @@ import datetime as dt
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from conventions.models import Region
 from tracker import rules
 from tracker.models import ChangeLog, Trainee, User
+from tracker.permissions import can_create_person, can_edit_person
 from tracker.selectors import trainee_list
 from tracker.services.history import changelog_record, changes_between, snapshot
+from tracker.services.locking import lock_current_version
 
 TRAINEE_FIELDS = (
     "cin",
@@ -94,6 +99,45 @@ def _may_update_person(actor: User | None, trainee: Trainee) -> bool:
     return trainee_list(user=actor).filter(pk=trainee.pk).exists()
 
 
+def _insert(values: dict[str, Any], *, actor: User | None, source: str) -> Trainee:
+    trainee = Trainee(**values)
+    trainee.full_clean()  # a CIN already recorded is refused here, on the ``cin`` field
+    trainee.save()
+    changelog_record(
+        entity=ChangeLog.Entity.TRAINEE,
+        object_id=trainee.pk,
+        action="created",
+        changes={},
+        actor=actor,
+        source=source,
+    )
+    return trainee
+
+
+def _save_changes(
+    trainee: Trainee, before: dict[str, Any], *, actor: User | None, source: str
+) -> None:
+    """Saves and logs what changed, if anything, with the next version."""
+    changes = changes_between(before, snapshot(trainee, TRAINEE_FIELDS))
+    if not changes:
+        return
+    trainee.full_clean()
+    trainee.version += 1
+    trainee.save()
+    changelog_record(
+        entity=ChangeLog.Entity.TRAINEE,
+        object_id=trainee.pk,
+        action="updated",
+        changes=changes,
+        actor=actor,
+        source=source,
+    )
+
+
+def _values(data: TraineeInput) -> dict[str, Any]:
+    return {field.name: getattr(data, field.name) for field in fields(TraineeInput)}
+
+
 def trainee_upsert(
     *, data: TraineeInput, actor: User | None, source: str = ChangeLog.Source.FORM
 ) -> Trainee:
@@ -102,20 +146,9 @@ def trainee_upsert(
     Call inside the caller's transaction (the enrollment services do)."""
     data = trainee_clean(data)
     trainee = Trainee.objects.select_for_update().filter(cin=data.cin).first()
-    values = {field.name: getattr(data, field.name) for field in fields(TraineeInput)}
+    values = _values(data)
     if trainee is None:
-        trainee = Trainee(**values)
-        trainee.full_clean()
-        trainee.save()
-        changelog_record(
-            entity=ChangeLog.Entity.TRAINEE,
-            object_id=trainee.pk,
-            action="created",
-            changes={},
-            actor=actor,
-            source=source,
-        )
-        return trainee
+        return _insert(values, actor=actor, source=source)
     if not _may_update_person(actor, trainee):
         # Another organisation's trainee keeps its record as it is: a partner cannot see
         # it, so it must not be able to rewrite it either (the import follows the same rule).
@@ -126,16 +159,46 @@ def trainee_upsert(
         if value in ("", None) and name not in ("cin", "first_name", "last_name", "sex"):
             continue
         setattr(trainee, name, value)
-    changes = changes_between(before, snapshot(trainee, TRAINEE_FIELDS))
-    if changes:
-        trainee.full_clean()
-        trainee.save()
-        changelog_record(
-            entity=ChangeLog.Entity.TRAINEE,
-            object_id=trainee.pk,
-            action="updated",
-            changes=changes,
-            actor=actor,
-            source=source,
-        )
+    _save_changes(trainee, before, actor=actor, source=source)
     return trainee
+
+
+@transaction.atomic
+def trainee_create(
+    *, data: TraineeInput, actor: User | None, source: str = ChangeLog.Source.FORM
+) -> Trainee:
+    """A new person, enrolled nowhere yet (see can_create_person); a CIN already
+    recorded is refused on the ``cin`` field."""
+    if actor is not None and not can_create_person(actor):
+        raise PermissionDenied
+    values = _values(trainee_clean(data))
+    try:
+        with transaction.atomic():
+            return _insert(values, actor=actor, source=source)
+    except IntegrityError:
+        # The same CIN saved by someone else since full_clean: the same answer.
+        error = Trainee(**values).unique_error_message(Trainee, ("cin",))
+        raise ValidationError({"cin": error}) from None
+
+
+@transaction.atomic
+def trainee_update(
+    *,
+    trainee: Trainee,
+    version: int,
+    data: TraineeInput,
+    actor: User | None,
+    source: str = ChangeLog.Source.FORM,
+) -> Trainee:
+    """Corrects a person's record as given (an empty optional field is cleared), if it
+    is still at ``version`` (else ConcurrentEditError). The CIN, which identifies the
+    person everywhere (enrollments, imports), is kept."""
+    if actor is not None and not can_edit_person(actor, trainee):
+        raise PermissionDenied
+    data = trainee_clean(replace(data, cin=trainee.cin))
+    locked = lock_current_version(trainee, version=version)
+    before = snapshot(locked, TRAINEE_FIELDS)
+    for name, value in _values(data).items():
+        setattr(locked, name, value)
+    _save_changes(locked, before, actor=actor, source=source)
+    return locked
