@@ -7,6 +7,7 @@ import os
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from conventions.models import Partner
 from tests.environment import BROWSER_PATH, REQUIRE_BROWSER, REQUIRE_WORKER
@@ -45,6 +46,15 @@ def _fast_password_hashing(settings) -> None:
     """PBKDF2 is slow on purpose (about 0.3 s a hash on this hardware) and the suite creates
     and logs in hundreds of users: tests hash with MD5, as Django's documentation advises."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _french_until_a_test_says_otherwise(settings):
+    """A request in the test client activates its user's language in this thread and
+    nothing deactivates it: every test starts in the default language."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)
