@@ -13,9 +13,11 @@ import pytest
 from django.db.models import QuerySet
 from django.template import Context, Template
 from django.test import RequestFactory
+from django.test.html import parse_html
 from django.utils import translation
 from django_tables2 import RequestConfig
 
+from conventions.filters import ConventionFilter, PartnerFilter
 from conventions.models import Convention, Partner
 from conventions.tables import ConventionTable, PartnerTable
 from tests.factories import (
@@ -26,11 +28,13 @@ from tests.factories import (
     UserFactory,
     zone,
 )
+from tracker.choices import FAST_WIDGETS, use_fast_widgets
 from tracker.figures.tables import FigureEnrollmentTable, FigureHireTable
+from tracker.filters import CohortFilter, EnrollmentFilter, PlacementFilter
 from tracker.models import Cohort, Enrollment, ImportBatch, Placement, Role, User
 from tracker.privacy import MASK, PrivacyPolicy
 from tracker.tables import CohortTable, EnrollmentTable, PlacementTable
-from tracker.views.imports import ImportBatchTable
+from tracker.views.imports import ImportBatchFilter, ImportBatchTable
 
 GENERIC = "django_tables2/bootstrap5-responsive.html"
 FAST = "django_tables2/tracker.html"
@@ -133,3 +137,35 @@ def test_partner_sees_other_operators_rows_masked_on_the_fast_path(
     assert MASK in html  # operator B's CIN
     assert "Stagiaire n°" in html  # operator B's names
     assert "&lt;b&gt;Ilyas&lt;/b&gt;" in html  # operator A's names, escaped
+
+
+# --- The filter forms' widgets ------------------------------------------------------
+
+FILTERS = [
+    (CohortFilter, {"status": "planned", "year": "2026", "region": "", "code": "x"}),
+    (EnrollmentFilter, {"status": "graduated", "sex": "F", "q": 'a "b" <c>', "cohort": "1"}),
+    (PlacementFilter, {"contract_type": "cdd", "year": "2027"}),
+    (PartnerFilter, {"q": "Atlas & co", "kind": "operator"}),
+    (ConventionFilter, {"status": "active", "kind": "training", "q": "é'"}),
+    (ImportBatchFilter, {"status": "failed"}),
+]
+
+
+@pytest.mark.parametrize("bound", [False, True])
+@pytest.mark.parametrize(("filterset_class", "data"), FILTERS)
+def test_fast_widgets_render_what_the_widget_templates_render(
+    rows: None, admin_user: User, filterset_class: Any, data: dict[str, str], bound: bool
+) -> None:
+    request = RequestFactory().get("/", data if bound else {})
+    request.user = admin_user
+    queryset = filterset_class._meta.model.objects.all()
+    forms = []
+    for fast in (False, True):
+        form = filterset_class(request.GET or None, queryset=queryset, request=request).form
+        if fast:
+            use_fast_widgets(form)
+        forms.append(form)
+    generic, fast = forms
+    assert any(type(field.widget) in FAST_WIDGETS.values() for field in fast.fields.values())
+    for name in generic.fields:
+        assert parse_html(str(fast[name])) == parse_html(str(generic[name])), name
