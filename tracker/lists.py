@@ -26,6 +26,7 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 from django_tables2.rows import BoundRows
 
+from tracker.choices import use_fast_widgets
 from tracker.exports import EXPORT_FORMATS, ExportColumn
 from tracker.mixins import ScopedQuerysetMixin
 
@@ -100,6 +101,11 @@ class ScopedListView(ScopedQuerysetMixin, SingleTableMixin, FilterView):
         """Only the table paginates (from ``paginate_by``): ListView would otherwise paginate
         the same rows a second time and count them twice per page."""
         return
+
+    def get_filterset(self, filterset_class: Any) -> Any:
+        filterset = super().get_filterset(filterset_class)
+        use_fast_widgets(filterset.form)
+        return filterset
 
     def get_export_rows(self) -> Any:
         """The filtered rows in the table's current sort order."""
