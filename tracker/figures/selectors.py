@@ -90,7 +90,6 @@ def _figures(row: dict[str, Any]) -> Figures:
 
 
 SUMS = {measure: Sum(measure) for measure in MEASURES}
-MEMBER_IDS_LISTED = 200
 
 
 def _rows(user: User, dimension: str) -> tuple[QuerySet[Rollup], str | None]:
@@ -129,7 +128,7 @@ def figures_by_member(
     dimension: str,
     year: int | None = None,
     until: dt.date | None = None,
-    member_ids: list[int] | None = None,
+    member_ids: list[int] | QuerySet[Any] | None = None,
 ) -> dict[int, Figures]:
     """member id -> figures (all years, one year, or up to a date's quarter)."""
     rows, member_field = _rows(user, dimension)
@@ -193,6 +192,22 @@ INDICATOR_FIGURE = {
 }
 
 
+def lagging_threshold() -> Decimal:
+    """The ratio (in percent) under which a figure is lagging (settings.LAGGING_THRESHOLD)."""
+    return Decimal(str(settings.LAGGING_THRESHOLD * 100))
+
+
+def progress_ratio(value: Decimal | None, target_to_date: Decimal | None) -> Decimal | None:
+    """Figure to date / target to date, as a percentage rounded to 0.1."""
+    if value is None or not target_to_date:
+        return None
+    return (Decimal(100) * value / target_to_date).quantize(Decimal("0.1"))
+
+
+def is_lagging(ratio: Decimal | None, threshold: Decimal) -> bool:
+    return ratio is not None and ratio < threshold
+
+
 @dataclass
 class IndicatorProgress:
     indicator: str
@@ -208,14 +223,11 @@ class IndicatorProgress:
     @property
     def ratio(self) -> Decimal | None:
         """Figure to date / target to date, as a percentage."""
-        if self.value is None or not self.target_to_date:
-            return None
-        return (Decimal(100) * self.value / self.target_to_date).quantize(Decimal("0.1"))
+        return progress_ratio(self.value, self.target_to_date)
 
     @property
     def lagging(self) -> bool:
-        ratio = self.ratio
-        return ratio is not None and ratio < Decimal(str(settings.LAGGING_THRESHOLD * 100))
+        return is_lagging(self.ratio, lagging_threshold())
 
 
 @dataclass
@@ -235,9 +247,22 @@ class Progress:
         return [item for item in self.indicators if item.lagging]
 
 
+INDICATORS = tuple(indicator.value for indicator in Indicator)
+
+
+def _lagging(figures: Figures, targets: dict[str, Decimal], threshold: Decimal) -> bool:
+    """Progress(...).lagging without building the Progress: the same ratios and threshold
+    (progress_ratio, is_lagging), for the thousands of conventions a page only sorts and
+    counts."""
+    return any(
+        is_lagging(progress_ratio(figures.indicator(indicator), targets.get(indicator)), threshold)
+        for indicator in INDICATORS
+    )
+
+
 def _indicator_labels() -> dict[str, str]:
     """The indicators' labels in the active language, translated once per page rather
-    than once per convention (thousands of conventions on the national dashboard)."""
+    than once per convention."""
     return {indicator.value: str(indicator.label) for indicator in Indicator}
 
 
@@ -266,26 +291,74 @@ def end_of_quarter(day: dt.date) -> dt.date:
     return period_bounds(day.year, quarter)[1] - dt.timedelta(days=1)
 
 
+@dataclass
+class ConventionsProgress:
+    """Conventions against their commitments, lagging ones first then by reference:
+    how many there are, how many lag, and the first ``shown`` with their progress."""
+
+    count: int
+    lagging_count: int
+    shown: list[tuple[Convention, Progress]]
+
+
 def _conventions_progress(
-    conventions: list[Convention], figures: dict[int, Figures], today: dt.date
-) -> list[tuple[Convention, Progress]]:
-    targets = targets_to_date(conventions=[c.pk for c in conventions], today=today)
+    scope: QuerySet[Convention],
+    figures: dict[int, Figures],
+    today: dt.date,
+    limit: int | None = None,
+    lagging_only: bool = False,
+) -> ConventionsProgress:
+    """Four queries whatever the number of conventions: the conventions' ids (``scope``),
+    the commitments pro-rated to date (``scope`` as a subquery), then the Convention rows
+    of the ``limit`` first ones only. The lagging flag of every convention is computed
+    from plain numbers; a Progress is built for the conventions returned only."""
+    references = list(scope.order_by("reference").values_list("pk", "reference"))
+    targets = targets_to_date(conventions=scope.values("pk"), today=today)
+    threshold = lagging_threshold()
+    empty = Figures()
+    flagged = [
+        (_lagging(figures.get(pk, empty), targets.get(pk, {}), threshold), reference, pk)
+        for pk, reference in references
+    ]
+    flagged.sort(key=lambda item: (not item[0], item[1]))
+    lagging_count = sum(1 for item in flagged if item[0])
+    kept = flagged[:lagging_count] if lagging_only else flagged
+    kept = kept if limit is None else kept[:limit]
+    rows = Convention.objects.in_bulk([pk for _lag, _ref, pk in kept]) if kept else {}
     until = min(today, end_of_quarter(today))
     labels = _indicator_labels()
-    progress = [
+    shown = [
         (
-            convention,
-            _progress(
-                figures.get(convention.pk, Figures()),
-                targets.get(convention.pk, {}),
-                until,
-                labels,
-            ),
+            rows[pk],
+            _progress(figures.get(pk, Figures()), targets.get(pk, {}), until, labels),
         )
-        for convention in conventions
+        for _lag, _ref, pk in kept
     ]
-    progress.sort(key=lambda item: (not item[1].lagging, item[0].reference))
-    return progress
+    return ConventionsProgress(count=len(flagged), lagging_count=lagging_count, shown=shown)
+
+
+def _scoped_conventions(
+    user: User, conventions: QuerySet[Convention] | None = None
+) -> QuerySet[Convention]:
+    scoped = convention_list(user=user)
+    if conventions is not None:
+        scoped = scoped.filter(pk__in=conventions.values("pk"))
+    return scoped.exclude(status=Convention.Status.DRAFT)
+
+
+def conventions_progress_summary(
+    *, user: User, today: dt.date | None = None, limit: int | None = None
+) -> ConventionsProgress:
+    """The conventions the user may see (drafts aside) against their commitments
+    pro-rated to date: their number, the number lagging, and the first ``limit``
+    (lagging ones first, then by reference) with their progress. A constant number of
+    queries."""
+    today = today or timezone.localdate()
+    scoped = _scoped_conventions(user)
+    # Every convention's rows (the scope's conventions only for a partner: _rows reads
+    # its cohorts); a list of thousands of ids costs more to plan than it filters out.
+    figures = figures_by_member(user=user, dimension=Dimension.CONVENTION, until=today)
+    return _conventions_progress(scoped, figures, today, limit=limit)
 
 
 def conventions_progress(
@@ -294,42 +367,29 @@ def conventions_progress(
     """Every convention the user may see (or those given, within that), with its figures
     to date against its commitments pro-rated to date; lagging ones first."""
     today = today or timezone.localdate()
-    scoped = convention_list(user=user)
-    if conventions is not None:
-        scoped = scoped.filter(pk__in=conventions.values("pk"))
-    convention_rows = list(scoped.exclude(status=Convention.Status.DRAFT).order_by("reference"))
-    # A long list of ids costs more to plan than the few extra rows it filters out: past
-    # a page's worth, read every convention's rows and keep those listed.
-    member_ids = [c.pk for c in convention_rows]
+    scoped = _scoped_conventions(user, conventions)
     figures = figures_by_member(
-        user=user,
-        dimension=Dimension.CONVENTION,
-        until=today,
-        member_ids=member_ids if len(member_ids) <= MEMBER_IDS_LISTED else None,
+        user=user, dimension=Dimension.CONVENTION, until=today, member_ids=scoped.values("pk")
     )
-    return _conventions_progress(convention_rows, figures, today)
+    return _conventions_progress(scoped, figures, today).shown
 
 
 def lagging_conventions(*, today: dt.date | None = None) -> list[tuple[Convention, Progress]]:
     """Signed and active conventions under the threshold, on national figures (for the
     alerts sent to their managers; no user scope: this is the system reading)."""
     today = today or timezone.localdate()
-    conventions = list(
-        Convention.objects.filter(
-            status__in=[Convention.Status.SIGNED, Convention.Status.ACTIVE]
-        ).order_by("reference")
+    scope = Convention.objects.filter(
+        status__in=[Convention.Status.SIGNED, Convention.Status.ACTIVE]
     )
     rows = _until_quarter(
-        Rollup.objects.filter(
-            dimension=Dimension.CONVENTION, member_id__in=[c.pk for c in conventions]
-        ),
+        Rollup.objects.filter(dimension=Dimension.CONVENTION, member_id__in=scope.values("pk")),
         today,
     )
     figures = {
         row["member_id"]: _figures(row)
         for row in rows.values("member_id").annotate(**SUMS).order_by()
     }
-    return [item for item in _conventions_progress(conventions, figures, today) if item[1].lagging]
+    return _conventions_progress(scope, figures, today, lagging_only=True).shown
 
 
 def convention_progress(

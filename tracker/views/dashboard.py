@@ -20,7 +20,7 @@ from tracker.figures.links import figure_url
 from tracker.figures.national import sector_figures
 from tracker.figures.selectors import (
     Figures,
-    conventions_progress,
+    conventions_progress_summary,
     figures_by_member,
     figures_by_year,
     rollup_freshness,
@@ -102,7 +102,7 @@ class DashboardView(TemplateView):
             ]
         )
 
-        progress = conventions_progress(user=user, today=today)
+        progress = conventions_progress_summary(user=user, today=today, limit=CONVENTIONS_SHOWN)
         context.update(
             {
                 "year": year,
@@ -127,9 +127,9 @@ class DashboardView(TemplateView):
                 ),
                 "breakdowns": breakdowns,
                 "region_chart": region_chart,
-                "conventions": progress[:CONVENTIONS_SHOWN],
-                "conventions_count": len(progress),
-                "lagging_count": sum(1 for _c, p in progress if p.lagging),
+                "conventions": progress.shown,
+                "conventions_count": progress.count,
+                "lagging_count": progress.lagging_count,
                 "is_partner": user.is_partner,
             }
         )
