@@ -24,22 +24,15 @@ from tracker.api.base import (
 from tracker.filters import PlacementFilter
 from tracker.models import ChangeLog, Enrollment, Placement, User
 from tracker.selectors import enrollment_list, placement_list
-from tracker.services.placements import PlacementInput, placement_create, placement_update
-
-INPUT_FIELDS = (
-    "employer",
-    "employer_name",
-    "employer_ice",
-    "hired_on",
-    "contract_type",
-    "job_title",
-    "filiere",
-    "zone",
-    "region",
-    "gross_monthly_salary_mad",
-    "ended_on",
-    "cnss_verified_on",
+from tracker.services.placements import (
+    PLACEMENT_FIELDS,
+    PlacementInput,
+    placement_create,
+    placement_update,
 )
+
+# The fields a hire is written from: the service's own list.
+INPUT_FIELDS = PLACEMENT_FIELDS
 
 
 def employer_choices(*, user: User) -> QuerySet[Partner]:

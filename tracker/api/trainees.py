@@ -26,23 +26,12 @@ from tracker.permissions import can_create_person, can_edit_person
 from tracker.privacy import MASK, PERSONAL_FIELDS, PrivacyPolicy
 from tracker.rules import normalize_cin
 from tracker.selectors import trainee_list
-from tracker.services.trainees import TraineeInput, trainee_create, trainee_update
+from tracker.services.trainees import TRAINEE_FIELDS, TraineeInput, trainee_create, trainee_update
 
 API = ChangeLog.Source.API
 
-PERSON_FIELDS = (
-    "cin",
-    "first_name",
-    "last_name",
-    "first_name_ar",
-    "last_name_ar",
-    "sex",
-    "birth_date",
-    "phone",
-    "email",
-    "residence_region",
-    "education_level",
-)
+# A person's fields, as the trainee services name them.
+PERSON_FIELDS = TRAINEE_FIELDS
 
 UPDATE_FIELDS = tuple(name for name in PERSON_FIELDS if name != "cin")
 
