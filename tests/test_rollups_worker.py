@@ -97,8 +97,8 @@ def test_a_worker_killed_during_a_rollup_then_restarted_ends_with_correct_figure
     restartable_worker(
         name="restarted", queues=FAULT_QUEUE, extra_env={"CELERY_VISIBILITY_TIMEOUT": "5"}
     )
-    assert wait_for(
-        lambda: this_cohorts_runs.filter(skipped=False).exists(), timeout=90
-    ), "the task was not delivered again"
+    assert wait_for(lambda: this_cohorts_runs.filter(skipped=False).exists(), timeout=90), (
+        "the task was not delivered again"
+    )
     assert stored() == recount(reference_date=REFERENCE)
     assert stored() != before
