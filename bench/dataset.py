@@ -22,6 +22,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from conventions.models import Filiere, Partner, Region, Zone
+from tracker.figures.revisions import terms_revision_bump
 
 REGION_WEIGHTS = {
     "MA-06": 36,
@@ -123,6 +124,7 @@ def wipe() -> None:
             "(SELECT partner_id FROM tracker_user WHERE partner_id IS NOT NULL)",
             [f"%{BENCH_TAG}"],
         )
+    terms_revision_bump()  # TRUNCATE sends no signals: cached dashboards are out of date
 
 
 def generate(
@@ -462,6 +464,7 @@ def generate(
             "tracker_placement",
         ):
             _reset_sequence(table)
+        terms_revision_bump()  # conventions written by COPY: no save signals
     started = time.perf_counter()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")

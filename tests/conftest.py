@@ -4,6 +4,7 @@ organisations (A and B) so every partner-facing surface is tried by an outsider.
 from __future__ import annotations
 
 import os
+import uuid
 
 import pytest
 from django.test import Client
@@ -55,6 +56,18 @@ def _french_until_a_test_says_otherwise(settings):
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def _cache_keys_of_its_own(settings) -> None:
+    """Each test reads and writes its own cache keys (a prefix of its own, so the shared
+    Redis of the PostgreSQL run is never flushed under the worker's queues): entries keyed
+    by a database state, like a dashboard keyed by its revision counter, would otherwise
+    outlive the rolled-back rows of the test that stored them."""
+    settings.CACHES = {
+        alias: {**config, "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}
+        for alias, config in settings.CACHES.items()
+    }
 
 
 @pytest.fixture(autouse=True)

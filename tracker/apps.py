@@ -8,6 +8,11 @@ class TrackerConfig(AppConfig):
     name = "tracker"
     verbose_name = _("Suivi des talents")
 
+    def ready(self) -> None:
+        from tracker.figures import revisions
+
+        revisions.connect()
+
 
 class TrackerAdminConfig(admin_apps.AdminConfig):
     """The admin site, open to the admin role only (see tracker.admin_site)."""

@@ -5,7 +5,14 @@ from tracker.models.cohorts import Cohort
 from tracker.models.history import ChangeLog
 from tracker.models.imports import ImportBatch, ImportRowError
 from tracker.models.people import Enrollment, Placement, Trainee
-from tracker.models.rollups import Dimension, LaggingAlert, Rollup, RollupRun, RollupState
+from tracker.models.rollups import (
+    Dimension,
+    LaggingAlert,
+    Rollup,
+    RollupRun,
+    RollupState,
+    TermsRevision,
+)
 from tracker.models.system import WorkerHeartbeat
 from tracker.models.users import Role, User
 
@@ -23,6 +30,7 @@ __all__ = [
     "Rollup",
     "RollupRun",
     "RollupState",
+    "TermsRevision",
     "Trainee",
     "User",
     "WorkerHeartbeat",

@@ -178,3 +178,21 @@ class LaggingAlert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.convention_id} -> {self.recipient_id} ({self.period})"
+
+
+class TermsRevision(models.Model):
+    """A counter raised in the same transaction as every change to what the dashboard
+    reads besides the rollup store: conventions, their parties, commitments and
+    amendments, the national figures and the reference data (tracker.figures.revisions).
+    With the rollup state's last update it says whether a cached dashboard is still
+    right (tracker.figures.dashboard_cache): a counter, not a timestamp, because
+    concurrent transactions may commit out of the order of their clocks."""
+
+    revision = models.PositiveBigIntegerField(_("révision"), default=0)
+
+    class Meta:
+        verbose_name = _("révision des conditions")
+        verbose_name_plural = _("révisions des conditions")
+
+    def __str__(self) -> str:
+        return f"terms revision {self.revision}"

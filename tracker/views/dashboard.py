@@ -5,10 +5,13 @@ over its own cohorts only (tracker.figures.selectors). A constant number of quer
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
@@ -16,6 +19,7 @@ from conventions.models import Convention, Filiere, Indicator, Region, Zone
 from conventions.selectors import convention_list
 from tracker.figures.charts import bar_chart, column_chart
 from tracker.figures.commitments import targets_by_year
+from tracker.figures.dashboard_cache import FiguresState, cached, dashboard_cache_key
 from tracker.figures.links import figure_url
 from tracker.figures.national import sector_figures
 from tracker.figures.selectors import (
@@ -23,7 +27,6 @@ from tracker.figures.selectors import (
     conventions_progress_summary,
     figures_by_member,
     figures_by_year,
-    rollup_freshness,
 )
 from tracker.models import Dimension, User
 
@@ -50,7 +53,26 @@ class DashboardView(TemplateView):
         user: User = self.request.user  # type: ignore[assignment]
         year = self._year()
         today = timezone.localdate()
+        state = FiguresState.read(today)
+        key = dashboard_cache_key(
+            user=user, state=state, today=today, year=year, language=get_language()
+        )
+        figures = cached(key, lambda: self._figures(user=user, year=year, today=today))
+        context.update(
+            {
+                "year": year,
+                "years": figures["years"],
+                "figures_html": figures["html"],  # a SafeString: rendered by our template
+                "freshness": state.freshness,
+                "is_partner": user.is_partner,
+            }
+        )
+        return context
 
+    def _figures(self, *, user: User, year: int | None, today: dt.date) -> dict[str, Any]:
+        """The figures' part of the page, rendered (what the cache keeps), and the years
+        the year selector offers."""
+        context: dict[str, Any] = {}
         sector = sector_figures()
         jobs, exports = sector["jobs"], sector["exports"]
 
@@ -107,7 +129,6 @@ class DashboardView(TemplateView):
             {
                 "year": year,
                 "today": today,
-                "freshness": rollup_freshness(),
                 "jobs": jobs,
                 "exports": exports,
                 "jobs_chart": column_chart(
@@ -130,7 +151,7 @@ class DashboardView(TemplateView):
                 "conventions": progress.shown,
                 "conventions_count": progress.count,
                 "lagging_count": progress.lagging_count,
-                "is_partner": user.is_partner,
             }
         )
-        return context
+        html = render_to_string("dashboard/_figures.html", context, request=self.request)
+        return {"years": years, "html": html}
