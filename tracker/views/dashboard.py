@@ -20,6 +20,7 @@ from conventions.selectors import convention_list
 from tracker.figures.charts import bar_chart, column_chart
 from tracker.figures.commitments import targets_by_year
 from tracker.figures.dashboard_cache import FiguresState, cached, dashboard_cache_key
+from tracker.figures.dashboard_rows import conventions_rows_html
 from tracker.figures.links import figure_url
 from tracker.figures.national import sector_figures
 from tracker.figures.selectors import (
@@ -149,6 +150,7 @@ class DashboardView(TemplateView):
                 "breakdowns": breakdowns,
                 "region_chart": region_chart,
                 "conventions": progress.shown,
+                "conventions_rows": conventions_rows_html(progress.shown),
                 "conventions_count": progress.count,
                 "lagging_count": progress.lagging_count,
             }
