@@ -245,16 +245,38 @@ def party_add_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
-def party_remove_view(request: HttpRequest, pk: int, party_pk: int) -> HttpResponse:
+def _post_remove(
+    request: HttpRequest,
+    pk: int,
+    *,
+    model: type[ConventionParty] | type[Commitment],
+    child_pk: int,
+    service: Callable[[Any], object],
+    success: str,
+) -> HttpResponse:
+    """Removes one row of a convention's terms (a party, a commitment) through its
+    service; the row is looked up within the convention the user may see (404 else)."""
     convention = _scoped_convention(request, pk)
-    party = get_object_or_404(ConventionParty, pk=party_pk, convention=convention)
+    child = get_object_or_404(model, pk=child_pk, convention=convention)
     try:
-        convention_party_remove(actor=_user(request), party=party)
+        service(child)
     except ValidationError as error:
         return _refuse(request, convention, _messages_of(error))
-    messages.success(request, _("Partie retirée."))
+    messages.success(request, success)
     return redirect("conventions:convention_detail", pk=convention.pk)
+
+
+@require_POST
+def party_remove_view(request: HttpRequest, pk: int, party_pk: int) -> HttpResponse:
+    user = _user(request)
+    return _post_remove(
+        request,
+        pk,
+        model=ConventionParty,
+        child_pk=party_pk,
+        service=lambda party: convention_party_remove(actor=user, party=party),
+        success=_("Partie retirée."),
+    )
 
 
 @require_POST
@@ -273,14 +295,15 @@ def commitment_set_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def commitment_remove_view(request: HttpRequest, pk: int, commitment_pk: int) -> HttpResponse:
-    convention = _scoped_convention(request, pk)
-    commitment = get_object_or_404(Commitment, pk=commitment_pk, convention=convention)
-    try:
-        convention_commitment_remove(actor=_user(request), commitment=commitment)
-    except ValidationError as error:
-        return _refuse(request, convention, _messages_of(error))
-    messages.success(request, _("Engagement retiré."))
-    return redirect("conventions:convention_detail", pk=convention.pk)
+    user = _user(request)
+    return _post_remove(
+        request,
+        pk,
+        model=Commitment,
+        child_pk=commitment_pk,
+        service=lambda commitment: convention_commitment_remove(actor=user, commitment=commitment),
+        success=_("Engagement retiré."),
+    )
 
 
 @require_POST

@@ -301,16 +301,23 @@ def enrollment_graduate_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
-def enrollment_drop_out_view(request: HttpRequest, pk: int) -> HttpResponse:
+def _exit(
+    request: HttpRequest,
+    pk: int,
+    *,
+    service: Callable[..., Enrollment],
+    title: str,
+    done: str,
+) -> HttpResponse:
+    """A drop-out or a failure: the same form (date of exit), another service."""
     user = current_user(request)
     return _transition(
         request,
         pk,
         form_class=ExitForm,
-        title=_("Enregistrer un abandon"),
-        done=_("Abandon enregistré."),
-        apply=lambda enrollment, data: enrollment_drop_out(
+        title=title,
+        done=done,
+        apply=lambda enrollment, data: service(
             enrollment=enrollment,
             version=data["version"],
             exited_on=data["exited_on"],
@@ -320,18 +327,22 @@ def enrollment_drop_out_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def enrollment_fail_view(request: HttpRequest, pk: int) -> HttpResponse:
-    user = current_user(request)
-    return _transition(
+def enrollment_drop_out_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _exit(
         request,
         pk,
-        form_class=ExitForm,
+        service=enrollment_drop_out,
+        title=_("Enregistrer un abandon"),
+        done=_("Abandon enregistré."),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def enrollment_fail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _exit(
+        request,
+        pk,
+        service=enrollment_fail,
         title=_("Enregistrer un échec"),
         done=_("Échec enregistré."),
-        apply=lambda enrollment, data: enrollment_fail(
-            enrollment=enrollment,
-            version=data["version"],
-            exited_on=data["exited_on"],
-            actor=user,
-        ),
     )
