@@ -31,6 +31,14 @@ def fill(apps, schema_editor):
         schema_editor.execute(statement)
 
 
+def analyze(apps, schema_editor):
+    """Statistics of the new column, so the planner picks the new indexes for a
+    partner's lists at once (a million updated rows would also warrant a VACUUM, which
+    cannot run in the migration's transaction: see docs/benchmarks.md)."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("ANALYZE tracker_enrollment, tracker_placement")
+
+
 def operator(*, null: bool) -> models.ForeignKey:
     return models.ForeignKey(
         db_constraint=not null,
@@ -68,4 +76,5 @@ class Migration(migrations.Migration):
                 fields=["operator", "-hired_on", "id"], name="placement_operator_hired"
             ),
         ),
+        migrations.RunPython(analyze, migrations.RunPython.noop, elidable=False),
     ]
