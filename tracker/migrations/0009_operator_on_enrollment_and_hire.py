@@ -1,19 +1,32 @@
 """The operator stored on every enrollment and hire (always its cohort's), with the
 indexes that serve a partner's list in its default order.
 
-Added nullable and without its foreign-key constraint, filled by one UPDATE ... FROM per
-table (PostgreSQL; a correlated subquery elsewhere), then made NOT NULL with the
-constraint: ALTER TABLE validates the constraint with one join, where an UPDATE under it
-would have queued a check per row (a million on the national dataset)."""
+Added nullable and without its foreign-key constraint, filled from the cohorts, then made
+NOT NULL with the constraint (ALTER TABLE validates it with one join, where a fill under
+it would queue a check per row).
+
+The fill on PostgreSQL rewrites the column (ALTER COLUMN ... TYPE ... USING, the value
+read from the cohort by a temporary function) rather than UPDATE ... FROM: on the
+national dataset (1M enrollments, 11 indexes) the UPDATE took 95 s, every row's new
+version inserted into every index one by one and the old one left dead for VACUUM;
+the rewrite writes the table once and rebuilds its indexes in bulk: 10.5 s, no dead
+rows. Elsewhere (SQLite) a correlated UPDATE."""
 
 import django.db.models.deletion
 from django.db import migrations, models
 
 FILL_POSTGRESQL = [
-    "UPDATE tracker_enrollment e SET operator_id = c.operator_id"
-    " FROM tracker_cohort c WHERE c.id = e.cohort_id",
-    "UPDATE tracker_placement p SET operator_id = e.operator_id"
-    " FROM tracker_enrollment e WHERE e.id = p.enrollment_id",
+    "CREATE FUNCTION pg_temp.tracker_cohort_operator(bigint) RETURNS bigint"
+    " LANGUAGE sql STABLE AS 'SELECT operator_id FROM tracker_cohort WHERE id = $1'",
+    "CREATE FUNCTION pg_temp.tracker_enrollment_operator(bigint) RETURNS bigint"
+    " LANGUAGE sql STABLE AS 'SELECT operator_id FROM tracker_enrollment WHERE id = $1'",
+    "ALTER TABLE tracker_enrollment ALTER COLUMN operator_id TYPE bigint"
+    " USING pg_temp.tracker_cohort_operator(cohort_id)",
+    # Enrollments first: a hire takes its enrollment's.
+    "ALTER TABLE tracker_placement ALTER COLUMN operator_id TYPE bigint"
+    " USING pg_temp.tracker_enrollment_operator(enrollment_id)",
+    "DROP FUNCTION pg_temp.tracker_cohort_operator(bigint)",
+    "DROP FUNCTION pg_temp.tracker_enrollment_operator(bigint)",
 ]
 FILL_PORTABLE = [
     "UPDATE tracker_enrollment SET operator_id = (SELECT c.operator_id FROM tracker_cohort c"
@@ -33,8 +46,7 @@ def fill(apps, schema_editor):
 
 def analyze(apps, schema_editor):
     """Statistics of the new column, so the planner picks the new indexes for a
-    partner's lists at once (a million updated rows would also warrant a VACUUM, which
-    cannot run in the migration's transaction: see docs/benchmarks.md)."""
+    partner's lists at once."""
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute("ANALYZE tracker_enrollment, tracker_placement")
 
