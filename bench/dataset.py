@@ -250,7 +250,8 @@ def generate(
         timings["conventions"] = time.perf_counter() - started
 
         started = time.perf_counter()
-        cohort_info: list[tuple[dt.date, dt.date, int]] = []  # starts, ends, filiere
+        # starts, ends, filiere, operator
+        cohort_info: list[tuple[dt.date, dt.date, int, int]] = []
 
         def cohorts() -> Iterator[tuple[Any, ...]]:
             for i in range(1, size.cohorts + 1):
@@ -260,13 +261,14 @@ def generate(
                 year = rng.choices(YEARS, YEAR_WEIGHTS)[0]
                 starts = dt.date(year, rng.randint(1, 12), rng.randint(1, 28))
                 ends = starts + dt.timedelta(days=rng.choice([90, 120, 180, 270, 365]))
-                cohort_info.append((starts, ends, filiere))
+                operator = convention_operator[convention - 1]
+                cohort_info.append((starts, ends, filiere, operator))
                 zone = zones.get(ZONE_OF_REGION.get(region, ""))
                 yield (
                     i,
                     f"COH-{i:06d}",
                     convention,
-                    convention_operator[convention - 1],
+                    operator,
                     filiere,
                     "Conseiller client",
                     regions[region],
@@ -354,25 +356,27 @@ def generate(
         timings["trainees"] = time.perf_counter() - started
 
         started = time.perf_counter()
-        graduated: list[tuple[int, dt.date, dt.date, int]] = []  # id, enrolled, graduated, fil.
+        # id, enrolled, graduated, filiere, operator
+        graduated: list[tuple[int, dt.date, dt.date, int, int]] = []
 
         def enrollments() -> Iterator[tuple[Any, ...]]:
             today = now.date()
             for i in range(1, size.enrollments + 1):
                 cohort = rng.randint(1, size.cohorts)
-                starts, ends, filiere = cohort_info[cohort - 1]
+                starts, ends, filiere, operator = cohort_info[cohort - 1]
                 enrolled_on = starts - dt.timedelta(days=rng.randint(0, 20))
                 status = pick_status() if ends < today else "enrolled"
                 exited_on = graduated_on = None
                 if status == "graduated":
                     graduated_on = ends + dt.timedelta(days=rng.randint(0, 30))
-                    graduated.append((i, enrolled_on, graduated_on, filiere))
+                    graduated.append((i, enrolled_on, graduated_on, filiere, operator))
                 elif status in ("dropped_out", "failed"):
                     exited_on = min(ends, enrolled_on + dt.timedelta(days=rng.randint(10, 200)))
                 yield (
                     i,
                     i,
                     cohort,
+                    operator,
                     status,
                     enrolled_on,
                     exited_on,
@@ -389,6 +393,7 @@ def generate(
                 "id",
                 "trainee_id",
                 "cohort_id",
+                "operator_id",
                 "status",
                 "enrolled_on",
                 "exited_on",
@@ -406,7 +411,9 @@ def generate(
         hired = rng.sample(graduated, min(size.placements, len(graduated)))
 
         def placements() -> Iterator[tuple[Any, ...]]:
-            for i, (enrollment, enrolled_on, graduated_on, filiere) in enumerate(hired, 1):
+            for i, (enrollment, enrolled_on, graduated_on, filiere, operator) in enumerate(
+                hired, 1
+            ):
                 hired_on = max(enrolled_on, graduated_on + dt.timedelta(days=rng.randint(-60, 240)))
                 ended_on = (
                     hired_on + dt.timedelta(days=rng.randint(30, 500))
@@ -416,6 +423,7 @@ def generate(
                 yield (
                     i,
                     enrollment,
+                    operator,
                     rng.choice(employer_ids),
                     "",
                     "",
@@ -436,6 +444,7 @@ def generate(
             [
                 "id",
                 "enrollment_id",
+                "operator_id",
                 "employer_id",
                 "employer_name",
                 "employer_ice",

@@ -83,9 +83,7 @@ class EnrollmentFilter(django_filters.FilterSet):
     cohort = django_filters.NumberFilter(
         field_name="cohort_id", label=_("Cohorte"), widget=forms.HiddenInput
     )
-    operator = LabelChoiceFilter(
-        field_name="cohort__operator", queryset=_operators, label=_("Opérateur")
-    )
+    operator = LabelChoiceFilter(field_name="operator", queryset=_operators, label=_("Opérateur"))
     region = ReferenceChoiceFilter(
         field_name="cohort__region", queryset=Region.objects.all(), label=_("Région")
     )
@@ -108,7 +106,7 @@ class EnrollmentFilter(django_filters.FilterSet):
         if not value:
             return queryset
         policy = PrivacyPolicy.for_user(self.request.user)
-        queryset = queryset.filter(policy.visible_cohorts_q("cohort__"))
+        queryset = queryset.filter(policy.visible_enrollments_q())
         name_match = Q()
         for word in value.split():
             name_match &= Q(trainee__last_name__iexact=word) | Q(trainee__first_name__iexact=word)

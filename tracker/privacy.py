@@ -64,6 +64,14 @@ class PrivacyPolicy:
             return Q(**{f"{prefix}operator_id": user.partner_id})
         return Q(**{f"{prefix}convention_id__in": list(self.managed_convention_ids)})
 
+    def visible_enrollments_q(self, prefix: str = "") -> Q:
+        """As visible_cohorts_q, for enrollments (prefix: the path to one): a partner's
+        through the operator stored on the enrollment, with no join to its cohort."""
+        user = self.user
+        if user.is_partner and user.partner_id is not None:
+            return Q(**{f"{prefix}operator_id": user.partner_id})
+        return self.visible_cohorts_q(f"{prefix}cohort__")
+
     def value(self, cohort: Cohort, raw: Any) -> Any:
         """The value itself, or the mask."""
         if self.can_see(cohort):

@@ -27,7 +27,9 @@ def enrollment_list(*, user: User) -> QuerySet[Enrollment]:
         return enrollments
     if not user.is_partner or user.partner_id is None:
         return enrollments.none()
-    return enrollments.filter(cohort__operator_id=user.partner_id)
+    # The operator stored on the row (always its cohort's): one index range,
+    # (operator, enrolled_on DESC, id), in the list's default order.
+    return enrollments.filter(operator_id=user.partner_id)
 
 
 def placement_list(*, user: User) -> QuerySet[Placement]:
@@ -36,7 +38,8 @@ def placement_list(*, user: User) -> QuerySet[Placement]:
         return placements
     if not user.is_partner or user.partner_id is None:
         return placements.none()
-    return placements.filter(enrollment__cohort__operator_id=user.partner_id)
+    # As for enrollments: the hire's stored operator, (operator, hired_on DESC, id).
+    return placements.filter(operator_id=user.partner_id)
 
 
 def trainee_list(*, user: User) -> QuerySet[Trainee]:
@@ -46,7 +49,7 @@ def trainee_list(*, user: User) -> QuerySet[Trainee]:
     if not user.is_partner or user.partner_id is None:
         return trainees.none()
     return trainees.filter(
-        id__in=Enrollment.objects.filter(cohort__operator_id=user.partner_id).values("trainee_id")
+        id__in=Enrollment.objects.filter(operator_id=user.partner_id).values("trainee_id")
     )
 
 

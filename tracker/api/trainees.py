@@ -152,9 +152,7 @@ class TraineeViewSet(
         trainees = trainee_list(user=user).select_related("residence_region")
         if user.is_admin:
             return trainees.annotate(visible=Value(True, output_field=BooleanField()))
-        visible = Enrollment.objects.filter(
-            policy.visible_cohorts_q("cohort__"), trainee=OuterRef("pk")
-        )
+        visible = Enrollment.objects.filter(policy.visible_enrollments_q(), trainee=OuterRef("pk"))
         return trainees.annotate(visible=Exists(visible))
 
     def _show(self, trainee: Trainee, code: int = status.HTTP_200_OK) -> Response:

@@ -214,7 +214,9 @@ class _Generator:
     def _enrollment(self, trainee: Trainee, cohort: Cohort) -> Enrollment:
         rng = self.rng
         enrolled_on = cohort.starts_on - dt.timedelta(days=rng.randint(0, 25))
-        enrollment = Enrollment(trainee=trainee, cohort=cohort, enrolled_on=enrolled_on)
+        enrollment = Enrollment(
+            trainee=trainee, cohort=cohort, operator_id=cohort.operator_id, enrolled_on=enrolled_on
+        )
         if cohort.status == Cohort.Status.PLANNED:
             return enrollment
         roll = rng.random()
@@ -270,6 +272,7 @@ class _Generator:
         return [
             Placement(
                 enrollment=enrollment,
+                operator_id=cohort.operator_id,
                 employer=employer,
                 employer_name="" if employer else named,
                 employer_ice="" if employer else ice,

@@ -212,7 +212,9 @@ def figure_rows(
         rows = placement_list(user=user).alias(twelve_months_after=AddMonths("hired_on", 12))
         prefix = "enrollment__"
     rows = rows.filter(figure.predicate(reference_date))
-    if dimension != Dimension.NATIONAL:
+    if dimension == Dimension.OPERATOR:
+        rows = rows.filter(operator_id=member_id)  # stored on enrollments and hires alike
+    elif dimension != Dimension.NATIONAL:
         rows = rows.filter(**{prefix + ENROLLMENT_MEMBER_LOOKUP[Dimension(dimension)]: member_id})
     if sex:
         rows = rows.filter(**{f"{prefix}trainee__sex": sex})

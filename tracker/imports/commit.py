@@ -24,7 +24,7 @@ from tracker.imports.validation import (
     TRAINEE_FIELDS,
     ChunkPlan,
 )
-from tracker.models import ChangeLog, Enrollment, Placement, Trainee, User
+from tracker.models import ChangeLog, Cohort, Enrollment, Placement, Trainee, User
 
 BULK_BATCH = 2000
 
@@ -68,9 +68,20 @@ def write_plan(plan: ChunkPlan, *, user: User) -> None:
         trainee_ids.update(Trainee.objects.filter(cin__in=missing).values_list("cin", "id"))
 
     versioned = {**stamps, "version": 1, "updated_by_id": user.id}
+    # The operator stored on each row is its cohort's (one query for the chunk).
+    cohort_ids = {values["cohort_id"] for _cin, values in plan.new_enrollments}
+    cohort_ids.update(cohort_id for (_cin, cohort_id), _values in plan.new_placements)
+    operators = dict(Cohort.objects.filter(id__in=cohort_ids).values_list("id", "operator_id"))
     new_enrollments = []
     for cin, values in plan.new_enrollments:
-        new_enrollments.append({**values, **versioned, "trainee_id": trainee_ids[cin]})
+        new_enrollments.append(
+            {
+                **values,
+                **versioned,
+                "trainee_id": trainee_ids[cin],
+                "operator_id": operators[values["cohort_id"]],
+            }
+        )
     new_enrollment_ids = insert_rows(Enrollment, new_enrollments)
     _update(Enrollment, plan.updated_enrollments, now=now, extra=("version", "updated_by"))
     for enrollment, changes in plan.updated_enrollments:
@@ -87,7 +98,7 @@ def write_plan(plan: ChunkPlan, *, user: User) -> None:
 
     new_placements = []
     for (cin, cohort_id), values in plan.new_placements:
-        row = {**values, **versioned}
+        row = {**values, **versioned, "operator_id": operators[cohort_id]}
         if "enrollment_id" not in row:
             row["enrollment_id"] = enrollment_ids[(trainee_ids[cin], cohort_id)]
         new_placements.append(row)
@@ -263,9 +274,13 @@ def _write_plan_set_based(plan: ChunkPlan, *, user: User, now: dt.datetime) -> N
                 columns={
                     "trainee_id": "t.id",
                     "cohort_id": "s.cohort_id",
+                    "operator_id": "c.operator_id",
                     **{name: f"s.{name}" for name in ENROLLMENT_FIELDS},
                 },
-                source="import_stage_enrollment s JOIN tracker_trainee t ON t.cin = s.cin",
+                source=(
+                    "import_stage_enrollment s JOIN tracker_trainee t ON t.cin = s.cin"
+                    " JOIN tracker_cohort c ON c.id = s.cohort_id"
+                ),
                 user=user,
                 now=now,
             )
@@ -276,14 +291,18 @@ def _write_plan_set_based(plan: ChunkPlan, *, user: User, now: dt.datetime) -> N
                 entity=ChangeLog.Entity.PLACEMENT,
                 logged=("enrollment_id", *PLACEMENT_FIELDS),
                 columns={
-                    "enrollment_id": "COALESCE(s.enrollment_id, e.id)",
+                    "enrollment_id": "pe.id",
+                    "operator_id": "pe.operator_id",
                     **{name: f"s.{name}" for name in PLACEMENT_FIELDS},
                 },
+                # The hire's enrollment (named, or found by trainee and cohort), whose
+                # operator it takes.
                 source=(
                     "import_stage_placement s"
                     " LEFT JOIN tracker_trainee t ON s.enrollment_id IS NULL AND t.cin = s.cin"
                     " LEFT JOIN tracker_enrollment e"
                     " ON e.trainee_id = t.id AND e.cohort_id = s.cohort_id"
+                    " LEFT JOIN tracker_enrollment pe ON pe.id = COALESCE(s.enrollment_id, e.id)"
                 ),
                 user=user,
                 now=now,

@@ -535,7 +535,7 @@ def plan_chunk(
     if trainees:
         rows = (
             Enrollment.objects.filter(trainee_id__in=[t.id for t in trainees.values()])
-            .annotate(cohort_ends_on=F("cohort__ends_on"), operator_id=F("cohort__operator_id"))
+            .annotate(cohort_ends_on=F("cohort__ends_on"))
             .order_by()
         )
         for found in rows:

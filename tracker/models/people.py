@@ -6,6 +6,8 @@ the convention's managers and the operating partner may see them (tracker.privac
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -76,6 +78,19 @@ class Enrollment(models.Model):
         related_name="enrollments",
         verbose_name=_("cohorte"),
     )
+    # Always the cohort's operator (a cohort's enrollments never change cohort; a cohort
+    # changing operator moves them: tracker.services.cohorts.cohort_update). Stored so a
+    # partner's list is one index range, (operator, enrolled_on DESC, id), rather than a
+    # join through 1M enrollments. Never an input: save() derives it for a single row,
+    # every bulk path writes it from the cohort.
+    operator = models.ForeignKey(
+        "conventions.Partner",
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        db_index=False,  # led by the (operator, enrolled_on, id) index
+        verbose_name=_("opérateur"),
+    )
     status = models.CharField(
         _("statut"), max_length=12, choices=Status.choices, default=Status.ENROLLED
     )
@@ -110,10 +125,19 @@ class Enrollment(models.Model):
             # The list's default order and sorts, with the key: index-only deep pages.
             models.Index(fields=["-enrolled_on", "id"], name="enrollment_enrolled_on_id"),
             models.Index(fields=["-graduated_on", "id"], name="enrollment_graduated_on_id"),
+            # A partner's scope in the list's default order.
+            models.Index(
+                fields=["operator", "-enrolled_on", "id"], name="enrollment_operator_enrolled"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.trainee_id} @ {self.cohort_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.operator_id is None and self.cohort_id is not None:
+            self.operator_id = _cohort_operator_id(self)
+        super().save(*args, **kwargs)
 
 
 class Placement(models.Model):
@@ -131,6 +155,15 @@ class Placement(models.Model):
         on_delete=models.PROTECT,
         related_name="placements",
         verbose_name=_("inscription"),
+    )
+    # Always the enrollment's cohort's operator (see Enrollment.operator).
+    operator = models.ForeignKey(
+        "conventions.Partner",
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        db_index=False,  # led by the (operator, hired_on, id) index
+        verbose_name=_("opérateur"),
     )
     # Either a partner of kind employer, or a named employer with its ICE.
     employer = models.ForeignKey(
@@ -197,11 +230,29 @@ class Placement(models.Model):
             models.Index(fields=["hired_on"], name="placement_hired_on"),
             models.Index(fields=["enrollment", "hired_on"], name="placement_enrollment_hired"),
             models.Index(fields=["-hired_on", "id"], name="placement_hired_on_id"),
+            # A partner's scope in the list's default order.
+            models.Index(fields=["operator", "-hired_on", "id"], name="placement_operator_hired"),
         ]
 
     def __str__(self) -> str:
         return f"{self.job_title} ({self.hired_on})"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.operator_id is None and self.enrollment_id is not None:
+            enrollment = self.enrollment
+            self.operator_id = enrollment.operator_id or _cohort_operator_id(enrollment)
+        super().save(*args, **kwargs)
+
     @property
     def employer_display(self) -> str:
         return self.employer.name if self.employer_id and self.employer else self.employer_name
+
+
+def _cohort_operator_id(enrollment: Enrollment) -> int:
+    """The operator of the enrollment's cohort: from the cohort in hand if loaded, else
+    one query."""
+    if Enrollment.cohort.is_cached(enrollment):
+        return enrollment.cohort.operator_id
+    from tracker.models.cohorts import Cohort
+
+    return Cohort.objects.values_list("operator_id", flat=True).get(pk=enrollment.cohort_id)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from conventions.models import Convention, Filiere, Partner, Region, Zone
 from conventions.selectors import convention_training_operators
-from tracker.models import Cohort, User
+from tracker.models import Cohort, Enrollment, Placement, User
 from tracker.permissions import COHORT_CONVENTION_STATUSES, can_manage_cohort_under
 from tracker.services.rollup_queue import rollup_after_commit
 
@@ -123,6 +123,7 @@ def cohort_update(*, cohort: Cohort, actor: User, **changes: Any) -> Cohort:
         elif old is None and new is not None:
             previous.append((name, new))
     old_convention = cohort.convention
+    old_operator_id = cohort.operator_id
     for name, value in changes.items():
         setattr(cohort, name, value)
     if "code" in changes:
@@ -141,5 +142,9 @@ def cohort_update(*, cohort: Cohort, actor: User, **changes: Any) -> Cohort:
     )
     cohort.full_clean()
     cohort.save()
+    if cohort.operator_id != old_operator_id:
+        # The operator stored on its enrollments and hires follows (same transaction).
+        Enrollment.objects.filter(cohort=cohort).update(operator_id=cohort.operator_id)
+        Placement.objects.filter(enrollment__cohort=cohort).update(operator_id=cohort.operator_id)
     rollup_after_commit(cohort_ids=[cohort.pk], previous=previous)
     return cohort

@@ -161,8 +161,8 @@ def measure_import(
         if db_validated is None or db_committed is None
         else db_committed - db_validated,
         written=(
-            Enrollment.objects.filter(cohort__operator=user.partner).count(),
-            Placement.objects.filter(enrollment__cohort__operator=user.partner).count(),
+            Enrollment.objects.filter(operator=user.partner).count(),
+            Placement.objects.filter(operator=user.partner).count(),
             ChangeLog.objects.filter(actor=user).count(),
         ),
         peak_rss_mb=peak_rss_mb(),
