@@ -4,21 +4,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('tracker', '0008_trainee_version'),
+        ("tracker", "0009_operator_on_enrollment_and_hire"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='TermsRevision',
+            name="TermsRevision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('revision', models.PositiveBigIntegerField(default=0, verbose_name='révision')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("revision", models.PositiveBigIntegerField(default=0, verbose_name="révision")),
             ],
             options={
-                'verbose_name': 'révision des conditions',
-                'verbose_name_plural': 'révisions des conditions',
+                "verbose_name": "révision des conditions",
+                "verbose_name_plural": "révisions des conditions",
             },
         ),
     ]
