@@ -159,7 +159,9 @@ def test_national_filter_garbage_is_a_form_error_not_a_crash(
         assert response.status_code == 200, (name, value)
         assert response.context["filter"].form.errors[name], (name, value)
         html = response.content.decode()
-        assert 'class="invalid-feedback d-block"' in html
+        # The error is the one the box's aria-describedby names.
+        assert f'aria-describedby="id_{name}_error"' in html
+        assert f'class="invalid-feedback d-block" id="id_{name}_error"' in html
         assert message in html
         assert response.context["table"].paginator.count == 0
 
