@@ -268,3 +268,17 @@ def test_suggestions_refuse_anonymous_users_and_unknown_kinds(
     assert admin_client.get("/choices/trainees/", {"q": "benali"}).status_code == 404
     assert admin_client.get("/choices/cohorts/", {"q": "coh"}).status_code == 404
     assert admin_client.post(reverse("choice_suggest", args=["partners"])).status_code == 405
+
+
+def test_suggestions_use_the_filters_own_scoping() -> None:
+    from conventions.filters import _scoped_partners
+    from tracker.filters import CONVENTION_LABEL, _conventions, _employers, _operators
+    from tracker.views.choices import SUGGEST_KINDS
+
+    expected = {
+        "conventions": (_conventions, CONVENTION_LABEL),
+        "operators": (_operators, ("name",)),
+        "employers": (_employers, ("name",)),
+        "partners": (_scoped_partners, ("name",)),
+    }
+    assert dict(SUGGEST_KINDS) == expected

@@ -7,24 +7,35 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from conventions.filters import _scoped_partners
-from tracker.choices import LABEL_SEPARATOR, search_choices
-from tracker.filters import CONVENTION_LABEL, _conventions, _employers, _operators
+from conventions.filters import ConventionFilter
+from tracker.choices import LABEL_SEPARATOR, SearchChoiceFilter, search_choices
+from tracker.filters import CohortFilter, EnrollmentFilter, PlacementFilter
 
 SUGGEST_MIN_LENGTH = 2
 SUGGEST_LIMIT = 20
 
-SUGGEST_KINDS: dict[str, tuple[Callable[[HttpRequest], QuerySet[Any]], tuple[str, ...]]] = {
-    "conventions": (_conventions, CONVENTION_LABEL),
-    "operators": (_operators, ("name",)),
-    "employers": (_employers, ("name",)),
-    "partners": (_scoped_partners, ("name",)),
-}
+Scoping = Callable[[HttpRequest], QuerySet[Any]]
+
+
+def _suggest_kinds() -> dict[str, tuple[Scoping, tuple[str, ...]]]:
+    """Each kind's scoping function and label, read from the filters themselves."""
+    kinds: dict[str, tuple[Scoping, tuple[str, ...]]] = {}
+    for filterset in (CohortFilter, EnrollmentFilter, PlacementFilter, ConventionFilter):
+        for search in filterset.base_filters.values():
+            if isinstance(search, SearchChoiceFilter):
+                kind = (search.queryset, search.extra["label_fields"])
+                if kinds.setdefault(search.kind, kind) != kind:
+                    raise ImproperlyConfigured(f"Two scopings for the choices {search.kind!r}")
+    return kinds
+
+
+SUGGEST_KINDS = _suggest_kinds()
 
 
 @require_GET
