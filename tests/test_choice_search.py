@@ -17,6 +17,7 @@ from django.urls import reverse
 
 from conventions.models import Convention
 from tests.factories import PartnerFactory
+from tracker import choices
 
 # (list page, its search filters).
 NATIONAL_FILTERS = [
@@ -107,7 +108,7 @@ def test_national_filter_by_id_filters_and_shows_the_label(people, admin_client:
 
 
 def test_national_filter_by_typed_text_matches_labels_within_scope(
-    people, admin_client: Client
+    people, admin_client: Client, monkeypatch
 ) -> None:
     convention_a: Convention = people.convention_a
     cases: list[tuple[str, dict[str, Any], list[Any]]] = [
@@ -132,9 +133,14 @@ def test_national_filter_by_typed_text_matches_labels_within_scope(
         response = admin_client.get(reverse(url_name), params)
         assert response.status_code == 200
         assert _rows(response) == expected, params
-    # Text matching several rows keeps them all.
-    both = admin_client.get(reverse("enrollment_list"), {"convention": "CONV-"})
-    assert {e.pk for e in _rows(both)} == {people.enrollment_a.pk, people.enrollment_b.pk}
+    # Text matching several rows keeps them all, by their ids or, beyond SEARCH_MAX_IDS,
+    # by a subquery.
+    for max_ids in (1000, 1):
+        monkeypatch.setattr(choices, "SEARCH_MAX_IDS", max_ids)
+        both = admin_client.get(reverse("enrollment_list"), {"convention": "CONV-"})
+        assert {e.pk for e in _rows(both)} == {people.enrollment_a.pk, people.enrollment_b.pk}
+        partners = admin_client.get(reverse("conventions:convention_list"), {"partner": "it"})
+        assert set(_rows(partners)) == {people.convention_a, people.convention_b}
 
 
 @pytest.mark.parametrize(

@@ -247,6 +247,8 @@ class LabelChoiceFilter(django_filters.ModelChoiceFilter):
 # from ``tracker.views.choices`` (same scoping functions, same labels).
 
 SEARCH_MAX_LENGTH = 200
+# Typed text matching up to this many rows filters by their ids, more by a subquery.
+SEARCH_MAX_IDS = 1000
 # An id is a plain ASCII number that fits a bigint: anything else is text to match.
 _ID_PATTERN = re.compile(r"[0-9]{1,18}", re.ASCII)
 
@@ -310,8 +312,9 @@ class SearchInput(forms.TextInput):
 
 class SearchChoiceField(forms.Field):
     """A row of a (scoped) queryset named by its id, or every row whose label contains
-    the typed text. Cleans to the row (reduced to its primary key), to a queryset of the
-    matching rows, or to None; reads the database only when a value is given."""
+    the typed text. Cleans to the row (reduced to its primary key), to the matching rows'
+    ids (a queryset of them beyond ``SEARCH_MAX_IDS``), or to None; reads the database
+    only when a value is given, once."""
 
     widget = SearchInput
     default_error_messages = {
@@ -374,11 +377,16 @@ class SearchChoiceField(forms.Field):
             self.widget.chosen = (str(pk), LABEL_SEPARATOR.join(str(part) for part in parts))
             return self.queryset.model(pk=pk)
         matches = search_choices(self.queryset, self.label_fields, text)
-        if not matches.exists():
+        # The matching ids, read in the one query that validates: the list then filters
+        # with the ids themselves, which PostgreSQL estimates well (under a subquery of
+        # ``ILIKE`` it guessed one matching operator for a hundred, and joined a quarter
+        # of the enrollments before sorting: 3 s instead of 40 ms).
+        ids = list(matches.order_by().values_list("pk", flat=True)[: SEARCH_MAX_IDS + 1])
+        if not ids:
             raise ValidationError(
                 self.error_messages["no_match"], code="no_match", params={"value": text}
             )
-        return matches
+        return ids if len(ids) <= SEARCH_MAX_IDS else matches
 
 
 class SearchChoiceFilter(LabelChoiceFilter):
@@ -401,7 +409,9 @@ class SearchChoiceFilter(LabelChoiceFilter):
         return self._field
 
     def filter(self, qs: Any, value: Any) -> Any:
-        if isinstance(value, QuerySet):
-            qs = self.get_method(qs)(**{f"{self.field_name}__in": value.values("pk")})
+        """One row (an id), or the rows matching typed text (their ids, or a subquery)."""
+        if isinstance(value, list | QuerySet):
+            matches = value.values("pk") if isinstance(value, QuerySet) else value
+            qs = self.get_method(qs)(**{f"{self.field_name}__in": matches})
             return qs.distinct() if self.distinct else qs
         return super().filter(qs, value)
