@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from conventions.models import Convention, Filiere, Partner, Region, Zone
 from conventions.selectors import convention_signature_years, partner_list
-from tracker.choices import LabelChoiceFilter, ReferenceChoiceFilter
+from tracker.choices import ReferenceChoiceFilter, SearchChoiceFilter
 from tracker.form_styles import StyledFormMixin
 
 
@@ -61,7 +61,8 @@ class ConventionFilter(django_filters.FilterSet):
     filiere = ReferenceChoiceFilter(
         label=_("Filière"), field_name="filieres", queryset=Filiere.objects.all(), distinct=True
     )
-    partner = LabelChoiceFilter(
+    partner = SearchChoiceFilter(
+        kind="partners",
         label=_("Partenaire"),
         field_name="parties__partner",
         queryset=_scoped_partners,

@@ -74,6 +74,28 @@ def test_list_pages_cost_at_most_five_queries(
         assert response.status_code == 200, params
 
 
+# A national user's convention, operator, employer and partner filters are searched, not
+# listed (tracker.choices.SearchChoiceFilter): the user, the count and the rows, plus the
+# signature years on the conventions' page.
+NATIONAL_QUERY_BUDGET = {"conventions:convention_list": 4}
+
+
+@pytest.mark.parametrize(("url_name", "views"), LIST_VIEWS)
+def test_national_list_pages_read_no_choice_list(
+    people,
+    admin_client: Client,
+    django_assert_max_num_queries,
+    url_name: str,
+    views: list[dict[str, Any]],
+) -> None:
+    url = reverse(url_name)
+    admin_client.get(url)
+    for params in [*views, _with_region(url_name, {})]:
+        with django_assert_max_num_queries(NATIONAL_QUERY_BUDGET.get(url_name, 3)):
+            response = admin_client.get(url, params)
+        assert response.status_code == 200, params
+
+
 def test_filtering_on_a_choice_costs_no_extra_query(
     people, admin_client: Client, django_assert_max_num_queries
 ) -> None:

@@ -1,6 +1,8 @@
 """django-filter filtersets of the people lists. Every choice list that names
 organisations, conventions or cohorts is scoped to the user (a partner never sees
-another's names in a drop-down); a value outside those choices is refused."""
+another's names in a drop-down); a value outside those choices is refused. A national
+user searches conventions and organisations by typing (``SearchChoiceFilter``): the
+suggestions (tracker/views/choices.py) come from the same scoping functions below."""
 
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from conventions.models import Convention, Filiere, Partner, Region, Zone
 from conventions.selectors import convention_list
-from tracker.choices import LabelChoiceFilter, ReferenceChoiceFilter
+from tracker.choices import ReferenceChoiceFilter, SearchChoiceFilter
 from tracker.models import Cohort, Enrollment, Placement, Trainee
 from tracker.privacy import PrivacyPolicy
 from tracker.rules import normalize_cin
@@ -49,10 +51,13 @@ def _employers(request: HttpRequest) -> QuerySet[Partner]:
 
 
 class CohortFilter(django_filters.FilterSet):
-    convention = LabelChoiceFilter(
-        queryset=_conventions, label_fields=CONVENTION_LABEL, label=_("Convention")
+    convention = SearchChoiceFilter(
+        kind="conventions",
+        queryset=_conventions,
+        label_fields=CONVENTION_LABEL,
+        label=_("Convention"),
     )
-    operator = LabelChoiceFilter(queryset=_operators, label=_("Opérateur"))
+    operator = SearchChoiceFilter(kind="operators", queryset=_operators, label=_("Opérateur"))
     region = ReferenceChoiceFilter(queryset=Region.objects.all(), label=_("Région"))
     zone = ReferenceChoiceFilter(queryset=Zone.objects.all(), label=_("Zone"))
     filiere = ReferenceChoiceFilter(queryset=Filiere.objects.all(), label=_("Filière"))
@@ -68,7 +73,8 @@ class CohortFilter(django_filters.FilterSet):
 
 class EnrollmentFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("CIN ou nom"))
-    convention = LabelChoiceFilter(
+    convention = SearchChoiceFilter(
+        kind="conventions",
         field_name="cohort__convention",
         queryset=_conventions,
         label_fields=CONVENTION_LABEL,
@@ -83,7 +89,9 @@ class EnrollmentFilter(django_filters.FilterSet):
     cohort = django_filters.NumberFilter(
         field_name="cohort_id", label=_("Cohorte"), widget=forms.HiddenInput
     )
-    operator = LabelChoiceFilter(field_name="operator", queryset=_operators, label=_("Opérateur"))
+    operator = SearchChoiceFilter(
+        kind="operators", field_name="operator", queryset=_operators, label=_("Opérateur")
+    )
     region = ReferenceChoiceFilter(
         field_name="cohort__region", queryset=Region.objects.all(), label=_("Région")
     )
@@ -118,7 +126,7 @@ class EnrollmentFilter(django_filters.FilterSet):
 
 
 class PlacementFilter(django_filters.FilterSet):
-    employer = LabelChoiceFilter(queryset=_employers, label=_("Employeur"))
+    employer = SearchChoiceFilter(kind="employers", queryset=_employers, label=_("Employeur"))
     contract_type = django_filters.ChoiceFilter(
         choices=Placement.ContractType.choices, label=_("Type de contrat")
     )

@@ -32,5 +32,6 @@ urlpatterns = [
     path("", include("tracker.routes.figures")),
     path("", include("tracker.routes.imports")),
     path("", include("tracker.routes.api_tokens")),
+    path("", include("tracker.routes.choices")),
     path("api/", include("tracker.api.urls")),
 ]
