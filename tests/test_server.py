@@ -1,0 +1,56 @@
+"""Web workers freeze their loaded objects out of the garbage collector's reach once the
+application is loaded and once warm (tracker/server.py), through gunicorn's hooks."""
+
+from __future__ import annotations
+
+import gc
+import runpy
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tracker import server
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def unfrozen():
+    yield
+    gc.unfreeze()
+
+
+def test_preparing_a_worker_freezes_the_live_objects(unfrozen) -> None:
+    gc.unfreeze()
+    server.prepare_worker()
+    assert gc.get_freeze_count() > 10_000  # the loaded application, at least
+
+
+def test_a_worker_freezes_again_once_warm(monkeypatch) -> None:
+    calls: list[int] = []
+    monkeypatch.setattr(server, "prepare_worker", lambda: calls.append(server._served))
+    monkeypatch.setattr(server, "_served", 0)
+    for _ in range(server.WARM_AFTER_REQUESTS + 20):
+        server.after_request()
+    assert calls == [server.WARM_AFTER_REQUESTS]
+
+
+def test_gunicorn_reads_the_hooks_from_the_project_folder(monkeypatch) -> None:
+    calls: list[str] = []
+    monkeypatch.setattr(server, "prepare_worker", lambda: calls.append("prepare"))
+    monkeypatch.setattr(server, "after_request", lambda: calls.append("request"))
+    hooks = runpy.run_path(str(PROJECT_DIR / "gunicorn.conf.py"))
+    hooks["post_worker_init"](None)
+    hooks["post_request"](None, None, None, None)
+    assert calls == ["prepare", "request"]
+    printed = subprocess.run(
+        [sys.executable, "-m", "gunicorn", "--check-config", "--print-config", "tracker.wsgi"],
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    ).stdout
+    assert "config                             = ./gunicorn.conf.py" in printed
+    assert "post_worker_init                   = <post_worker_init()>" in printed
