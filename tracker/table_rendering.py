@@ -25,9 +25,13 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.template import Context
 from django.template.base import render_value_in_context
+from django.urls import NoReverseMatch, reverse
+from django.utils.encoding import force_str
+from django.utils.hashable import make_hashable
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django_tables2 import Table
+from django_tables2.columns.base import LinkTransform
 from django_tables2.columns.linkcolumn import BaseLinkColumn
 from django_tables2.columns.manytomanycolumn import ManyToManyColumn
 from django_tables2.rows import BoundPinnedRow, BoundRow
@@ -45,13 +49,56 @@ class _ColumnPlan:
     accessor: A
     display_name: str | None  # get_<field>_display on the penultimate object
     penultimate: A | None
+    choice_attname: str | None  # the raw value get_<field>_display reads
+    choice_labels: dict[Any, Any] | None  # its choices, value -> label
     render: Callable[..., Any]
     render_args: tuple[str, ...] | None  # None: the render method cannot be called
     empty_values: Any
     default: Any
     link: Any
+    fast_link: _PkLink | None  # the link as a formatted path, without reverse() per cell
     text_link: bool  # a link column with a fixed text renders even without a value
     generic: bool  # this column goes through BoundRow.get_cell
+
+
+_SENTINEL_PK = 987654321987
+
+
+@dataclass
+class _PkLink:
+    """``linkify=("view", {"pk": A("field")})``: the view's path reversed once, with a
+    sentinel id replaced per record (what reverse() would give for an integer id)."""
+
+    accessor: A
+    before: str
+    after: str
+
+    @classmethod
+    def of(cls, link: Any) -> _PkLink | None:
+        if not isinstance(link, LinkTransform) or link.url or link.attrs or link.accessor:
+            return None
+        arguments = link.reverse_args
+        kwargs = arguments.get("kwargs") or {}
+        viewname = arguments.get("viewname")
+        if set(arguments) != {"viewname", "kwargs"} or not isinstance(viewname, str):
+            return None
+        if set(kwargs) != {"pk"} or not isinstance(kwargs["pk"], A):
+            return None
+        try:
+            path = reverse(viewname, kwargs={"pk": _SENTINEL_PK})
+        except NoReverseMatch:
+            return None
+        before, found, after = path.partition(str(_SENTINEL_PK))
+        if not found or str(_SENTINEL_PK) in after:
+            return None
+        return cls(accessor=kwargs["pk"], before=before, after=after)
+
+    def href(self, record: Any) -> str | None:
+        """The path for this record, or None when its id is not a plain integer."""
+        pk = self.accessor.resolve(record)
+        if type(pk) is not int:
+            return None
+        return f"{self.before}{pk}{self.after}"
 
 
 def _has_callables(attrs: Any) -> bool:
@@ -78,6 +125,8 @@ def _plan(table: Table, bound_column: Any, model: type[models.Model] | None) -> 
     accessor = A(bound_column.accessor)
     display_name = None
     penultimate = None
+    choice_attname = None
+    choice_labels = None
     path, _, remainder = accessor.rpartition(accessor.SEPARATOR)
     if model is not None:
         try:
@@ -87,17 +136,24 @@ def _plan(table: Table, bound_column: Any, model: type[models.Model] | None) -> 
         if getattr(field, "choices", ()):
             display_name = f"get_{remainder}_display"
             penultimate = A(path)
+            if isinstance(field, models.Field) and field.name == remainder:
+                # What Model._get_FIELD_display reads, looked up once per table.
+                choice_attname = field.attname
+                choice_labels = dict(make_hashable(field.flatchoices))
     return _ColumnPlan(
         bound_column=bound_column,
         td_html=bound_column.attrs["td"].as_html(),
         accessor=accessor,
         display_name=display_name,
         penultimate=penultimate,
+        choice_attname=choice_attname,
+        choice_labels=choice_labels,
         render=render,
         render_args=tuple(args) if callable_render else None,
         empty_values=column.empty_values,
         default=bound_column.default,
         link=bound_column.link,
+        fast_link=_PkLink.of(bound_column.link),
         text_link=isinstance(column, BaseLinkColumn) and column.text is not None,
         generic=generic,
     )
@@ -111,10 +167,20 @@ def _cell(plan: _ColumnPlan, record: Any, row: BoundRow, table: Table) -> Any:
         assert plan.penultimate is not None
         owner = plan.penultimate.resolve(record, quiet=True)
         if isinstance(owner, models.Model):
-            display = getattr(owner, plan.display_name, None)
-            if display is not None:
-                value = display()
+            if plan.choice_labels is not None and plan.choice_attname is not None:
+                # Model._get_FIELD_display without its per-call lookups.
+                raw = getattr(owner, plan.choice_attname)
+                try:
+                    label = plan.choice_labels.get(raw, raw)
+                except TypeError:  # an unhashable value: let the model say it
+                    label = getattr(owner, plan.display_name)()
+                value = force_str(label, strings_only=True)
                 resolved = True
+            else:
+                display = getattr(owner, plan.display_name, None)
+                if display is not None:
+                    value = display()
+                    resolved = True
     if not resolved:
         try:
             value = plan.accessor.resolve(record)
@@ -139,7 +205,13 @@ def _render(plan: _ColumnPlan, record: Any, row: BoundRow, table: Table, value: 
         content = None
     else:
         content = plan.render(**{name: arguments[name] for name in plan.render_args})
-    return plan.link(content, **arguments) if plan.link else content
+    if not plan.link:
+        return content
+    if plan.fast_link is not None:
+        href = plan.fast_link.href(record)
+        if href is not None:  # LinkTransform's own markup: format_html('<a {}>{}</a>')
+            return format_html('<a href="{}">{}</a>', href, content)
+    return plan.link(content, **arguments)
 
 
 def table_model(table: Table) -> type[models.Model] | None:
