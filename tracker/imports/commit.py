@@ -23,6 +23,7 @@ from tracker.imports.validation import (
     PLACEMENT_FIELDS,
     TRAINEE_FIELDS,
     ChunkPlan,
+    key_in,
 )
 from tracker.models import ChangeLog, Enrollment, Placement, Trainee, User
 
@@ -65,7 +66,9 @@ def write_plan(plan: ChunkPlan, *, user: User) -> None:
         )
     missing = {cin for cin, _values in plan.new_enrollments} - trainee_ids.keys()
     if missing:  # enrollments of people already recorded
-        trainee_ids.update(Trainee.objects.filter(cin__in=missing).values_list("cin", "id"))
+        trainee_ids.update(
+            Trainee.objects.filter(key_in(Trainee, "cin", missing)).values_list("cin", "id")
+        )
 
     versioned = {**stamps, "version": 1, "updated_by_id": user.id}
     new_enrollments = []
