@@ -243,7 +243,7 @@ class _Row:
         self.errors.append((self.number, COLUMNS_BY_KEY[key].header, message))
 
     def required(self, key: str) -> str:
-        value = self.text(key)
+        value = self.values.get(key, "")
         if not value:
             self.error(key, _("Valeur obligatoire manquante."))
         return value
@@ -255,12 +255,19 @@ class _Row:
             self.error(key, " ".join(error.messages))
             return None
 
+    # The readers below are on every row's path: they read self.values directly.
     def date(self, key: str, *, required: bool = False) -> dt.date | None:
-        raw = self.required(key) if required else self.text(key)
-        return self.apply(key, parse_date, raw) if raw else None
+        raw = self.required(key) if required else self.values.get(key, "")
+        if not raw:
+            return None
+        try:
+            return parse_date(raw)
+        except ValidationError as error:
+            self.error(key, " ".join(error.messages))
+            return None
 
     def coded(self, key: str, *, required: bool = False) -> str:
-        raw = self.required(key) if required else self.text(key)
+        raw = self.required(key) if required else self.values.get(key, "")
         if not raw:
             return ""
         value = value_lookup(key).get(_label(raw))
@@ -273,7 +280,7 @@ class _Row:
         return value
 
     def reference(self, key: str, lookup: dict[str, int]) -> int | None:
-        raw = self.text(key)
+        raw = self.values.get(key, "")
         if not raw:
             return None
         pk = lookup.get(_label(raw))
@@ -285,7 +292,7 @@ class _Row:
         return pk
 
     def limited(self, key: str, field_name: str, *, required: bool = False) -> str:
-        value = self.required(key) if required else self.text(key)
+        value = self.required(key) if required else self.values.get(key, "")
         if len(value) > MAX_TEXT[field_name]:
             self.error(
                 key, _("Trop long : %(n)s caractères au plus.") % {"n": MAX_TEXT[field_name]}
