@@ -515,3 +515,26 @@ def test_same_person_in_two_chunks_is_created_once(
     assert batch.status == ImportBatch.Status.COMMITTED, batch.failure_reason
     assert Trainee.objects.filter(cin="BK850001").count() == 1
     assert Enrollment.objects.filter(trainee__cin="BK850001").count() == 2
+
+
+@pytest.mark.parametrize(
+    ("positions", "cells", "expected"),
+    [
+        ({}, ["x"], {}),  # an API record with no known field
+        ({"cin": 1}, ["a", "  AB 12  "], {"cin": "AB 12"}),
+        (
+            {"cin": 0, "last_name": 2},
+            ["AB1", "", " El  Fassi "],
+            {"cin": "AB1", "last_name": "El Fassi"},
+        ),
+        ({"cin": 0, "phone": 1}, ["AB1\u00a0 ", "06\u00a012"], {"cin": "AB1", "phone": "06 12"}),
+        ({"cin": 0, "email": 5}, [" AB1 "], {"cin": "AB1"}),  # a short row: absent cells
+    ],
+)
+def test_a_rows_cells_are_read_by_key_and_cleaned(
+    positions: dict[str, int], cells: list[str], expected: dict[str, str]
+) -> None:
+    from tracker.imports.validation import _Row
+
+    assert _Row(2, cells, positions).values == expected
+    assert _Row(3, cells, positions).values == expected  # the cached reader, same result

@@ -182,22 +182,29 @@ class _CellReader:
     def __init__(self, positions: dict[str, int]) -> None:
         self.keys = tuple(positions)
         indexes = tuple(positions.values())
-        getter = operator.itemgetter(*indexes)
-        self.pick: Callable[[list[str]], tuple[str, ...]] = (
-            getter if len(indexes) > 1 else lambda cells: (getter(cells),)
-        )
+        self.pick: Callable[[list[str]], tuple[str, ...]]
+        if len(indexes) > 1:
+            self.pick = operator.itemgetter(*indexes)
+        elif indexes:  # itemgetter of one index returns the cell, not a tuple
+            (only,) = indexes
+            self.pick = lambda cells: (cells[only],)
+        else:  # an API record with no known field
+            self.pick = lambda cells: ()
 
 
-_last_reader: list[tuple[dict[str, int], _CellReader]] = []
+# (positions, its reader) of the last layout read, replaced as one tuple (threads see
+# a consistent pair). A file's rows share one positions dict, never changed once rows
+# are read with it (match_header's, or the API's one per record): one reader per file.
+_last_reader: tuple[dict[str, int], _CellReader] | None = None
 
 
 def _cell_reader(positions: dict[str, int]) -> _CellReader:
-    """One reader per header layout: a file's rows share one ``positions`` dict, so the
-    reader is built once per file, not per row."""
-    if _last_reader and _last_reader[0][0] is positions:
-        return _last_reader[0][1]
+    global _last_reader
+    last = _last_reader
+    if last is not None and last[0] is positions:
+        return last[1]
     reader = _CellReader(positions)
-    _last_reader[:] = [(positions, reader)]
+    _last_reader = (positions, reader)
     return reader
 
 
