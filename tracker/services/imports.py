@@ -7,10 +7,12 @@ and a few queries per chunk, so memory stays bounded whatever the file's size.""
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
 import pickle
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -153,6 +155,24 @@ def _report_progress(batch_id: int, fraction: float) -> None:
     cache.set(_progress_key(batch_id), int(fraction * 100), timeout=24 * 3600)
 
 
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Python's cycle collector paused while a task validates or writes a file (it was
+    up to a fifth of the validation's CPU and a third of the commit's, scanning the chunk's
+    fresh dicts and dates again and again); reference counting still frees everything.
+    An import leaves no garbage cycles behind (a handful per file, whatever its size:
+    measured with gc.collect() after 20,000 and 100,000 rows), so memory is unchanged.
+    Restored on the way out, exceptions included."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
 def import_validate(*, batch_id: int) -> ImportBatch:
     """Validates every row; the batch ends VALIDATED (nothing wrong), INVALID (row
     errors stored) or FAILED (the file itself could not be read). Writes nothing else."""
@@ -161,7 +181,7 @@ def import_validate(*, batch_id: int) -> ImportBatch:
         return batch  # already validated: a redelivered task does nothing
     ImportBatch.objects.filter(id=batch.id).update(status=ImportBatch.Status.VALIDATING)
     ImportRowError.objects.filter(batch=batch).delete()
-    with _uploader_language(batch):  # the stored messages are read by the uploader
+    with _uploader_language(batch), _cyclic_gc_paused():  # messages for the uploader
         try:
             _validate(batch)
         except FileRefusedError as refusal:
@@ -293,7 +313,7 @@ def import_commit(*, batch_id: int) -> ImportBatch:
     # The stored messages, failures included, are read by the uploader.
     with _uploader_language(batch):
         try:
-            with transaction.atomic():
+            with transaction.atomic(), _cyclic_gc_paused():
                 counts = _commit(batch)
         except ImportStaleError as stale:
             _fail(batch, str(stale))
