@@ -540,23 +540,26 @@ def test_a_rows_cells_are_read_by_key_and_cleaned(
     assert _Row(3, cells, positions).values == expected  # the cached reader, same result
 
 
-def test_the_cycle_collector_is_back_on_after_an_import_even_a_failed_one(
+def test_the_heap_is_frozen_for_the_collector_only_while_an_import_runs(
     partner_a_user, cohort_a, monkeypatch
 ) -> None:
     import gc
 
-    paused: list[bool] = []
+    frozen: list[int] = []
     real_write_plan = commit_module.write_plan
 
     def watching_write_plan(plan, *, user):
-        paused.append(not gc.isenabled())
+        frozen.append(gc.get_freeze_count())
         real_write_plan(plan, user=user)
 
     monkeypatch.setattr("tracker.services.imports.write_plan", watching_write_plan)
+    assert gc.get_freeze_count() == 0
     assert import_file(partner_a_user, csv_bytes([row(cohort_a.code, "BK400001")])).status == (
         ImportBatch.Status.COMMITTED
     )
-    assert paused == [True]
+    assert len(frozen) == 1
+    assert frozen[0] > 0
+    assert gc.get_freeze_count() == 0
     assert gc.isenabled()
 
     def failing_write_plan(plan, *, user):
@@ -565,4 +568,4 @@ def test_the_cycle_collector_is_back_on_after_an_import_even_a_failed_one(
     monkeypatch.setattr("tracker.services.imports.write_plan", failing_write_plan)
     batch = import_file(partner_a_user, csv_bytes([row(cohort_a.code, "BK400002")]))
     assert batch.status == ImportBatch.Status.FAILED
-    assert gc.isenabled()
+    assert gc.get_freeze_count() == 0
