@@ -515,3 +515,57 @@ def test_same_person_in_two_chunks_is_created_once(
     assert batch.status == ImportBatch.Status.COMMITTED, batch.failure_reason
     assert Trainee.objects.filter(cin="BK850001").count() == 1
     assert Enrollment.objects.filter(trainee__cin="BK850001").count() == 2
+
+
+@pytest.mark.parametrize(
+    ("positions", "cells", "expected"),
+    [
+        ({}, ["x"], {}),  # an API record with no known field
+        ({"cin": 1}, ["a", "  AB 12  "], {"cin": "AB 12"}),
+        (
+            {"cin": 0, "last_name": 2},
+            ["AB1", "", " El  Fassi "],
+            {"cin": "AB1", "last_name": "El Fassi"},
+        ),
+        ({"cin": 0, "phone": 1}, ["AB1\u00a0 ", "06\u00a012"], {"cin": "AB1", "phone": "06 12"}),
+        ({"cin": 0, "email": 5}, [" AB1 "], {"cin": "AB1"}),  # a short row: absent cells
+    ],
+)
+def test_a_rows_cells_are_read_by_key_and_cleaned(
+    positions: dict[str, int], cells: list[str], expected: dict[str, str]
+) -> None:
+    from tracker.imports.validation import _Row
+
+    assert _Row(2, cells, positions).values == expected
+    assert _Row(3, cells, positions).values == expected  # the cached reader, same result
+
+
+def test_the_heap_is_frozen_for_the_collector_only_while_an_import_runs(
+    partner_a_user, cohort_a, monkeypatch
+) -> None:
+    import gc
+
+    frozen: list[int] = []
+    real_write_plan = commit_module.write_plan
+
+    def watching_write_plan(plan, *, user):
+        frozen.append(gc.get_freeze_count())
+        real_write_plan(plan, user=user)
+
+    monkeypatch.setattr("tracker.services.imports.write_plan", watching_write_plan)
+    assert gc.get_freeze_count() == 0
+    assert import_file(partner_a_user, csv_bytes([row(cohort_a.code, "BK400001")])).status == (
+        ImportBatch.Status.COMMITTED
+    )
+    assert len(frozen) == 1
+    assert frozen[0] > 0
+    assert gc.get_freeze_count() == 0
+    assert gc.isenabled()
+
+    def failing_write_plan(plan, *, user):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("tracker.services.imports.write_plan", failing_write_plan)
+    batch = import_file(partner_a_user, csv_bytes([row(cohort_a.code, "BK400002")]))
+    assert batch.status == ImportBatch.Status.FAILED
+    assert gc.get_freeze_count() == 0

@@ -60,6 +60,56 @@ def test_normalize_email() -> None:
         rules.normalize_email("salma@")
 
 
+# Valid, invalid and edge-case addresses: quoted local parts, IP literals, IDN, the
+# allow-listed "localhost", lengths around the limits, trailing newlines, dots.
+EMAIL_CASES = [
+    "salma@example.ma",
+    "a.b-c+d@sub.example.co.ma",
+    "x@localhost",
+    "x@[127.0.0.1]",
+    "x@[::1]",
+    "x@[999.1.1.1]",
+    "x@[ipv6:::1]",
+    '"quoted local"@example.ma',
+    '"bad"quote"@example.ma',
+    "stagiaire@exemple.ma\n",
+    "x@example.ma.",
+    "x@-example.ma",
+    "x@exa_mple.ma",
+    "x@xn--bcher-kva.ma",
+    "x@bücher.ma",
+    "x@example",
+    ".x@example.ma",
+    "x..y@example.ma",
+    "x@@example.ma",
+    "@example.ma",
+    "x@",
+    "",
+    "x" * 64 + "@example.ma",
+    "x" * 310 + "@example.ma",
+    "x@" + "a" * 63 + ".ma",
+    "x@" + "a" * 64 + ".ma",
+    "x@example.m4",
+    "x@123.123.123.123",
+]
+
+
+@pytest.mark.parametrize("address", EMAIL_CASES)
+def test_email_rule_is_djangos(address: str) -> None:
+    """The rules' e-mail validator (patterns compiled once) accepts and refuses exactly
+    what Django's validate_email (the forms' and the model field's) does."""
+    from django.core.validators import validate_email as django_validate_email
+
+    def verdict(validator: object) -> bool:
+        try:
+            validator(address)  # type: ignore[operator]
+        except ValidationError:
+            return False
+        return True
+
+    assert verdict(rules.validate_email) is verdict(django_validate_email)
+
+
 def test_check_birth_date_bounds() -> None:
     on = D(2026, 6, 1)
     rules.check_birth_date(D(2011, 6, 1), on=on)  # 15 today

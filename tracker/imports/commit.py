@@ -23,6 +23,7 @@ from tracker.imports.validation import (
     PLACEMENT_FIELDS,
     TRAINEE_FIELDS,
     ChunkPlan,
+    key_in,
 )
 from tracker.models import ChangeLog, Cohort, Enrollment, Placement, Trainee, User
 
@@ -65,7 +66,9 @@ def write_plan(plan: ChunkPlan, *, user: User) -> None:
         )
     missing = {cin for cin, _values in plan.new_enrollments} - trainee_ids.keys()
     if missing:  # enrollments of people already recorded
-        trainee_ids.update(Trainee.objects.filter(cin__in=missing).values_list("cin", "id"))
+        trainee_ids.update(
+            Trainee.objects.filter(key_in(Trainee, "cin", missing)).values_list("cin", "id")
+        )
 
     versioned = {**stamps, "version": 1, "updated_by_id": user.id}
     # The operator stored on each row is its cohort's (one query for the chunk).
@@ -395,16 +398,22 @@ def _insert_select(
             expressions.append("%s")
             params.append(field.get_default())
     by_name = {f.attname: f for f in model._meta.concrete_fields}
-    pairs = []
+    # The "created" document is written as JSON text and parsed once (::jsonb): half
+    # the PostgreSQL time of jsonb_build_object of jsonb_build_array pairs then
+    # jsonb_strip_nulls, for the same document (tests/test_imports_setbased.py).
+    # to_json quotes and escapes strings and writes dates as ISO strings, ids as
+    # numbers; amounts go as strings, as everywhere in the change log.
+    pieces = []
     for name in logged:
         kind = by_name[name].get_internal_type()
-        value = f"ins.{name}::text" if kind == "DecimalField" else f"ins.{name}"
+        value = f"to_json(ins.{name}::text)" if kind == "DecimalField" else f"to_json(ins.{name})"
         test = (
             f"ins.{name} <> ''"
             if kind in ("CharField", "EmailField")
             else f"ins.{name} IS NOT NULL"
         )
-        pairs.append(f"'{name}', CASE WHEN {test} THEN jsonb_build_array(NULL, {value}) END")
+        # An empty value is an SQL NULL, which concat_ws leaves out.
+        pieces.append(f"""CASE WHEN {test} THEN '"{name}":[null,' || {value}::text || ']' END""")
     table = model._meta.db_table
     sql = (
         # Identifiers from the models; every value is a parameter.
@@ -412,9 +421,7 @@ def _insert_select(
         f"SELECT {', '.join(expressions)} FROM {source} "
         f"RETURNING id, {', '.join(logged)}) "
         "INSERT INTO tracker_changelog (entity, object_id, action, changes, actor_id, source, at) "
-        # An absent value is an SQL NULL, a JSON null once built: jsonb_strip_nulls
-        # drops those keys (and only those: the nulls inside the arrays stay).
-        f"SELECT %s, ins.id, 'created', jsonb_strip_nulls(jsonb_build_object({', '.join(pairs)})), "
-        "%s, %s, %s FROM ins"
+        f"SELECT %s, ins.id, 'created', "
+        f"('{{' || concat_ws(',', {', '.join(pieces)}) || '}}')::jsonb, %s, %s, %s FROM ins"
     )
     cursor.execute(sql, [*params, entity, user.id, ChangeLog.Source.IMPORT, now])
