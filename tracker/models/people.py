@@ -137,6 +137,11 @@ class Enrollment(models.Model):
             models.Index(
                 fields=["operator", "-enrolled_on", "id"], name="enrollment_operator_enrolled"
             ),
+            # The status filter in the list's default order: graduates are the older
+            # enrollments, so the date index alone walks every recent one first.
+            models.Index(
+                fields=["status", "-enrolled_on", "id"], name="enrollment_status_enrolled"
+            ),
         ]
 
     def __str__(self) -> str:
