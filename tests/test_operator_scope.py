@@ -318,11 +318,13 @@ def test_consistency_check_reports_and_repairs_drifted_rows(people, caplog) -> N
     assert operator_consistency_repair() == {"enrollments": 0, "placements": 0}
 
 
-def test_full_rollup_runs_the_consistency_check(people) -> None:
-    from tracker.services.rollups import rollup_full_recompute
+def test_the_nightly_task_runs_the_consistency_check(people, settings) -> None:
+    from tracker.tasks import operator_consistency
 
+    schedule = settings.CELERY_BEAT_SCHEDULE["operator-consistency-nightly"]
+    assert schedule["task"] == operator_consistency.name
     _scramble(people)
-    rollup_full_recompute()
+    operator_consistency.delay()  # inline, as on the embedded default
     assert_operators_follow_cohorts()
 
 

@@ -264,6 +264,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "heartbeat": {"task": "tracker.heartbeat", "schedule": 300.0},
+    # The operator copied on enrollments and hires checked against the cohorts' (02:15).
+    "operator-consistency-nightly": {
+        "task": "tracker.operator_consistency",
+        "schedule": crontab(hour=2, minute=15),
+    },
     # Rebuild every figure and report any drift (nightly, 02:30 Casablanca time).
     "rollup-full-nightly": {
         "task": "tracker.rollup_full",

@@ -41,6 +41,15 @@ def rollup_full(reference_date: str = "") -> None:
     )
 
 
+@shared_task(name="tracker.operator_consistency")
+def operator_consistency() -> None:
+    """Finds and repairs enrollments and hires whose stored operator is not their
+    cohort's (nightly, by beat, before the full rollup; it should find nothing)."""
+    from tracker.services.operators import operator_consistency_repair
+
+    operator_consistency_repair()
+
+
 @shared_task(name="tracker.lagging_alerts")
 def lagging_alerts() -> None:
     """E-mails each convention's managers the lagging conventions, once per period."""

@@ -149,6 +149,7 @@ def _import_then_recompute() -> float:
             Enrollment(
                 trainee=trainee,
                 cohort=cohorts[i % len(cohorts)],
+                operator=operator,  # bulk_create: no save(), the stored operator is ours
                 enrolled_on=today - dt.timedelta(days=200 + i % 30),
                 status="graduated" if i % 3 == 0 else "enrolled",
                 graduated_on=today - dt.timedelta(days=20 + i % 30) if i % 3 == 0 else None,
@@ -158,6 +159,7 @@ def _import_then_recompute() -> float:
         Placement.objects.bulk_create(
             Placement(
                 enrollment=enrollment,
+                operator=operator,
                 employer_name="Bench SARL",
                 hired_on=today - dt.timedelta(days=10),
                 contract_type="cdi",

@@ -25,7 +25,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from tracker.models import Cohort, RollupRun, RollupState
-from tracker.services.operators import operator_consistency_repair
 from tracker.services.rollups import sql
 from tracker.services.rollups.locks import rollup_lock_acquire
 
@@ -182,9 +181,6 @@ def rollup_full_recompute(*, reference_date: dt.date | None = None) -> RollupRes
     default), writes the cells that differ from what was stored, and returns them (the
     drift)."""
     reference_date = reference_date or _today()
-    # The stored operators first (their own transaction, outside the rollup lock): the
-    # figures group by the cohorts', but the partners' lists rely on the copies.
-    operator_consistency_repair()
     with transaction.atomic():
         rollup_lock_acquire()
         started_at = timezone.now()
