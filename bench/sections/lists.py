@@ -29,7 +29,10 @@ from tracker.tables import CohortTable, EnrollmentTable, PlacementTable
 P95_BUDGET_MS = 60
 QUERY_BUDGET = 5
 PER_PAGE = 25
-REPEAT = 10
+# Requests per view: a p95 of ten timings is their maximum (one scheduler hiccup on a
+# shared machine fails the view); of forty, the 95th percentile proper (the two slowest
+# are above it).
+REPEAT = int(os.environ.get("BENCH_LIST_REPEAT", "40"))
 # The deepest page the lists offer (tracker.lists.MAX_PAGES when it exists).
 try:
     from tracker.lists import MAX_PAGES
