@@ -160,10 +160,15 @@ def test_lists_filters_and_orderings_never_show_a_rows_to_b(people, api_b):
             url = f"{V1}/{resource}/{query.format(**values)}"
             response = api_b.get(url)
             if response.status_code == 400:
-                # A filter naming one of A's objects: the same answer as a missing id.
+                # A filter naming one of A's objects: the same answer as a missing id
+                # (a searched filter repeats the number typed, whichever it is).
+                missing_url = url
                 for value in values.values():
-                    url = url.replace(f"={value}", f"={MISSING}")
-                assert api_b.get(url).json() == response.json(), url
+                    missing_url = missing_url.replace(f"={value}", f"={MISSING}")
+                typed = url.rsplit("=", 1)[-1]
+                answer = response.content.decode().replace(f"Numéro {typed} ", "Numéro N ")
+                missing = api_b.get(missing_url).content.decode()
+                assert missing.replace(f"Numéro {MISSING} ", "Numéro N ") == answer, url
                 continue
             assert response.status_code == 200, url
             assert not _ids(response) & a_ids[resource], url

@@ -197,6 +197,30 @@ def test_partner_keeps_a_scoped_select(people, partner_a_client: Client) -> None
     assert other.context["table"].paginator.count == 0
 
 
+def test_partners_search_their_employers_too(people, partner_a_client: Client) -> None:
+    """A partner's employers can number a thousand: searched, within its own hires only."""
+    url = reverse("placement_list")
+    html = partner_a_client.get(url).content.decode()
+    assert 'type="search" name="employer"' in html
+    assert '<select id="id_employer"' not in html  # no list of options
+    assert f">{people.employer_a.name}</option>" not in html
+    chosen = partner_a_client.get(url, {"employer": people.employer_a.pk})
+    assert [p.pk for p in _rows(chosen)] == [people.placement_a.pk]
+    typed = partner_a_client.get(url, {"employer": people.employer_a.name[:5]})
+    assert [p.pk for p in _rows(typed)] == [people.placement_a.pk]
+    # Partner B's employer, by id or by name: refused as a value that does not exist is
+    # (the message repeats what was typed, nothing else).
+    for value, unknown in ((people.employer_b.pk, 987654321), (people.employer_b.name, "Zzz")):
+        other = partner_a_client.get(url, {"employer": value})
+        nowhere = partner_a_client.get(url, {"employer": unknown})
+        assert other.context["table"].paginator.count == 0
+        errors = other.context["filter"].form.errors["employer"]
+        assert errors == [
+            e.replace(str(unknown), str(value))
+            for e in nowhere.context["filter"].form.errors["employer"]
+        ]
+
+
 # --- Suggestions -----------------------------------------------------------------------
 
 

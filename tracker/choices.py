@@ -393,14 +393,20 @@ class SearchChoiceFilter(LabelChoiceFilter):
     """``LabelChoiceFilter`` for a partner user (a select of its few scoped rows); a
     ``SearchChoiceField`` for a national user, suggested from ``/choices/<kind>/``."""
 
-    def __init__(self, *args: Any, kind: str, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, kind: str, searched_by_partners: bool = False, **kwargs: Any
+    ) -> None:
         self.kind = kind
+        # A partner's own list can be long too (the employers of its hires: a thousand for
+        # the largest operator): searched, never listed, by everyone.
+        self.searched_by_partners = searched_by_partners
         super().__init__(*args, **kwargs)
 
     @property
     def field(self) -> Any:
         request = self.get_request()
-        field_class = SearchChoiceField if is_national(request) else LabelChoiceField
+        searched = self.searched_by_partners or is_national(request)
+        field_class = SearchChoiceField if searched else LabelChoiceField
         if type(self.__dict__.get("_field")) is not field_class:
             kwargs = {**self.extra, "queryset": self.get_queryset(request)}
             if field_class is SearchChoiceField:

@@ -126,7 +126,9 @@ class EnrollmentFilter(django_filters.FilterSet):
 
 
 class PlacementFilter(django_filters.FilterSet):
-    employer = SearchChoiceFilter(kind="employers", queryset=_employers, label=_("Employeur"))
+    employer = SearchChoiceFilter(
+        kind="employers", queryset=_employers, searched_by_partners=True, label=_("Employeur")
+    )
     contract_type = django_filters.ChoiceFilter(
         choices=Placement.ContractType.choices, label=_("Type de contrat")
     )
