@@ -44,14 +44,23 @@ class PrivacyPolicy:
             managed = frozenset(user.managed_conventions.values_list("id", flat=True))
         return cls(user=user, managed_convention_ids=managed)
 
-    def can_see(self, cohort: Cohort) -> bool:
+    def __post_init__(self) -> None:
+        # Asked for every personal cell of a page (a hundred and more): the user's role
+        # is read once, not per cell.
         user = self.user
-        if not user.is_active:
+        active = user is not None and user.is_active
+        self._sees_all = active and user.is_admin
+        self._partner_id = user.partner_id if active and user.is_partner else None
+        self._partner_role = active and user.is_partner
+        self._active = active
+
+    def can_see(self, cohort: Cohort) -> bool:
+        if not self._active:
             return False
-        if user.is_admin:
+        if self._sees_all:
             return True
-        if user.is_partner:
-            return user.partner_id is not None and user.partner_id == cohort.operator_id
+        if self._partner_role:
+            return self._partner_id is not None and self._partner_id == cohort.operator_id
         return cohort.convention_id in self.managed_convention_ids
 
     def visible_cohorts_q(self, prefix: str = "") -> Q:
