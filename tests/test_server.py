@@ -10,6 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.db import connection
+from django.db.backends.signals import connection_created
 
 from tracker import server
 
@@ -20,12 +22,38 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 def unfrozen():
     yield
     gc.unfreeze()
+    connection_created.disconnect(dispatch_uid="tracker.server.serial_queries")
 
 
+@pytest.mark.django_db
 def test_preparing_a_worker_freezes_the_live_objects(unfrozen) -> None:
     gc.unfreeze()
     server.prepare_worker()
     assert gc.get_freeze_count() > 10_000  # the loaded application, at least
+
+
+@pytest.mark.django_db
+def test_a_web_workers_sessions_plan_without_parallel_workers(unfrozen) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL setting")
+
+    def setting() -> str:
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW max_parallel_workers_per_gather")
+            return cursor.fetchone()[0]
+
+    assert setting() != "0"  # PostgreSQL's default (2) elsewhere: tasks keep it
+    server.prepare_worker()
+    assert setting() == "0"  # the open session
+    new = connection.copy()  # a session opened afterwards
+    try:
+        with new.cursor() as cursor:
+            cursor.execute("SHOW max_parallel_workers_per_gather")
+            assert cursor.fetchone()[0] == "0"
+    finally:
+        new.close()
+    with connection.cursor() as cursor:
+        cursor.execute("RESET max_parallel_workers_per_gather")
 
 
 def test_a_worker_freezes_again_once_warm(monkeypatch) -> None:

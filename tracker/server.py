@@ -8,19 +8,40 @@ metadata) is ~140,000 objects, and one full collection costs ~65 ms on this hard
 paid by whichever request happens to trigger it (one request in fifteen or so on the
 list pages: their p95). Those objects live as long as the process: ``gc.freeze()``
 moves them out of the collector's reach, once the application is loaded and again once
-the worker has served its first requests (templates and caches are filled lazily)."""
+the worker has served its first requests (templates and caches are filled lazily).
+
+A web worker's PostgreSQL sessions also plan without parallel workers: a page's queries
+read a few thousand rows at most, and starting parallel workers for them cost more than
+it saved (a partner's filtered count: 45 ms with two workers, 11 ms without) while taking
+cores from the other requests. Background tasks (rollups, imports) keep parallel plans."""
 
 from __future__ import annotations
 
 import gc
+from typing import Any
+
+from django.db import connection as default_connection
+from django.db.backends.signals import connection_created
+
+SERIAL_QUERIES = "SET max_parallel_workers_per_gather = 0"
 
 WARM_AFTER_REQUESTS = 50
 
 _served = 0
 
 
+def _serial_queries(sender: Any, connection: Any, **kwargs: Any) -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(SERIAL_QUERIES)
+
+
 def prepare_worker() -> None:
-    """Collect what is garbage now, then freeze every surviving object."""
+    """Web sessions plan serially; then collect what is garbage now and freeze every
+    surviving object."""
+    connection_created.connect(_serial_queries, dispatch_uid="tracker.server.serial_queries")
+    if default_connection.connection is not None:  # already open (the benchmark's)
+        _serial_queries(None, default_connection)
     gc.collect()
     gc.freeze()
 
