@@ -13,9 +13,12 @@ national page against the same page for one year. Two users are created once
 from __future__ import annotations
 
 import os
+import statistics
 
+from django.db import connection
 from django.db.models import Count
 from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from bench.measure import PageTiming, Report, measure_page
@@ -50,7 +53,21 @@ def _computed(client: Client, url: str, *, repeat: int) -> PageTiming:
         return measure_page(client, url, repeat=repeat)
 
 
-def _report(report: Report, who: str, served: PageTiming, computed: PageTiming) -> None:
+def _computed_sql_ms(client: Client, url: str, *, repeat: int = 5) -> float:
+    """The database's share of a computed page: the median over ``repeat`` views of the
+    summed time of its queries (what no rendering work can remove)."""
+    totals = []
+    with override_settings(CACHES=NO_CACHE):
+        for _ in range(repeat):
+            with CaptureQueriesContext(connection) as captured:
+                client.get(url)
+            totals.append(sum(float(q["time"]) for q in captured.captured_queries) * 1000)
+    return statistics.median(totals)
+
+
+def _report(
+    report: Report, who: str, served: PageTiming, computed: PageTiming, sql_ms: float
+) -> None:
     report.add(
         f"dashboard: {who}, median server time",
         served.median_ms,
@@ -64,7 +81,8 @@ def _report(report: Report, who: str, served: PageTiming, computed: PageTiming) 
         computed.median_ms,
         "ms",
         50,
-        note=f"computed and rendered; p95 {computed.p95_ms:.0f} ms, {_load()}",
+        note=f"computed and rendered; p95 {computed.p95_ms:.0f} ms, of which its "
+        f"{computed.queries} queries {sql_ms:.0f} ms, {_load()}",
     )
 
 
@@ -80,7 +98,7 @@ def run(report: Report) -> None:
     national = measure_page(admin, url, repeat=REPEAT)
     national_computed = _computed(admin, url, repeat=COMPUTED_REPEAT)
     one_year = _computed(admin, f"{url}?year=2025", repeat=3)
-    _report(report, "admin", national, national_computed)
+    _report(report, "admin", national, national_computed, _computed_sql_ms(admin, url))
     report.add(
         "dashboard: admin, queries",
         national_computed.queries,
@@ -94,7 +112,13 @@ def run(report: Report) -> None:
     big = measure_page(partner, url, repeat=REPEAT)
     big_computed = _computed(partner, url, repeat=COMPUTED_REPEAT)
     little = _computed(small, url, repeat=3)
-    _report(report, f"partner ({largest.cohorts} cohorts)", big, big_computed)
+    _report(
+        report,
+        f"partner ({largest.cohorts} cohorts)",
+        big,
+        big_computed,
+        _computed_sql_ms(partner, url),
+    )
     report.add(
         "dashboard: partner, queries",
         big_computed.queries,
