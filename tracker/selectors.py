@@ -11,6 +11,9 @@ from django.db.models import QuerySet
 
 from tracker.models import ApiToken, Cohort, Enrollment, Placement, Trainee, User
 
+# What a cohort's row shows (lists, detail page, API): read with it in one query.
+COHORT_RELATED = ("convention", "operator", "filiere", "region", "zone")
+
 
 def cohort_list(*, user: User) -> QuerySet[Cohort]:
     cohorts = Cohort.objects.all()

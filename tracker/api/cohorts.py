@@ -22,10 +22,8 @@ from tracker.api.base import (
 )
 from tracker.filters import CohortFilter
 from tracker.models import Cohort
-from tracker.selectors import cohort_list
+from tracker.selectors import COHORT_RELATED, cohort_list
 from tracker.services.cohorts import cohort_create, cohort_update
-
-COHORT_RELATED = ("convention", "operator", "filiere", "region", "zone")
 
 
 class CohortSerializer(serializers.ModelSerializer):

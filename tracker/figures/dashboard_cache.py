@@ -21,8 +21,8 @@ from typing import Any
 from django.core.cache import cache
 
 from tracker.figures.revisions import terms_revision
-from tracker.figures.selectors import Freshness
-from tracker.models import RollupState, User
+from tracker.figures.selectors import Freshness, rollup_freshness
+from tracker.models import User
 
 CACHE_SECONDS = 60 * 60
 
@@ -35,14 +35,8 @@ class FiguresState:
     terms_revision: int
 
     @classmethod
-    def read(cls, today: dt.date) -> FiguresState:
-        state = (
-            RollupState.objects.order_by("id")
-            .values_list("updated_at", "last_full_at", "reference_date")
-            .first()
-        )
-        freshness = Freshness(*state) if state else Freshness(None, None, today)
-        return cls(freshness=freshness, terms_revision=terms_revision())
+    def read(cls) -> FiguresState:
+        return cls(freshness=rollup_freshness(), terms_revision=terms_revision())
 
 
 def dashboard_scope(user: User) -> str:

@@ -22,15 +22,13 @@ from tracker.mixins import get_scoped_object_or_404
 from tracker.models import Cohort
 from tracker.permissions import can_create_cohorts, can_edit_people_in, can_manage_cohort_under
 from tracker.privacy import PrivacyPolicy
-from tracker.selectors import cohort_figures, cohort_list, enrollment_list
+from tracker.selectors import COHORT_RELATED, cohort_figures, cohort_list, enrollment_list
 from tracker.services.cohorts import cohort_create, cohort_update
 from tracker.tables import CohortTable, EnrollmentTable
 from tracker.views.people_common import (
     current_user,
     render_form_with_error,
 )
-
-COHORT_RELATED = ("convention", "operator", "filiere", "region", "zone")
 
 
 class CohortListView(ScopedListView):

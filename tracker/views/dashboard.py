@@ -54,7 +54,7 @@ class DashboardView(TemplateView):
         user: User = self.request.user  # type: ignore[assignment]
         year = self._year()
         today = timezone.localdate()
-        state = FiguresState.read(today)
+        state = FiguresState.read()
         key = dashboard_cache_key(
             user=user, state=state, today=today, year=year, language=get_language()
         )
