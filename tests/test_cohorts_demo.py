@@ -13,7 +13,7 @@ from conventions.models import Convention
 from tests.factories import ConventionFactory, ConventionPartyFactory
 from tracker import rules
 from tracker.demo import DemoContext, partners, people
-from tracker.models import Cohort, Enrollment, Placement, Trainee
+from tracker.models import Cohort, Enrollment, Placement, Trainee, TraineeContact
 
 pytestmark = pytest.mark.django_db
 
@@ -74,9 +74,11 @@ def test_demo_people_are_complete_and_follow_the_rules(demo_conventions) -> None
         .annotate(n=Count("enrollments"))
         .filter(n__gt=0)
     )
-    for trainee in Trainee.objects.all()[:300]:
+    assert TraineeContact.objects.count() == Trainee.objects.count()
+    for trainee in Trainee.objects.prefetch_related("contacts")[:300]:
         assert rules.normalize_cin(trainee.cin) == trainee.cin
-        assert rules.normalize_phone(trainee.phone) == trainee.phone
+        for contact in trainee.contacts.all():
+            assert rules.normalize_phone(contact.phone) == contact.phone
         rules.check_birth_date(trainee.birth_date, on=dt.date(2026, 10, 31))
         assert trainee.first_name_ar
         assert trainee.last_name_ar

@@ -20,7 +20,7 @@ from django.db.models import Model
 
 from conventions.models import Convention, ConventionParty, Partner, Region, Zone
 from tracker.demo import DemoContext
-from tracker.models import Cohort, Enrollment, Placement, Trainee
+from tracker.models import Cohort, Enrollment, Placement, Trainee, TraineeContact
 from tracker.services.rollup_queue import rollup_after_commit
 
 CODE_PREFIX = "DEMO-"
@@ -188,7 +188,8 @@ class _Generator:
             status=status,
         )
 
-    def _trainee(self, cohort: Cohort) -> Trainee:
+    def _trainee(self, cohort: Cohort) -> tuple[Trainee, dict[str, Any]]:
+        """A person, and what the cohort's operator records about them (TraineeContact)."""
         rng = self.rng
         female = rng.random() < 0.47
         first, first_ar = rng.choice(FEMALE_NAMES if female else MALE_NAMES)
@@ -197,7 +198,7 @@ class _Generator:
         prefix = CIN_PREFIXES[self.cin_serial % len(CIN_PREFIXES)]
         cin = f"{prefix}{300000 + self.cin_serial}"
         ascii_name = f"{first}.{last}".lower().replace(" ", "")
-        return Trainee(
+        trainee = Trainee(
             cin=cin,
             first_name=first,
             last_name=last,
@@ -205,11 +206,14 @@ class _Generator:
             last_name_ar=last_ar,
             sex=Trainee.Sex.FEMALE if female else Trainee.Sex.MALE,
             birth_date=self._day_between(dt.date(1990, 1, 1), dt.date(2006, 6, 30)),
-            phone=f"+212{rng.choice('67')}{rng.randint(10_000_000, 99_999_999)}",
-            email=f"{ascii_name}{self.cin_serial}@exemple.ma",
-            residence_region=cohort.region if rng.random() < 0.85 else rng.choice(self.regions),
-            education_level=rng.choice(EDUCATION),
         )
+        contact = {
+            "phone": f"+212{rng.choice('67')}{rng.randint(10_000_000, 99_999_999)}",
+            "email": f"{ascii_name}{self.cin_serial}@exemple.ma",
+            "residence_region": cohort.region if rng.random() < 0.85 else rng.choice(self.regions),
+            "education_level": rng.choice(EDUCATION),
+        }
+        return trainee, contact
 
     def _enrollment(self, trainee: Trainee, cohort: Cohort) -> Enrollment:
         rng = self.rng
@@ -304,12 +308,24 @@ class _Generator:
         open_cohorts = [c for c in cohorts if c.status != Cohort.Status.CANCELLED]
         sizes = _split(self.target, len(open_cohorts), rng)
         trainees: list[Trainee] = []
+        contacts: list[dict[str, Any]] = []
         pairs: list[tuple[int, Cohort]] = []
         for cohort, size in zip(open_cohorts, sizes, strict=True):
             for _ in range(size):
-                trainees.append(self._trainee(cohort))
+                trainee, contact = self._trainee(cohort)
+                trainees.append(trainee)
+                contacts.append(contact)
                 pairs.append((len(trainees) - 1, cohort))
         trainees = _bulk(Trainee, trainees)
+        _bulk(
+            TraineeContact,
+            [
+                TraineeContact(
+                    trainee=trainees[index], operator_id=cohort.operator_id, **contacts[index]
+                )
+                for index, cohort in pairs
+            ],
+        )
         enrollments = _bulk(
             Enrollment, [self._enrollment(trainees[index], cohort) for index, cohort in pairs]
         )
