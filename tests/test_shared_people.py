@@ -621,3 +621,19 @@ def test_the_overlap_message_names_no_other_operator_cohort_convention_or_date(
         ):
             assert secret not in text
         assert_free_of_b(text, strict=True)
+
+
+def test_a_manager_must_prove_the_identity_of_a_person_outside_its_conventions(
+    with_users, manager_user
+) -> None:
+    """The manager of A's convention does not see B's trainee: enrolling her in A's
+    cohort needs her identity, as for a partner; the record is not rewritten."""
+    api = token_client(manager_user)
+    body = {"cohort": with_users.cohort.pk, "enrolled_on": "2026-09-01"}
+    refused = api.post(f"{V1}/enrollments/", {**body, "trainee": api_person(WRONG)}, format="json")
+    assert refused.status_code == 400
+    assert_free_of_b(refused.content, strict=True)
+    person = Trainee.objects.get(pk=with_users.person.pk)
+    assert (person.first_name, person.birth_date) == ("Zineb-Hiba", dt.date(1998, 11, 23))
+    linked = api.post(f"{V1}/enrollments/", {**body, "trainee": api_person(RIGHT)}, format="json")
+    assert linked.status_code == 201, linked.content

@@ -20,12 +20,14 @@ from django.db.models import Model
 
 from conventions.models import Convention, ConventionParty, Partner, Region, Zone
 from tracker.demo import DemoContext
-from tracker.models import Cohort, Enrollment, Placement, Trainee, TraineeContact
+from tracker.models import ChangeLog, Cohort, Enrollment, Placement, Trainee, TraineeContact
 from tracker.services.rollup_queue import rollup_after_commit
 
 CODE_PREFIX = "DEMO-"
 ENROLLMENTS_PER_SCALE = 1_800  # small: 1,800; medium: 18,000; large (x60): 108,000
 BATCH_SIZE = 5_000
+# Graduates enrolled again by another operator (people shared by two operators).
+SHARED_PEOPLE = 6
 # "Today" for the demo, fixed so that a seed always gives the same statuses.
 REFERENCE_DATE = dt.date(2026, 10, 31)
 FIRST_START = dt.date(2024, 1, 8)
@@ -104,7 +106,7 @@ def seed(context: DemoContext) -> None:
     context.objects["people"] = counts
     context.log(
         "people: {cohorts} cohorts, {trainees} trainees, {enrollments} enrollments, "
-        "{placements} hires".format(**counts)
+        "{placements} hires, {shared} people shared by two operators".format(**counts)
     )
 
 
@@ -113,6 +115,9 @@ def _delete_previous_demo() -> None:
     trainee_ids = list(demo_enrollments.values_list("trainee_id", flat=True))
     Placement.objects.filter(enrollment__cohort__code__startswith=CODE_PREFIX).delete()
     demo_enrollments.delete()
+    ChangeLog.objects.filter(
+        entity=ChangeLog.Entity.TRAINEE, action="linked", object_id__in=set(trainee_ids)
+    ).delete()
     for start in range(0, len(trainee_ids), BATCH_SIZE):
         Trainee.objects.filter(
             id__in=trainee_ids[start : start + BATCH_SIZE], enrollments__isnull=True
@@ -333,13 +338,81 @@ class _Generator:
         for enrollment in enrollments:
             placements.extend(self._placements(enrollment, enrollment.cohort))
         placements = _bulk(Placement, placements)
+        shared = self._shared_people(enrollments, open_cohorts)
         rollup_after_commit(cohort_ids=[cohort.pk for cohort in cohorts])
         return {
             "cohorts": len(cohorts),
             "trainees": len(trainees),
-            "enrollments": len(enrollments),
+            "enrollments": len(enrollments) + shared,
             "placements": len(placements),
+            "shared": shared,
         }
+
+    def _shared_people(self, enrollments: list[Enrollment], cohorts: list[Cohort]) -> int:
+        """A few graduates trained again later by another operator: one person, two
+        operators, each with its own contact record (what partners must never read of
+        each other) and the "linked" entry in the person's history."""
+        rng = self.rng
+        later = sorted(
+            (c for c in cohorts if c.status in (Cohort.Status.PLANNED, Cohort.Status.IN_TRAINING)),
+            key=lambda c: c.starts_on,
+        )
+        linked: list[tuple[Enrollment, Cohort]] = []
+        for enrollment in enrollments:
+            if len(linked) >= SHARED_PEOPLE:
+                break
+            if enrollment.status != Enrollment.Status.GRADUATED:
+                continue
+            assert enrollment.exited_on is not None
+            target = next(
+                (
+                    c
+                    for c in later
+                    if c.operator_id != enrollment.operator_id
+                    and c.starts_on > enrollment.exited_on
+                ),
+                None,
+            )
+            if target is not None:
+                linked.append((enrollment, target))
+        _bulk(
+            Enrollment,
+            [
+                Enrollment(
+                    trainee_id=enrollment.trainee_id,
+                    cohort=cohort,
+                    operator_id=cohort.operator_id,
+                    enrolled_on=cohort.starts_on,
+                )
+                for enrollment, cohort in linked
+            ],
+        )
+        _bulk(
+            TraineeContact,
+            [
+                TraineeContact(
+                    trainee_id=enrollment.trainee_id,
+                    operator_id=cohort.operator_id,
+                    phone=f"+2125{rng.randint(10_000_000, 99_999_999)}",
+                    residence_region=cohort.region,
+                )
+                for enrollment, cohort in linked
+            ],
+        )
+        _bulk(
+            ChangeLog,
+            [
+                ChangeLog(
+                    entity=ChangeLog.Entity.TRAINEE,
+                    object_id=enrollment.trainee_id,
+                    action="linked",
+                    changes={"operator": [None, cohort.operator_id]},
+                    source=ChangeLog.Source.SYSTEM,
+                )
+                for enrollment, cohort in linked
+            ],
+        )
+        return len(linked)
 
 
 def _split(total: int, parts: int, rng: Any) -> list[int]:
