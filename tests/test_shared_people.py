@@ -637,3 +637,40 @@ def test_a_manager_must_prove_the_identity_of_a_person_outside_its_conventions(
     assert (person.first_name, person.birth_date) == ("Zineb-Hiba", dt.date(1998, 11, 23))
     linked = api.post(f"{V1}/enrollments/", {**body, "trainee": api_person(RIGHT)}, format="json")
     assert linked.status_code == 201, linked.content
+
+
+def test_partner_b_finds_none_of_a_s_correction_requests(linked, partner_b_client, api_b) -> None:
+    """A's request, its answers and the request form of A's enrollment: 404 for B, as
+    for ids that do not exist."""
+    from tracker.services.identity_corrections import identity_correction_request
+
+    correction = identity_correction_request(
+        trainee=linked.person,
+        actor=linked.partner_a_user,
+        proposed={"last_name": "Oukhouyaa"},
+        comment="Secret d'Atlas",
+    )
+    for url, missing in (
+        (
+            f"/enrollments/{linked.enrollment_a2.pk}/identity-correction/",
+            "/enrollments/987654321/identity-correction/",
+        ),
+        (f"/identity-corrections/{correction.pk}/apply/", "/identity-corrections/987654321/apply/"),
+        (
+            f"/identity-corrections/{correction.pk}/decline/",
+            "/identity-corrections/987654321/decline/",
+        ),
+    ):
+        assert partner_b_client.post(url).status_code == 404
+        assert partner_b_client.post(missing).status_code == 404
+    for suffix in ("", "apply/", "decline/"):
+        method = api_b.get if not suffix else api_b.post
+        found = method(f"{V1}/identity-corrections/{correction.pk}/{suffix}")
+        absent = method(f"{V1}/identity-corrections/987654321/{suffix}")
+        assert found.status_code == absent.status_code == 404
+        assert found.json() == absent.json()
+    listing = api_b.get(f"{V1}/identity-corrections/")
+    assert listing.json()["results"] == []
+    assert "Secret d'Atlas" not in partner_b_client.get("/identity-corrections/").content.decode()
+    correction.refresh_from_db()
+    assert correction.status == IdentityCorrectionRequest.Status.OPEN
