@@ -74,6 +74,12 @@ def test_contact_details_become_the_records_of_the_operators_that_recorded_them(
                 "education_level": "",
             }
         }
+        # The Arabic names stay readable by the operator that recorded the person first.
+        assert list(
+            contact.objects.filter(arabic_names_known=True).values_list(
+                "trainee__cin", "operator_id"
+            )
+        ) == [("SH100002", b)]
         # Enrolled nowhere: nothing can be attributed, nothing kept.
         assert records("SH100004") == {}
         trainee = new.get_model("tracker", "Trainee")
@@ -161,7 +167,11 @@ def _old_database(apps) -> dict[str, int]:
         actor=user_a,
     )
     second = person(
-        "SH100002", phone="+212600000003", residence_region=region, education_level="bac2"
+        "SH100002",
+        phone="+212600000003",
+        residence_region=region,
+        education_level="bac2",
+        last_name_ar="نوم",
     )
     enroll(second, cohort_b)
     enroll(second, cohort_a)

@@ -298,6 +298,12 @@ def test_the_right_identity_links_the_person_and_a_sees_only_what_a_supplied(
     page = partner_a_client.get(f"/enrollments/{enrollment.pk}/").content.decode()
     assert A_PHONE in page
     assert not _seen(page) & {"b"}
+    # B's Arabic spelling of the names: A never supplied it, A never reads it.
+    export = partner_a_client.get("/enrollments/?export=csv")
+    exported = b"".join(export.streaming_content).decode("utf-8-sig")
+    for body in (a_view.content.decode(), page, exported):
+        assert B_IDENTITY["first_name_ar"] not in body
+        assert B_IDENTITY["last_name_ar"] not in body
     # B's view of the person is unchanged.
     assert api_b.get(f"{V1}/trainees/{person.pk}/").json() == b_before
     # A's later edits of its contact details stay A's.
@@ -674,3 +680,15 @@ def test_partner_b_finds_none_of_a_s_correction_requests(linked, partner_b_clien
     assert "Secret d'Atlas" not in partner_b_client.get("/identity-corrections/").content.decode()
     correction.refresh_from_db()
     assert correction.status == IdentityCorrectionRequest.Status.OPEN
+
+
+def test_a_partner_that_supplies_the_arabic_names_reads_them(with_users, api_a) -> None:
+    body = {"cohort": with_users.cohort.pk, "enrolled_on": "2026-09-01"}
+    person = api_person(RIGHT) | {"first_name_ar": "زينب", "last_name_ar": "أوخويا"}
+    response = api_a.post(f"{V1}/enrollments/", {**body, "trainee": person}, format="json")
+    assert response.status_code == 201, response.content
+    assert response.json()["trainee"]["last_name_ar"] == B_IDENTITY["last_name_ar"]
+    # Other Arabic names than the record's, now that the person is shared: refused.
+    other = api_person(RIGHT) | {"last_name_ar": "غيره"}
+    refused = api_a.post(f"{V1}/enrollments/upsert/", {**body, "trainee": other}, format="json")
+    assert refused.status_code == 400

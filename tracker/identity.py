@@ -111,3 +111,20 @@ def operators_of(trainee_ids: Iterable[int]) -> dict[int, set[int]]:
 def is_shared(trainee: Trainee) -> bool:
     """Enrolled (now or before) with more than one operator."""
     return len(operators_of([trainee.pk]).get(trainee.pk, set())) > 1
+
+
+def knows_arabic_names(stored: Trainee, *, first_name_ar: str, last_name_ar: str) -> bool:
+    """The caller supplied the national record's Arabic names itself (each one the record
+    has, equal after normalisation): it may read them from then on."""
+    known = [
+        (given, stored_name)
+        for given, stored_name in (
+            (first_name_ar, stored.first_name_ar),
+            (last_name_ar, stored.last_name_ar),
+        )
+        if stored_name
+    ]
+    return bool(known) and all(
+        given and normalize_name(given) == normalize_name(stored_name)
+        for given, stored_name in known
+    )

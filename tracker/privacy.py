@@ -92,6 +92,16 @@ class PrivacyPolicy:
             return contact_operator_id == self._partner_id
         return True
 
+    def can_see_arabic_names(self, cohort: Cohort, own_contact: Any) -> bool:
+        """The national record's Arabic names with a row of ``cohort``: staff who see the
+        row; a partner once it supplied them itself (``own_contact``, its TraineeContact
+        of the person, has ``arabic_names_known``)."""
+        if not self.can_see(cohort):
+            return False
+        if self._partner_role:
+            return bool(own_contact is not None and own_contact.arabic_names_known)
+        return True
+
     @property
     def sees_every_operator(self) -> bool:
         """Staff with need-to-see read every operator's records (labelled)."""

@@ -78,7 +78,10 @@ class EnrollmentSerializer(serializers.ModelSerializer):
         if policy.can_see_contact(enrollment.cohort, enrollment.operator_id):
             contact = enrollment.trainee.contact_for(enrollment.operator_id)
         return person_data(
-            enrollment.trainee, visible=policy.can_see(enrollment.cohort), contact=contact
+            enrollment.trainee,
+            visible=policy.can_see(enrollment.cohort),
+            contact=contact,
+            arabic_names_visible=policy.can_see_arabic_names(enrollment.cohort, contact),
         )
 
 

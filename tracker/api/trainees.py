@@ -57,6 +57,8 @@ CONTACT_NEEDS_OPERATOR = _(
     "de la personne dans une cohorte."
 )
 
+ARABIC_NAMES = ("first_name_ar", "last_name_ar")
+
 UPDATE_FIELDS = tuple(name for name in PERSON_FIELDS if name != "cin")
 
 
@@ -132,13 +134,21 @@ def contact_data(contact: TraineeContact | None) -> dict[str, Any]:
 
 
 def person_data(
-    trainee: Trainee, *, visible: bool, contact: TraineeContact | None = None
+    trainee: Trainee,
+    *,
+    visible: bool,
+    contact: TraineeContact | None = None,
+    arabic_names_visible: bool = True,
 ) -> dict[str, Any]:
     """The identity (masked unless ``visible``) and ``contact``, the one operator's record
-    the caller may read here (None: nothing shown)."""
+    the caller may read here (None: nothing shown). The Arabic names are left empty when
+    not ``arabic_names_visible`` (a partner that never supplied them)."""
     data: dict[str, Any] = {"id": trainee.pk, "personal_data_visible": visible}
     for name in PERSON_INPUT_FIELDS:
         if name in CONTACT_FIELDS:
+            continue
+        if name in ARABIC_NAMES and visible and not arabic_names_visible:
+            data[name] = ""
             continue
         raw = getattr(trainee, name)
         if name in PERSONAL_FIELDS and not visible and raw not in (None, ""):
@@ -173,7 +183,8 @@ class TraineeSerializer(PersonSerializer):
         visible = bool(getattr(trainee, "visible", False))
         # The partner's own record (the only one prefetched for it); staff: the latest.
         shown = max(trainee.contacts.all(), key=lambda c: (c.updated_at, c.pk), default=None)
-        data = person_data(trainee, visible=visible, contact=shown)
+        arabic = not user.is_partner or bool(shown is not None and shown.arabic_names_known)
+        data = person_data(trainee, visible=visible, contact=shown, arabic_names_visible=arabic)
         data["version"] = trainee.version
         data["contacts"] = []
         if visible and not user.is_partner:

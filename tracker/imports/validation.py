@@ -32,6 +32,7 @@ from tracker.identity import (
     SHARED_IDENTITY_MESSAGE,
     identity_changes,
     identity_matches,
+    knows_arabic_names,
 )
 from tracker.imports.columns import COLUMNS_BY_KEY, HIRE_KEYS, normalize_label, value_lookup
 from tracker.models import Enrollment, Placement, Trainee, TraineeContact, User
@@ -679,7 +680,7 @@ def plan_chunk(
                 editable.add(found.trainee_id)
             operators.setdefault(found.trainee_id, set()).add(found.operator_id)
     contacts: dict[tuple[int, int], TraineeContact] = {}
-    if trainees and any(_contact_values(record) for record in accepted):
+    if trainees:  # the operators' records of the people already known (one query)
         for contact in TraineeContact.objects.filter(
             key_in(TraineeContact, "trainee_id", [t.id for t in trainees.values()])
         ).order_by():
@@ -722,6 +723,14 @@ def plan_chunk(
                 continue
         identity = {k: v for k, v in record.trainee.items() if k in TRAINEE_FIELDS}
         contact_values = _contact_values(record)
+        given_ar = (identity.get("first_name_ar", ""), identity.get("last_name_ar", ""))
+        if (
+            any(given_ar)
+            if trainee is None
+            else knows_arabic_names(trainee, first_name_ar=given_ar[0], last_name_ar=given_ar[1])
+        ):
+            # The importer supplied the Arabic names: it may read them (TraineeContact).
+            contact_values["arabic_names_known"] = True
         if trainee is None:
             new = plan.new_trainees.get(record.cin)
             if new is None:

@@ -50,7 +50,11 @@ def contacts_from_history(apps, schema_editor):
         history[object_id].append((actor_id, changes or {}))
 
     rows = []
-    people = Trainee.objects.filter(id__in=list(earliest)).values("id", *MOVED).iterator()
+    people = (
+        Trainee.objects.filter(id__in=list(earliest))
+        .values("id", "first_name_ar", "last_name_ar", *MOVED)
+        .iterator()
+    )
     for person in people:
         trainee_id = person["id"]
         first = earliest[trainee_id]
@@ -79,6 +83,9 @@ def contacts_from_history(apps, schema_editor):
                 values[first][name] = current
             elif name in holder:
                 values[holder[name]][name] = current  # the stored value wins
+        # The Arabic names stay shown to the operator that recorded the person first.
+        if person["first_name_ar"] or person["last_name_ar"]:
+            values[first]["arabic_names_known"] = True
         for operator_id, fields in values.items():
             cleaned = {k: v for k, v in fields.items() if v not in (None, "")}
             if cleaned:
@@ -144,6 +151,7 @@ class Migration(migrations.Migration):
                 ('phone', models.CharField(blank=True, max_length=16, verbose_name='téléphone')),
                 ('email', models.EmailField(blank=True, max_length=254, verbose_name='e-mail')),
                 ('education_level', models.CharField(blank=True, choices=[('below_bac', 'Niveau inférieur au bac'), ('bac', 'Baccalauréat'), ('bac2', 'Bac+2'), ('bac3', 'Bac+3 (licence)'), ('bac5', 'Bac+5 (master, ingénieur)'), ('doctorate', 'Doctorat')], max_length=12, verbose_name="niveau d'études")),
+                ('arabic_names_known', models.BooleanField(db_default=False, default=False)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('updated_at', models.DateTimeField(auto_now=True)),
                 ('operator', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='conventions.partner', verbose_name='opérateur')),

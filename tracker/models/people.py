@@ -86,6 +86,10 @@ class TraineeContact(models.Model):
     education_level = models.CharField(
         _("niveau d'études"), max_length=12, choices=Trainee.EducationLevel.choices, blank=True
     )
+    # The national record's Arabic names are optional and compared only when both sides
+    # have them: an operator sees them once it supplied them itself (at creation, at
+    # linking, in a correction), never because another operator recorded them.
+    arabic_names_known = models.BooleanField(default=False, db_default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -18,11 +18,14 @@ def trainee_contact_save(
     actor: User | None,
     source: str = ChangeLog.Source.FORM,
     keep_blanks: bool = True,
+    arabic_names_known: bool = False,
 ) -> TraineeContact | None:
     """The operator's record of the person, created or brought up to date with ``values``
     (contact fields only). ``keep_blanks``: an empty value leaves the recorded one alone
     (an enrollment form without the phone does not erase it); False clears it (a full
-    correction). Nothing is created for an operator that recorded nothing."""
+    correction). ``arabic_names_known``: the operator supplied the national record's
+    Arabic names itself, so it may read them (never unset). Nothing is created for an
+    operator that recorded nothing."""
     values = {name: values[name] for name in CONTACT_FIELDS if name in values}
     if keep_blanks:
         values = {name: value for name, value in values.items() if value not in ("", None)}
@@ -32,7 +35,7 @@ def trainee_contact_save(
         .first()
     )
     if contact is None:
-        if not any(value not in ("", None) for value in values.values()):
+        if not arabic_names_known and not any(v not in ("", None) for v in values.values()):
             return None
         contact = TraineeContact(trainee=trainee, operator_id=operator_id)
         before: dict[str, Any] = {}
@@ -45,7 +48,11 @@ def trainee_contact_save(
     changes = changes_between(before, snapshot(contact, CONTACT_FIELDS))
     if action == "created":
         changes = {name: pair for name, pair in changes.items() if pair[1] not in ("", None)}
+    learns_arabic_names = arabic_names_known and not contact.arabic_names_known
+    contact.arabic_names_known = contact.arabic_names_known or arabic_names_known
     if not changes and action == "updated":
+        if learns_arabic_names:
+            contact.save(update_fields=["arabic_names_known", "updated_at"])
         return contact
     contact.full_clean(exclude=["trainee", "operator"])
     contact.save()

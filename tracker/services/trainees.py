@@ -25,6 +25,7 @@ from tracker.identity import (
     identity_changes,
     identity_matches,
     is_shared,
+    knows_arabic_names,
 )
 from tracker.models import CONTACT_FIELDS, ChangeLog, Enrollment, Trainee, User
 from tracker.permissions import can_create_person, can_edit_person
@@ -145,6 +146,7 @@ def _insert(
             values=_contact(data),
             actor=actor,
             source=source,
+            arabic_names_known=bool(trainee.first_name_ar or trainee.last_name_ar),
         )
     return trainee
 
@@ -226,6 +228,9 @@ def trainee_upsert(
             values=_contact(data),
             actor=actor,
             source=source,
+            arabic_names_known=knows_arabic_names(
+                trainee, first_name_ar=data.first_name_ar, last_name_ar=data.last_name_ar
+            ),
         )
     return trainee
 
@@ -301,5 +306,10 @@ def trainee_update(
             actor=actor,
             source=source,
             keep_blanks=False,
+            arabic_names_known=actor is not None
+            and actor.is_partner
+            and knows_arabic_names(
+                locked, first_name_ar=data.first_name_ar, last_name_ar=data.last_name_ar
+            ),
         )
     return locked

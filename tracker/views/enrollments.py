@@ -94,6 +94,7 @@ class EnrollmentListView(ScopedListView):
         "trainee__birth_date",
         "contact_phone",
         "contact_email",
+        "arabic_names_known",
         "cohort__code",
         "cohort__operator_id",
         "cohort__convention_id",
@@ -114,6 +115,7 @@ class EnrollmentListView(ScopedListView):
             .annotate(
                 contact_phone=Subquery(contact.values("phone")[:1]),
                 contact_email=Subquery(contact.values("email")[:1]),
+                arabic_names_known=Subquery(contact.values("arabic_names_known")[:1]),
             )
             .values(*self.EXPORT_FIELDS)
         )
@@ -139,6 +141,19 @@ class EnrollmentListView(ScopedListView):
 
             return read
 
+        partner_role = current_user(self.request).is_partner
+
+        def arabic(field: str) -> Callable[[dict[str, Any]], Any]:
+            """The Arabic names: a partner's only once it supplied them itself."""
+            read_personal = personal(field)
+
+            def read(row: dict[str, Any]) -> Any:
+                if partner_role and not row["arabic_names_known"]:
+                    return ""
+                return read_personal(row)
+
+            return read
+
         def plain(field: str) -> Callable[[dict[str, Any]], Any]:
             return lambda row: row[field]
 
@@ -147,8 +162,8 @@ class EnrollmentListView(ScopedListView):
             ExportColumn(gettext_lazy("CIN"), personal("trainee__cin")),
             ExportColumn(gettext_lazy("Nom"), personal("trainee__last_name")),
             ExportColumn(gettext_lazy("Prénom"), personal("trainee__first_name")),
-            ExportColumn(gettext_lazy("Nom (arabe)"), personal("trainee__last_name_ar")),
-            ExportColumn(gettext_lazy("Prénom (arabe)"), personal("trainee__first_name_ar")),
+            ExportColumn(gettext_lazy("Nom (arabe)"), arabic("trainee__last_name_ar")),
+            ExportColumn(gettext_lazy("Prénom (arabe)"), arabic("trainee__first_name_ar")),
             ExportColumn(gettext_lazy("Sexe"), plain("trainee__sex")),
             ExportColumn(gettext_lazy("Date de naissance"), personal("trainee__birth_date")),
             ExportColumn(gettext_lazy("Téléphone"), personal("contact_phone")),
@@ -245,6 +260,9 @@ def enrollment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             .select_related("employer", "zone", "region"),
             "history": changelog_for(entity=ChangeLog.Entity.ENROLLMENT, object_id=enrollment.pk),
             "contacts": contacts,
+            "show_arabic_names": policy.can_see_arabic_names(
+                enrollment.cohort, enrollment.trainee.contact_for(user.partner_id)
+            ),
             # The identity of a person another operator also trains: asked, not edited.
             "can_request_correction": can_request_identity_correction(user, enrollment.trainee)
             and is_shared(enrollment.trainee),
