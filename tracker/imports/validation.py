@@ -102,8 +102,9 @@ class ImportContext:
     filieres: dict[str, int]
     employers_by_ice: dict[str, int]
     today: dt.date
-    # Staff may update any trainee's personal data; a partner only those of trainees it
-    # already enrolls (another organisation's trainee keeps its record untouched).
+    # Staff may update any trainee's identity; a partner only those of trainees it
+    # already enrolls and no other operator trains (anyone else must match the national
+    # record, plan_chunk's _identity_error). Contact details go to the row's operator.
     partner_id: int | None
 
     @classmethod

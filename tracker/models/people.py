@@ -1,7 +1,9 @@
 """Trainees (persons), their enrollments in cohorts, and the hires that follow.
 
 Names, CIN, phone, e-mail and birth date are personal data under law 09-08: only admins,
-the convention's managers and the operating partner may see them (tracker.privacy).
+the convention's managers and the operating partner may see them (tracker.privacy). A
+person is one national identity (Trainee) shared by the operators that train them; what
+each operator records beyond it is that operator's own (TraineeContact).
 """
 
 from __future__ import annotations
