@@ -194,6 +194,7 @@ def people(
         ConventionPartyFactory,
         EnrollmentFactory,
         PlacementFactory,
+        TraineeContactFactory,
         TraineeFactory,
     )
 
@@ -209,10 +210,11 @@ def people(
             code=f"COH-{key.upper()}", convention=convention, operator=operator
         )
         trainee = TraineeFactory.create(
-            cin=cin,
-            first_name=first,
-            last_name=last,
-            sex="F" if key == "a" else "M",
+            cin=cin, first_name=first, last_name=last, sex="F" if key == "a" else "M"
+        )
+        TraineeContactFactory.create(
+            trainee=trainee,
+            operator=operator,
             phone="+21266111111" + ("1" if key == "a" else "2"),
             email=f"{first.lower()}.{last.lower()}@example.ma",
         )

@@ -18,7 +18,7 @@ from conventions.models import (
     Region,
     Zone,
 )
-from tracker.models import Cohort, Enrollment, Placement, Role, Trainee, User
+from tracker.models import Cohort, Enrollment, Placement, Role, Trainee, TraineeContact, User
 
 
 def region(code: str = "MA-06") -> Region:
@@ -120,6 +120,16 @@ class TraineeFactory(DjangoModelFactory):
     last_name = factory.Iterator(["Benali", "Chraibi", "El Fassi", "Berrada", "Ouazzani"])
     sex = factory.Iterator([Trainee.Sex.FEMALE, Trainee.Sex.MALE])
     birth_date = dt.date(2000, 5, 17)
+
+
+class TraineeContactFactory(DjangoModelFactory):
+    """What one operator recorded about a person (its own record)."""
+
+    class Meta:
+        model = TraineeContact
+
+    trainee = factory.SubFactory(TraineeFactory)
+    operator = factory.SubFactory(PartnerFactory)
     phone = "+212612345678"
     email = factory.Sequence(lambda n: f"stagiaire{n}@example.ma")
 

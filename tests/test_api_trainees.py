@@ -43,15 +43,20 @@ def test_a_partner_corrects_its_trainee_with_history_and_a_new_version(people, a
     assert data["email"] == "fatima@example.ma"
     assert data["last_name"] == "Benali"  # PATCH keeps the fields not sent
     assert data["personal_data_visible"] is True
-    assert data["version"] == 2
-    log = ChangeLog.objects.get(entity=ChangeLog.Entity.TRAINEE, object_id=trainee.pk)
+    # Contact details are A's own record of the person (its own history); the national
+    # record, and so its version, is unchanged.
+    assert data["version"] == 1
+    contact = trainee.contact_for(people.cohort_a.operator_id)
+    log = ChangeLog.objects.get(entity=ChangeLog.Entity.CONTACT, object_id=contact.pk)
     assert log.source == ChangeLog.Source.API
     assert set(log.changes) == {"phone", "email"}
-    # The same correction again changes nothing, not even the version.
+    assert not ChangeLog.objects.filter(entity=ChangeLog.Entity.TRAINEE, object_id=trainee.pk)
+    # The same correction again changes nothing.
     again = api_a.patch(
-        f"{V1}/trainees/{trainee.pk}/", {"phone": "0661234567", "version": 2}, format="json"
+        f"{V1}/trainees/{trainee.pk}/", {"phone": "0661234567", "version": 1}, format="json"
     )
-    assert again.json()["version"] == 2
+    assert again.json()["version"] == 1
+    assert ChangeLog.objects.filter(entity=ChangeLog.Entity.CONTACT).count() == 1
 
 
 def test_put_replaces_the_record_and_clears_optional_fields_left_out(people, api_a):
@@ -62,7 +67,8 @@ def test_put_replaces_the_record_and_clears_optional_fields_left_out(people, api
     assert response.status_code == 200, response.content
     trainee.refresh_from_db()
     assert trainee.first_name == "Fatima-Zahra"
-    assert (trainee.phone, trainee.email) == ("", "")
+    contact = trainee.contact_for(people.cohort_a.operator_id)
+    assert (contact.phone, contact.email) == ("", "")
     assert trainee.cin == "AA111111"
     missing = api_a.put(f"{V1}/trainees/{trainee.pk}/", {"first_name": "X"}, format="json")
     assert missing.status_code == 400
@@ -198,12 +204,18 @@ def test_who_may_correct_a_person_is_who_may_edit_people_in_one_of_its_cohorts(
         response = token_client(user).patch(url, {"first_name": name}, format="json")
         assert response.status_code == 200, response.content
         assert response.json()["first_name"] == name
-    # Once B enrolls the same person too, B may correct the record as well (as on the
-    # enrollment form and in the import).
+    # Once B enrolls the same person too, the identity is shared: neither operator
+    # changes it any more (staff do, on request); B still reads it and edits its own
+    # contact details.
     EnrollmentFactory.create(trainee=trainee, cohort=people.cohort_b)
-    response = token_client(partner_b_user).patch(url, {"last_name": "Benali-B"}, format="json")
+    api_b = token_client(partner_b_user)
+    response = api_b.patch(url, {"last_name": "Benali-B"}, format="json")
+    assert response.status_code == 400, response.content
+    assert response.json()["errors"][0]["field"] == "last_name"
+    response = api_b.patch(url, {"phone": "0622222222"}, format="json")
     assert response.status_code == 200, response.content
     assert response.json()["personal_data_visible"] is True
+    assert response.json()["phone"] == "+212622222222"
 
 
 def test_a_batch_that_corrects_a_person_moves_its_version(people, api_a):
@@ -221,5 +233,5 @@ def test_a_batch_that_corrects_a_person_moves_its_version(people, api_a):
     response = api_a.post(f"{V1}/batch/", {"records": [record]}, format="json")
     assert response.status_code == 200, response.content
     people.trainee_a.refresh_from_db()
-    assert people.trainee_a.phone == "+212655555555"
+    assert people.trainee_a.contact_for(people.cohort_a.operator_id).phone == "+212655555555"
     assert people.trainee_a.version == 2

@@ -364,6 +364,7 @@ def test_review_queue_lists_submissions_oldest_first_with_their_checks(
     assert reverse("conventions:review_queue") in home
 
 
+CORRECTIONS = "Corrections d'identité"
 STAFF_NAV = ["Accueil", "Tableau de bord", "Conventions", "Cohortes", "Inscriptions", "Embauches"]
 API_TOKENS = "Mes jetons d'API"
 
@@ -371,10 +372,10 @@ API_TOKENS = "Mes jetons d'API"
 @pytest.mark.parametrize(
     ("client_fixture", "expected"),
     [
-        ("admin_client", [*STAFF_NAV, "Imports", "Partenaires", "Revue", API_TOKENS]),
-        ("manager_client", [*STAFF_NAV, "Partenaires", API_TOKENS]),
-        ("partner_a_client", [*STAFF_NAV, "Imports", API_TOKENS]),
-        ("viewer_a_client", [*STAFF_NAV, "Imports", API_TOKENS]),
+        ("admin_client", [*STAFF_NAV, "Imports", "Partenaires", "Revue", CORRECTIONS, API_TOKENS]),
+        ("manager_client", [*STAFF_NAV, "Partenaires", CORRECTIONS, API_TOKENS]),
+        ("partner_a_client", [*STAFF_NAV, "Imports", CORRECTIONS, API_TOKENS]),
+        ("viewer_a_client", [*STAFF_NAV, "Imports", CORRECTIONS, API_TOKENS]),
     ],
 )
 def test_navigation_entries_per_role(

@@ -4,6 +4,7 @@ and the pages (who may do what)."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from unittest import mock
 
 import pytest
@@ -12,6 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.factories import CohortFactory, EnrollmentFactory, PlacementFactory, region
+from tracker.identity import IDENTITY_MISMATCH_MESSAGE
 from tracker.models import ChangeLog, Enrollment, Trainee, User
 from tracker.services import enrollments as enrollment_services
 from tracker.services.enrollments import (
@@ -52,7 +54,8 @@ def test_enroll_normalises_cin_phone_and_email(people, partner_a_user: User) -> 
         cohort=people.cohort_a, trainee=person(), enrolled_on=D(2026, 1, 10), actor=partner_a_user
     )
     trainee = enrollment.trainee
-    assert (trainee.cin, trainee.phone, trainee.email) == (
+    contact = trainee.contacts.get(operator_id=people.cohort_a.operator_id)
+    assert (trainee.cin, contact.phone, contact.email) == (
         "JB445566",
         "+212661234567",
         "salma.idrissi@example.ma",
@@ -85,7 +88,7 @@ def test_enroll_finds_existing_trainee_by_cin(people, partner_a_user: User) -> N
     assert second.trainee_id == first.trainee_id
     assert Trainee.objects.filter(cin="JB445566").count() == 1
     # An empty phone in the new entry does not erase the known one.
-    assert second.trainee.phone == "+212661234567"
+    assert second.trainee.contacts.get(operator_id=cohort.operator_id).phone == "+212661234567"
 
 
 @pytest.mark.parametrize(
@@ -126,7 +129,9 @@ def test_enroll_twice_in_same_cohort_is_refused(people, partner_a_user: User) ->
     with pytest.raises(ValidationError, match="déjà inscrite dans cette cohorte"):
         enrollment_create(
             cohort=people.cohort_a,
-            trainee=person(cin="AA111111", first_name="Fatima", last_name="Benali"),
+            trainee=person(
+                cin="AA111111", first_name="Fatima", last_name="Benali", birth_date=D(2000, 5, 17)
+            ),
             enrolled_on=D(2026, 1, 10),
             actor=partner_a_user,
         )
@@ -140,7 +145,9 @@ def test_overlapping_enrollment_is_refused_without_naming_the_other(
     with pytest.raises(ValidationError) as caught:
         enrollment_create(
             cohort=people.cohort_b,
-            trainee=person(cin="AA111111", first_name="Fatima", last_name="Benali"),
+            trainee=person(
+                cin="AA111111", first_name="Fatima", last_name="Benali", birth_date=D(2000, 5, 17)
+            ),
             enrolled_on=D(2026, 2, 1),
             actor=partner_b_user,
         )
@@ -160,7 +167,9 @@ def test_enrollment_after_the_other_one_ended_is_accepted(people, partner_b_user
     )
     enrollment = enrollment_create(
         cohort=later,
-        trainee=person(cin="AA111111", first_name="Fatima", last_name="Benali"),
+        trainee=person(
+            cin="AA111111", first_name="Fatima", last_name="Benali", birth_date=D(2000, 5, 17)
+        ),
         enrolled_on=D(2026, 7, 1),
         actor=partner_b_user,
     )
@@ -453,7 +462,8 @@ def test_region_of_residence_is_kept(people, partner_a_user) -> None:
         enrolled_on=D(2026, 1, 10),
         actor=partner_a_user,
     )
-    assert enrollment.trainee.residence_region == region("MA-01")
+    contact = enrollment.trainee.contacts.get(operator_id=people.cohort_a.operator_id)
+    assert (contact.residence_region, contact.education_level) == (region("MA-01"), "bac3")
 
 
 @pytest.mark.django_db
@@ -474,21 +484,30 @@ def test_partner_enrolling_another_organisations_trainee_does_not_rewrite_the_pe
         enrolled_on=dt.date(2025, 1, 6),
     )
     trainee = first.trainee
-    original = (trainee.first_name, trainee.last_name, trainee.phone)
+    original = (trainee.first_name, trainee.last_name, trainee.version)
     cohort_b = CohortFactory.create(operator=operator_b)
+    wrong = TraineeInput(
+        cin=trainee.cin,
+        first_name="Autre",
+        last_name="Nom",
+        sex=trainee.sex,
+        birth_date=trainee.birth_date,
+        phone="0699999999",
+    )
+    with pytest.raises(ValidationError) as refused:
+        enrollment_create(
+            cohort=cohort_b, trainee=wrong, enrolled_on=cohort_b.starts_on, actor=partner_b_user
+        )
+    assert refused.value.message_dict == {"cin": [str(IDENTITY_MISMATCH_MESSAGE)]}
+    assert not Enrollment.objects.filter(cohort=cohort_b).exists()
+    # The right identity (other case and accents): linked, the record kept as it is, B's
+    # phone on B's own record of the person.
+    right = replace(wrong, first_name=trainee.first_name.upper(), last_name=trainee.last_name)
     enrollment = enrollment_create(
-        cohort=cohort_b,
-        trainee=TraineeInput(
-            cin=trainee.cin,
-            first_name="Autre",
-            last_name="Nom",
-            sex=trainee.sex,
-            birth_date=trainee.birth_date,
-            phone="0699999999",
-        ),
-        enrolled_on=cohort_b.starts_on,
-        actor=partner_b_user,
+        cohort=cohort_b, trainee=right, enrolled_on=cohort_b.starts_on, actor=partner_b_user
     )
     trainee.refresh_from_db()
     assert enrollment.trainee_id == trainee.pk
-    assert (trainee.first_name, trainee.last_name, trainee.phone) == original
+    assert (trainee.first_name, trainee.last_name, trainee.version) == original
+    assert trainee.contacts.get(operator_id=operator_b.pk).phone == "+212699999999"
+    assert not trainee.contacts.filter(operator_id=operator_a.pk).exists()

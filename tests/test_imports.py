@@ -20,8 +20,17 @@ from tests.import_support import (
     upload,
     xlsx_bytes,
 )
+from tracker.identity import IDENTITY_MISMATCH_MESSAGE
 from tracker.imports import commit as commit_module
-from tracker.models import ChangeLog, Cohort, Enrollment, ImportBatch, Placement, Trainee
+from tracker.models import (
+    ChangeLog,
+    Cohort,
+    Enrollment,
+    ImportBatch,
+    Placement,
+    Trainee,
+    TraineeContact,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +51,10 @@ def employer(db):
 
 def database_snapshot() -> dict[str, object]:
     return {
-        "trainees": sorted(Trainee.objects.values_list("cin", "first_name", "email")),
+        "trainees": sorted(Trainee.objects.values_list("cin", "first_name")),
+        "contacts": sorted(
+            TraineeContact.objects.values_list("trainee__cin", "operator_id", "email")
+        ),
         "enrollments": sorted(
             Enrollment.objects.values_list("trainee__cin", "cohort_id", "status", "version")
         ),
@@ -114,7 +126,7 @@ def test_each_file_variant_imports_correctly(variant, partner_a_user, cohort_a, 
     assert (batch.rows_to_create, batch.rows_in_error, batch.total_rows) == (2, 0, 2)
     graduate = Enrollment.objects.get(trainee__cin="BK100001")
     assert graduate.trainee.first_name == "Hélène"
-    assert graduate.trainee.phone == "+212612345678"
+    assert graduate.trainee.contacts.get(operator_id=cohort_a.operator_id).phone == "+212612345678"
     assert graduate.status == Enrollment.Status.GRADUATED
     assert graduate.graduated_on == dt.date(2026, 6, 30)
     hire = graduate.placements.get()
@@ -126,7 +138,8 @@ def test_each_file_variant_imports_correctly(variant, partner_a_user, cohort_a, 
     assert enrolled.trainee.sex == Trainee.Sex.MALE
     assert not enrolled.placements.exists()
     logged = ChangeLog.objects.filter(source=ChangeLog.Source.IMPORT, action="created")
-    assert logged.count() == 2 + 2 + 1  # trainees, enrollments, the hire
+    # Trainees, their operator's records (contact details), enrollments, the hire.
+    assert logged.count() == 2 + 2 + 2 + 1
 
 
 # --- Files refused before parsing -----------------------------------------------------
@@ -284,8 +297,8 @@ def test_corrected_file_updates_only_the_changed_rows(partner_a_user, cohort_a, 
         "enrolled",
         "graduated",
     ]
-    trainee = Trainee.objects.get(cin=rows[7]["CIN"])
-    assert new_logs.get(entity="trainee", object_id=trainee.id).changes == {
+    contact = TraineeContact.objects.get(trainee__cin=rows[7]["CIN"])
+    assert new_logs.get(entity="traineecontact", object_id=contact.id).changes == {
         "email": [f"{rows[7]['CIN'].lower()}@exemple.ma", "nouvelle.adresse@exemple.ma"]
     }
     assert ("placement", "created") in changes
@@ -365,7 +378,7 @@ def test_partner_keeps_another_organisations_trainee_record_untouched(
         status=Enrollment.Status.GRADUATED,
         graduated_on=dt.date(2026, 6, 30),
     )
-    batch = import_file(
+    batch = upload(
         partner_b_user,
         csv_bytes(
             [
@@ -377,8 +390,13 @@ def test_partner_keeps_another_organisations_trainee_record_untouched(
             ]
         ),
     )
-    assert batch.rows_to_create == 1  # the enrollment; the person already existed
+    # Another identity than the national record's: refused, in words that show none
+    # of the stored values, and nothing written.
+    assert batch.rows_in_error == 1
+    errors = list(batch.row_errors.values_list("column", "message"))
+    assert errors == [("CIN", str(IDENTITY_MISMATCH_MESSAGE))]
     assert Trainee.objects.get(cin="BK910001").last_name == "Alami"
+    assert not Enrollment.objects.filter(cohort=cohort_b).exists()
 
 
 # --- Stages -------------------------------------------------------------------------------

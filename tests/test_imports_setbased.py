@@ -15,8 +15,21 @@ import pytest
 
 from tests.factories import CohortFactory, EnrollmentFactory, PartnerFactory
 from tests.import_support import NO_HIRE, csv_bytes, enrolled_row, import_file, row
-from tracker.imports.validation import ENROLLMENT_FIELDS, PLACEMENT_FIELDS, TRAINEE_FIELDS
-from tracker.models import ChangeLog, Cohort, Enrollment, ImportBatch, Placement, Trainee
+from tracker.imports.validation import (
+    CONTACT_FIELDS,
+    ENROLLMENT_FIELDS,
+    PLACEMENT_FIELDS,
+    TRAINEE_FIELDS,
+)
+from tracker.models import (
+    ChangeLog,
+    Cohort,
+    Enrollment,
+    ImportBatch,
+    Placement,
+    Trainee,
+    TraineeContact,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -73,13 +86,19 @@ def test_created_rows_are_logged_with_every_value_they_were_given(
     batch = import_file(partner_a_user, csv_bytes(rows))
     assert batch.status == ImportBatch.Status.COMMITTED
     created = ChangeLog.objects.filter(action="created", source=ChangeLog.Source.IMPORT)
-    assert created.count() == 3 + 3 + 2
+    # Trainees, the operator's records of two of them (the second has no contact
+    # details: no record), enrollments, hires.
+    assert created.count() == 3 + 2 + 3 + 2
     assert {log.actor_id for log in created} == {partner_a_user.id}
     for trainee in Trainee.objects.filter(cin__startswith="BS"):
         log = created.get(entity="trainee", object_id=trainee.id)
         assert log.changes == _expected_created(trainee, TRAINEE_FIELDS)
+    for contact in TraineeContact.objects.all():
+        log = created.get(entity="traineecontact", object_id=contact.id)
+        assert log.changes == _expected_created(contact, CONTACT_FIELDS)
+        assert contact.operator_id == cohort_a.operator_id
     second = Trainee.objects.get(cin="BS100002")
-    assert "phone" not in created.get(entity="trainee", object_id=second.id).changes
+    assert not second.contacts.exists()
     for enrollment in Enrollment.objects.all():
         log = created.get(entity="enrollment", object_id=enrollment.id)
         expected = _expected_created(enrollment, ("trainee_id", "cohort_id", *ENROLLMENT_FIELDS))
@@ -173,5 +192,5 @@ def test_a_file_of_new_rows_only_without_optional_columns(partner_a_user, cohort
     batch = import_file(partner_a_user, csv_bytes(rows, headers=headers))
     assert batch.status == ImportBatch.Status.COMMITTED
     trainee = Trainee.objects.get(cin="BS300001")
-    assert (trainee.phone, trainee.email, trainee.residence_region_id) == ("", "", None)
+    assert not trainee.contacts.exists()  # nothing recorded beyond the identity
     assert Enrollment.objects.get(trainee=trainee).certificate_ref == ""

@@ -17,12 +17,14 @@ from tracker.models import (
     ChangeLog,
     Cohort,
     Enrollment,
+    IdentityCorrectionRequest,
     LaggingAlert,
     Placement,
     Rollup,
     RollupRun,
     RollupState,
     Trainee,
+    TraineeContact,
 )
 
 
@@ -83,6 +85,22 @@ class CohortAdmin(ReadOnlyAdmin):
 class TraineeAdmin(ReadOnlyAdmin):
     list_display = ("cin", "last_name", "first_name", "sex", "birth_date")
     search_fields = ("=cin", "last_name")
+
+
+@admin.register(TraineeContact)
+class TraineeContactAdmin(ReadOnlyAdmin):
+    list_display = ("trainee", "operator", "phone", "email", "updated_at")
+    list_select_related = ("trainee", "operator")
+    raw_id_fields = ("trainee",)
+    search_fields = ("=trainee__cin",)
+
+
+@admin.register(IdentityCorrectionRequest)
+class IdentityCorrectionRequestAdmin(ReadOnlyAdmin):
+    list_display = ("trainee", "operator", "status", "created_at", "handled_at")
+    list_filter = ("status",)
+    list_select_related = ("trainee", "operator")
+    raw_id_fields = ("trainee",)
 
 
 @admin.register(Enrollment)

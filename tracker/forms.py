@@ -14,6 +14,7 @@ from conventions.selectors import convention_list, partner_list
 from tracker.form_styles import StyledFormMixin
 from tracker.models import Cohort, Enrollment, Placement, Trainee, User
 from tracker.permissions import COHORT_CONVENTION_STATUSES
+from tracker.services.identity_corrections import CORRECTABLE_FIELDS
 from tracker.services.placements import PlacementInput
 from tracker.services.trainees import TraineeInput
 
@@ -208,3 +209,42 @@ class PlacementForm(StyledFormMixin, forms.Form):
             ended_on=data["ended_on"],
             cnss_verified_on=data["cnss_verified_on"],
         )
+
+
+class IdentityCorrectionForm(StyledFormMixin, forms.Form):
+    """The identity as it should read (prefilled with the national record's) and why."""
+
+    first_name = forms.CharField(label=_("Prénom"), max_length=100)
+    last_name = forms.CharField(label=_("Nom"), max_length=100)
+    first_name_ar = forms.CharField(label=_("Prénom (arabe)"), max_length=100, required=False)
+    last_name_ar = forms.CharField(label=_("Nom (arabe)"), max_length=100, required=False)
+    sex = forms.ChoiceField(label=_("Sexe"), choices=Trainee.Sex.choices)
+    birth_date = forms.DateField(label=_("Date de naissance"), widget=DateInput)
+    comment = forms.CharField(
+        label=_("Commentaire"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text=_("Pourquoi corriger (la pièce qui le justifie)."),
+    )
+
+    def __init__(self, *args: Any, trainee: Trainee, **kwargs: Any) -> None:
+        self.trainee = trainee
+        initial = {name: getattr(trainee, name) for name in CORRECTABLE_FIELDS}
+        super().__init__(*args, initial=initial, **kwargs)
+
+    def proposed(self) -> dict[str, Any]:
+        """Only the fields that differ from the national record (an empty Arabic name
+        changes nothing, as everywhere)."""
+        data = self.cleaned_data
+        return {
+            name: data[name]
+            for name in CORRECTABLE_FIELDS
+            if data[name] != getattr(self.trainee, name)
+            and not (name.endswith("_ar") and not data[name])
+        }
+
+
+class StaffAnswerForm(StyledFormMixin, forms.Form):
+    staff_comment = forms.CharField(
+        label=_("Réponse"), max_length=2000, required=False, widget=forms.TextInput
+    )

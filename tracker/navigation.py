@@ -33,6 +33,7 @@ NAV_ENTRIES: tuple[NavEntry, ...] = (
     NavEntry(_("Imports"), "import_list", (Role.ADMIN, Role.PARTNER_EDITOR, Role.PARTNER_VIEWER)),
     NavEntry(_("Partenaires"), "conventions:partner_list", STAFF),
     NavEntry(_("Revue"), "conventions:review_queue", (Role.ADMIN,)),
+    NavEntry(_("Corrections d'identité"), "identity_correction_list", ALL_ROLES),
     NavEntry(_("Mes jetons d'API"), "api_tokens", ALL_ROLES),
 )
 

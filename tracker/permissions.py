@@ -56,3 +56,29 @@ def can_edit_person(user: User, trainee: Trainee) -> bool:
         return True
     cohorts = Cohort.objects.filter(enrollments__trainee=trainee).select_related("convention")
     return any(can_edit_people_in(user, cohort) for cohort in cohorts.distinct())
+
+
+def can_request_identity_correction(user: User, trainee: Trainee) -> bool:
+    """Ask staff to correct a person's identity: the editors of an operator that trains
+    the person (a viewer never writes; staff correct it directly)."""
+    return bool(
+        user.is_active
+        and user.is_partner
+        and user.can_edit_partner_data
+        and Cohort.objects.filter(
+            enrollments__trainee=trainee, operator_id=user.partner_id
+        ).exists()
+    )
+
+
+def can_handle_identity_correction(user: User, trainee: Trainee) -> bool:
+    """Apply or decline a correction: admins, and the managers of a convention under
+    which the person trains (need-to-see)."""
+    if not user.is_active:
+        return False
+    if user.is_admin:
+        return True
+    return bool(
+        user.is_manager
+        and Cohort.objects.filter(enrollments__trainee=trainee, convention__managers=user).exists()
+    )

@@ -1,9 +1,11 @@
 """Personal data under law 09-08: the one place that decides who sees it.
 
-Names, CIN, phone, e-mail and birth date of a trainee are visible to admins, to the
-managers of the convention the cohort belongs to, and to the operating partner (its
-editors and viewers). Everyone else sees masked values. Pages, tables and person-level
-exports all ask ``PrivacyPolicy``; none decides on its own.
+Names, CIN and birth date of a trainee (the national identity) are visible to admins,
+to the managers of the convention the cohort belongs to, and to the operating partner
+(its editors and viewers). Contact details are kept per operator (TraineeContact): an
+operator sees only its own record of a person; admins and the convention's managers see
+every operator's, labelled by operator. Everyone else sees masked values. Pages, tables,
+person-level exports and the API all ask ``PrivacyPolicy``; none decides on its own.
 """
 
 from __future__ import annotations
@@ -80,6 +82,30 @@ class PrivacyPolicy:
         if user.is_partner and user.partner_id is not None:
             return Q(**{f"{prefix}operator_id": user.partner_id})
         return self.visible_cohorts_q(f"{prefix}cohort__")
+
+    def can_see_contact(self, cohort: Cohort, contact_operator_id: int) -> bool:
+        """One operator's record of a person shown with a row of ``cohort``: a partner's
+        own only; staff who see the row see every operator's."""
+        if not self.can_see(cohort):
+            return False
+        if self._partner_role:
+            return contact_operator_id == self._partner_id
+        return True
+
+    def can_see_arabic_names(self, cohort: Cohort, own_contact: Any) -> bool:
+        """The national record's Arabic names with a row of ``cohort``: staff who see the
+        row; a partner once it supplied them itself (``own_contact``, its TraineeContact
+        of the person, has ``arabic_names_known``)."""
+        if not self.can_see(cohort):
+            return False
+        if self._partner_role:
+            return bool(own_contact is not None and own_contact.arabic_names_known)
+        return True
+
+    @property
+    def sees_every_operator(self) -> bool:
+        """Staff with need-to-see read every operator's records (labelled)."""
+        return self._active and not self._partner_role
 
     def value(self, cohort: Cohort, raw: Any) -> Any:
         """The value itself, or the mask."""

@@ -9,7 +9,17 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from tracker.models import ApiToken, Cohort, Enrollment, Placement, Trainee, User
+from tracker.models import (
+    ApiToken,
+    ChangeLog,
+    Cohort,
+    Enrollment,
+    IdentityCorrectionRequest,
+    Placement,
+    Trainee,
+    TraineeContact,
+    User,
+)
 
 # What a cohort's row shows (lists, detail page, API): read with it in one query.
 COHORT_RELATED = ("convention", "operator", "filiere", "region", "zone")
@@ -54,6 +64,48 @@ def trainee_list(*, user: User) -> QuerySet[Trainee]:
     return trainees.filter(
         id__in=Enrollment.objects.filter(operator_id=user.partner_id).values("trainee_id")
     )
+
+
+def trainee_contact_list(*, user: User, trainee: Trainee) -> QuerySet[TraineeContact]:
+    """The operators' records of a person the user may read: a partner its own
+    organisation's only; staff every operator's (callers check need-to-see on the row
+    they show, tracker.privacy)."""
+    contacts = TraineeContact.objects.filter(trainee=trainee).select_related(
+        "operator", "residence_region"
+    )
+    if user.is_staff_role:
+        return contacts.order_by("operator__name")
+    if not user.is_partner or user.partner_id is None:
+        return contacts.none()
+    return contacts.filter(operator_id=user.partner_id)
+
+
+def person_history(*, user: User, trainee: Trainee) -> QuerySet[ChangeLog]:
+    """A person's history as the user may read it: staff the national record's (created,
+    corrected, linked to a new operator) and every operator's record's; a partner only
+    its own record's (another operator's changes are another controller's data)."""
+    contact_ids = trainee_contact_list(user=user, trainee=trainee).values("id")
+    entries = ChangeLog.objects.filter(entity=ChangeLog.Entity.CONTACT, object_id__in=contact_ids)
+    if user.is_staff_role:
+        entries = entries | ChangeLog.objects.filter(
+            entity=ChangeLog.Entity.TRAINEE, object_id=trainee.pk
+        )
+    return entries.select_related("actor")
+
+
+def identity_correction_list(*, user: User) -> QuerySet[IdentityCorrectionRequest]:
+    """Identity correction requests: admins all; a manager those of people trained under
+    its conventions (the staff queue); a partner its own organisation's requests."""
+    requests = IdentityCorrectionRequest.objects.select_related(
+        "trainee", "operator", "requested_by", "handled_by"
+    )
+    if user.is_admin:
+        return requests
+    if user.is_manager:
+        return requests.filter(trainee__enrollments__cohort__convention__managers=user).distinct()
+    if not user.is_partner or user.partner_id is None:
+        return requests.none()
+    return requests.filter(operator_id=user.partner_id)
 
 
 def api_token_list(*, user: User) -> QuerySet[ApiToken]:

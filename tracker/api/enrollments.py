@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import filters, mixins, serializers, status, viewsets
@@ -31,7 +31,7 @@ from tracker.api.trainees import (
     person_data,
 )
 from tracker.filters import EnrollmentFilter
-from tracker.models import ChangeLog, Cohort, Enrollment
+from tracker.models import ChangeLog, Cohort, Enrollment, TraineeContact
 from tracker.privacy import PrivacyPolicy
 from tracker.selectors import cohort_list, enrollment_list
 from tracker.services.enrollment_sync import enrollment_upsert
@@ -72,7 +72,17 @@ class EnrollmentSerializer(serializers.ModelSerializer):
     @extend_schema_field(PersonSerializer)
     def get_trainee(self, enrollment: Enrollment) -> dict[str, Any]:
         policy: PrivacyPolicy = self.context["policy"]
-        return person_data(enrollment.trainee, visible=policy.can_see(enrollment.cohort))
+        # The record of the enrollment's operator: a partner's own (it sees only its own
+        # enrollments), for staff that operator's, as the enrollment is its.
+        contact = None
+        if policy.can_see_contact(enrollment.cohort, enrollment.operator_id):
+            contact = enrollment.trainee.contact_for(enrollment.operator_id)
+        return person_data(
+            enrollment.trainee,
+            visible=policy.can_see(enrollment.cohort),
+            contact=contact,
+            arabic_names_visible=policy.can_see_arabic_names(enrollment.cohort, contact),
+        )
 
 
 class EnrollmentCreateSerializer(StrictSerializer):
@@ -128,8 +138,14 @@ class EnrollmentViewSet(
     pagination_class = LargeListPagination
 
     def get_queryset(self) -> QuerySet[Enrollment]:
-        return enrollment_list(user=api_user(self.request)).select_related(
-            "cohort", "trainee", "trainee__residence_region"
+        user = api_user(self.request)
+        contacts = TraineeContact.objects.select_related("residence_region")
+        if user.is_partner:  # a partner's own record only, never another operator's
+            contacts = contacts.filter(operator_id=user.partner_id)
+        return (
+            enrollment_list(user=user)
+            .select_related("cohort", "trainee")
+            .prefetch_related(Prefetch("trainee__contacts", contacts))
         )
 
     def get_serializer_context(self) -> dict[str, Any]:

@@ -1,5 +1,8 @@
 """Trainees (persons): read through trainee_list, personal data masked by PrivacyPolicy
-exactly as on the pages. A person is usually created or updated through its enrollment
+exactly as on the pages. The identity is the national record; the contact details are
+the caller's organisation's own record of the person (staff: the most recently updated
+record, and every operator's under ``contacts``, labelled). A person is usually created
+or updated through its enrollment
 (``trainee`` in POST /enrollments/ and /enrollments/upsert/), found by CIN; a record is
 also corrected here (trainee_update: who may edit people in one of the person's
 cohorts, optimistic locking on ``version``), and an admin records a person enrolled
@@ -11,27 +14,50 @@ from typing import Any
 
 import django_filters
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import BooleanField, Exists, OuterRef, QuerySet, Value
+from django.db.models import BooleanField, Exists, OuterRef, Prefetch, QuerySet, Value
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import filters, mixins, serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from conventions.models import Region
 from tracker.api.base import LargeListPagination, StrictSerializer, api_user
-from tracker.models import ChangeLog, Enrollment, Trainee
-from tracker.permissions import can_create_person, can_edit_person
+from tracker.api.identity_corrections import (
+    CorrectionRequestInputSerializer,
+    IdentityCorrectionSerializer,
+)
+from tracker.models import CONTACT_FIELDS, ChangeLog, Enrollment, Trainee, TraineeContact
+from tracker.permissions import (
+    can_create_person,
+    can_edit_person,
+    can_request_identity_correction,
+)
 from tracker.privacy import MASK, PERSONAL_FIELDS, PrivacyPolicy
 from tracker.rules import normalize_cin
 from tracker.selectors import trainee_list
-from tracker.services.trainees import TRAINEE_FIELDS, TraineeInput, trainee_create, trainee_update
+from tracker.services.identity_corrections import identity_correction_request
+from tracker.services.trainees import (
+    PERSON_INPUT_FIELDS,
+    TraineeInput,
+    contact_operator_for,
+    trainee_create,
+    trainee_update,
+)
 
 API = ChangeLog.Source.API
 
-# A person's fields, as the trainee services name them.
-PERSON_FIELDS = TRAINEE_FIELDS
+# A person's fields, as the trainee services name them: identity, then contact details.
+PERSON_FIELDS = PERSON_INPUT_FIELDS
+
+CONTACT_NEEDS_OPERATOR = _(
+    "Les coordonnées sont celles d'un opérateur : elles s'enregistrent avec l'inscription "
+    "de la personne dans une cohorte."
+)
+
+ARABIC_NAMES = ("first_name_ar", "last_name_ar")
 
 UPDATE_FIELDS = tuple(name for name in PERSON_FIELDS if name != "cin")
 
@@ -91,27 +117,85 @@ class PersonSerializer(serializers.Serializer):
     personal_data_visible = serializers.BooleanField(read_only=True)
 
 
-def person_data(trainee: Trainee, *, visible: bool) -> dict[str, Any]:
-    data: dict[str, Any] = {"id": trainee.pk, "personal_data_visible": visible}
-    for name in PERSON_FIELDS:
+def _plain(raw: Any) -> Any:
+    return raw.isoformat() if hasattr(raw, "isoformat") else raw
+
+
+def contact_data(contact: TraineeContact | None) -> dict[str, Any]:
+    """One operator's record as shown (empty values when there is none)."""
+    data: dict[str, Any] = {}
+    for name in CONTACT_FIELDS:
         if name == "residence_region":
-            region = trainee.residence_region
+            region = contact.residence_region if contact is not None else None
             data[name] = region.code if region is not None else None
+        else:
+            data[name] = getattr(contact, name) if contact is not None else ""
+    return data
+
+
+def person_data(
+    trainee: Trainee,
+    *,
+    visible: bool,
+    contact: TraineeContact | None = None,
+    arabic_names_visible: bool = True,
+) -> dict[str, Any]:
+    """The identity (masked unless ``visible``) and ``contact``, the one operator's record
+    the caller may read here (None: nothing shown). The Arabic names are left empty when
+    not ``arabic_names_visible`` (a partner that never supplied them)."""
+    data: dict[str, Any] = {"id": trainee.pk, "personal_data_visible": visible}
+    for name in PERSON_INPUT_FIELDS:
+        if name in CONTACT_FIELDS:
+            continue
+        if name in ARABIC_NAMES and visible and not arabic_names_visible:
+            data[name] = ""
             continue
         raw = getattr(trainee, name)
         if name in PERSONAL_FIELDS and not visible and raw not in (None, ""):
             data[name] = MASK
         else:
-            data[name] = raw.isoformat() if hasattr(raw, "isoformat") else raw
+            data[name] = _plain(raw)
+    data.update(contact_data(contact if visible else None))
     return data
+
+
+class OperatorContactSerializer(serializers.Serializer):
+    """One operator's record of a person, labelled by operator (staff only)."""
+
+    operator = serializers.IntegerField(read_only=True)
+    operator_name = serializers.CharField(read_only=True)
+    phone = serializers.CharField(read_only=True)
+    email = serializers.CharField(read_only=True)
+    residence_region = serializers.CharField(read_only=True, allow_null=True)
+    education_level = serializers.CharField(read_only=True)
 
 
 class TraineeSerializer(PersonSerializer):
     version = serializers.IntegerField(read_only=True)
+    contacts = OperatorContactSerializer(
+        many=True,
+        read_only=True,
+        help_text=_("Les coordonnées de chaque opérateur (équipe du programme seulement)."),
+    )
 
     def to_representation(self, trainee: Trainee) -> dict[str, Any]:
-        data = person_data(trainee, visible=bool(getattr(trainee, "visible", False)))
+        user = self.context["request"].user
+        visible = bool(getattr(trainee, "visible", False))
+        # The partner's own record (the only one prefetched for it); staff: the latest.
+        shown = max(trainee.contacts.all(), key=lambda c: (c.updated_at, c.pk), default=None)
+        arabic = not user.is_partner or bool(shown is not None and shown.arabic_names_known)
+        data = person_data(trainee, visible=visible, contact=shown, arabic_names_visible=arabic)
         data["version"] = trainee.version
+        data["contacts"] = []
+        if visible and not user.is_partner:
+            data["contacts"] = [
+                {
+                    "operator": contact.operator_id,
+                    "operator_name": contact.operator.name,
+                    **contact_data(contact),
+                }
+                for contact in trainee.contacts.all()
+            ]
         return data
 
 
@@ -149,7 +233,10 @@ class TraineeViewSet(
     def get_queryset(self) -> QuerySet[Trainee]:
         user = api_user(self.request)
         policy = PrivacyPolicy.for_user(user)
-        trainees = trainee_list(user=user).select_related("residence_region")
+        contacts = TraineeContact.objects.select_related("operator", "residence_region")
+        if user.is_partner:  # a partner's own record only, never another operator's
+            contacts = contacts.filter(operator_id=user.partner_id)
+        trainees = trainee_list(user=user).prefetch_related(Prefetch("contacts", contacts))
         if user.is_admin:
             return trainees.annotate(visible=Value(True, output_field=BooleanField()))
         visible = Enrollment.objects.filter(policy.visible_enrollments_q(), trainee=OuterRef("pk"))
@@ -174,6 +261,11 @@ class TraineeViewSet(
         if not can_create_person(user):  # before the body: one answer, whatever was sent
             raise PermissionDenied
         data = self._validated(TraineeInputSerializer)
+        # Contact details belong to the operator that records them: a person enrolled
+        # nowhere has none yet (refused rather than dropped).
+        sent = [name for name in CONTACT_FIELDS if data.get(name) not in (None, "")]
+        if sent:
+            raise ValidationError(dict.fromkeys(sent, CONTACT_NEEDS_OPERATOR))
         trainee = trainee_create(data=TraineeInput(**data), actor=user, source=API)
         return self._show(trainee, status.HTTP_201_CREATED)
 
@@ -185,7 +277,17 @@ class TraineeViewSet(
         data = self._validated(TraineeUpdateSerializer, partial=partial)
         version = data.pop("version", trainee.version)
         if partial:
-            current = {name: getattr(trainee, name) for name in UPDATE_FIELDS}
+            # The fields not sent keep their values: the identity's, and the caller's
+            # organisation's own record of the person.
+            contact = trainee.contact_for(contact_operator_for(user, trainee))
+            current = {
+                name: getattr(contact, name) if contact is not None else None
+                for name in CONTACT_FIELDS
+            }
+            current |= {
+                name: getattr(trainee, name) for name in UPDATE_FIELDS if name not in current
+            }
+            current = {name: value for name, value in current.items() if value is not None}
             data = {**current, **data}
         trainee = trainee_update(
             trainee=trainee,
@@ -205,3 +307,24 @@ class TraineeViewSet(
     def partial_update(self, request: Request, pk: str | None = None) -> Response:
         """Corrects the fields sent, keeping the others."""
         return self._update(request, partial=True)
+
+    @extend_schema(
+        request=CorrectionRequestInputSerializer, responses={201: IdentityCorrectionSerializer}
+    )
+    @action(detail=True, methods=["post"], url_path="correction-request")
+    def correction_request(self, request: Request, pk: str | None = None) -> Response:
+        """Asks the programme team to correct the person's identity (the only way once
+        another operator trains the person too)."""
+        user = api_user(request)
+        trainee = self.get_object()  # 404 outside the user's scope
+        if not can_request_identity_correction(user, trainee):
+            raise PermissionDenied
+        serializer = CorrectionRequestInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        correction = identity_correction_request(
+            trainee=trainee, actor=user, proposed=dict(data["proposed"]), comment=data["comment"]
+        )
+        return Response(
+            IdentityCorrectionSerializer(correction).data, status=status.HTTP_201_CREATED
+        )

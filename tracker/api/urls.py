@@ -17,6 +17,7 @@ from tracker.api.cohorts import CohortViewSet
 from tracker.api.docs import ApiDocsView
 from tracker.api.enrollments import EnrollmentViewSet
 from tracker.api.figures import FiguresView
+from tracker.api.identity_corrections import IdentityCorrectionViewSet
 from tracker.api.placements import PlacementViewSet
 from tracker.api.trainees import TraineeViewSet
 
@@ -32,6 +33,9 @@ router.register("conventions", ConventionViewSet, basename="api-convention")
 router.register("cohorts", CohortViewSet, basename="api-cohort")
 router.register("trainees", TraineeViewSet, basename="api-trainee")
 router.register("enrollments", EnrollmentViewSet, basename="api-enrollment")
+router.register(
+    "identity-corrections", IdentityCorrectionViewSet, basename="api-identity-correction"
+)
 router.register("hires", PlacementViewSet, basename="api-hire")
 router.register("regions", RegionViewSet, basename="api-region")
 router.register("zones", ZoneViewSet, basename="api-zone")

@@ -20,12 +20,14 @@ from django.db.models import Model
 
 from conventions.models import Convention, ConventionParty, Partner, Region, Zone
 from tracker.demo import DemoContext
-from tracker.models import Cohort, Enrollment, Placement, Trainee
+from tracker.models import ChangeLog, Cohort, Enrollment, Placement, Trainee, TraineeContact
 from tracker.services.rollup_queue import rollup_after_commit
 
 CODE_PREFIX = "DEMO-"
 ENROLLMENTS_PER_SCALE = 1_800  # small: 1,800; medium: 18,000; large (x60): 108,000
 BATCH_SIZE = 5_000
+# Graduates enrolled again by another operator (people shared by two operators).
+SHARED_PEOPLE = 6
 # "Today" for the demo, fixed so that a seed always gives the same statuses.
 REFERENCE_DATE = dt.date(2026, 10, 31)
 FIRST_START = dt.date(2024, 1, 8)
@@ -104,7 +106,7 @@ def seed(context: DemoContext) -> None:
     context.objects["people"] = counts
     context.log(
         "people: {cohorts} cohorts, {trainees} trainees, {enrollments} enrollments, "
-        "{placements} hires".format(**counts)
+        "{placements} hires, {shared} people shared by two operators".format(**counts)
     )
 
 
@@ -113,6 +115,9 @@ def _delete_previous_demo() -> None:
     trainee_ids = list(demo_enrollments.values_list("trainee_id", flat=True))
     Placement.objects.filter(enrollment__cohort__code__startswith=CODE_PREFIX).delete()
     demo_enrollments.delete()
+    ChangeLog.objects.filter(
+        entity=ChangeLog.Entity.TRAINEE, action="linked", object_id__in=set(trainee_ids)
+    ).delete()
     for start in range(0, len(trainee_ids), BATCH_SIZE):
         Trainee.objects.filter(
             id__in=trainee_ids[start : start + BATCH_SIZE], enrollments__isnull=True
@@ -188,7 +193,8 @@ class _Generator:
             status=status,
         )
 
-    def _trainee(self, cohort: Cohort) -> Trainee:
+    def _trainee(self, cohort: Cohort) -> tuple[Trainee, dict[str, Any]]:
+        """A person, and what the cohort's operator records about them (TraineeContact)."""
         rng = self.rng
         female = rng.random() < 0.47
         first, first_ar = rng.choice(FEMALE_NAMES if female else MALE_NAMES)
@@ -197,7 +203,7 @@ class _Generator:
         prefix = CIN_PREFIXES[self.cin_serial % len(CIN_PREFIXES)]
         cin = f"{prefix}{300000 + self.cin_serial}"
         ascii_name = f"{first}.{last}".lower().replace(" ", "")
-        return Trainee(
+        trainee = Trainee(
             cin=cin,
             first_name=first,
             last_name=last,
@@ -205,11 +211,14 @@ class _Generator:
             last_name_ar=last_ar,
             sex=Trainee.Sex.FEMALE if female else Trainee.Sex.MALE,
             birth_date=self._day_between(dt.date(1990, 1, 1), dt.date(2006, 6, 30)),
-            phone=f"+212{rng.choice('67')}{rng.randint(10_000_000, 99_999_999)}",
-            email=f"{ascii_name}{self.cin_serial}@exemple.ma",
-            residence_region=cohort.region if rng.random() < 0.85 else rng.choice(self.regions),
-            education_level=rng.choice(EDUCATION),
         )
+        contact = {
+            "phone": f"+212{rng.choice('67')}{rng.randint(10_000_000, 99_999_999)}",
+            "email": f"{ascii_name}{self.cin_serial}@exemple.ma",
+            "residence_region": cohort.region if rng.random() < 0.85 else rng.choice(self.regions),
+            "education_level": rng.choice(EDUCATION),
+        }
+        return trainee, contact
 
     def _enrollment(self, trainee: Trainee, cohort: Cohort) -> Enrollment:
         rng = self.rng
@@ -304,12 +313,24 @@ class _Generator:
         open_cohorts = [c for c in cohorts if c.status != Cohort.Status.CANCELLED]
         sizes = _split(self.target, len(open_cohorts), rng)
         trainees: list[Trainee] = []
+        contacts: list[dict[str, Any]] = []
         pairs: list[tuple[int, Cohort]] = []
         for cohort, size in zip(open_cohorts, sizes, strict=True):
             for _ in range(size):
-                trainees.append(self._trainee(cohort))
+                trainee, contact = self._trainee(cohort)
+                trainees.append(trainee)
+                contacts.append(contact)
                 pairs.append((len(trainees) - 1, cohort))
         trainees = _bulk(Trainee, trainees)
+        _bulk(
+            TraineeContact,
+            [
+                TraineeContact(
+                    trainee=trainees[index], operator_id=cohort.operator_id, **contacts[index]
+                )
+                for index, cohort in pairs
+            ],
+        )
         enrollments = _bulk(
             Enrollment, [self._enrollment(trainees[index], cohort) for index, cohort in pairs]
         )
@@ -317,13 +338,81 @@ class _Generator:
         for enrollment in enrollments:
             placements.extend(self._placements(enrollment, enrollment.cohort))
         placements = _bulk(Placement, placements)
+        shared = self._shared_people(enrollments, open_cohorts)
         rollup_after_commit(cohort_ids=[cohort.pk for cohort in cohorts])
         return {
             "cohorts": len(cohorts),
             "trainees": len(trainees),
-            "enrollments": len(enrollments),
+            "enrollments": len(enrollments) + shared,
             "placements": len(placements),
+            "shared": shared,
         }
+
+    def _shared_people(self, enrollments: list[Enrollment], cohorts: list[Cohort]) -> int:
+        """A few graduates trained again later by another operator: one person, two
+        operators, each with its own contact record (what partners must never read of
+        each other) and the "linked" entry in the person's history."""
+        rng = self.rng
+        later = sorted(
+            (c for c in cohorts if c.status in (Cohort.Status.PLANNED, Cohort.Status.IN_TRAINING)),
+            key=lambda c: c.starts_on,
+        )
+        linked: list[tuple[Enrollment, Cohort]] = []
+        for enrollment in enrollments:
+            if len(linked) >= SHARED_PEOPLE:
+                break
+            if enrollment.status != Enrollment.Status.GRADUATED:
+                continue
+            assert enrollment.exited_on is not None
+            target = next(
+                (
+                    c
+                    for c in later
+                    if c.operator_id != enrollment.operator_id
+                    and c.starts_on > enrollment.exited_on
+                ),
+                None,
+            )
+            if target is not None:
+                linked.append((enrollment, target))
+        _bulk(
+            Enrollment,
+            [
+                Enrollment(
+                    trainee_id=enrollment.trainee_id,
+                    cohort=cohort,
+                    operator_id=cohort.operator_id,
+                    enrolled_on=cohort.starts_on,
+                )
+                for enrollment, cohort in linked
+            ],
+        )
+        _bulk(
+            TraineeContact,
+            [
+                TraineeContact(
+                    trainee_id=enrollment.trainee_id,
+                    operator_id=cohort.operator_id,
+                    phone=f"+2125{rng.randint(10_000_000, 99_999_999)}",
+                    residence_region=cohort.region,
+                )
+                for enrollment, cohort in linked
+            ],
+        )
+        _bulk(
+            ChangeLog,
+            [
+                ChangeLog(
+                    entity=ChangeLog.Entity.TRAINEE,
+                    object_id=enrollment.trainee_id,
+                    action="linked",
+                    changes={"operator": [None, cohort.operator_id]},
+                    source=ChangeLog.Source.SYSTEM,
+                )
+                for enrollment, cohort in linked
+            ],
+        )
+        return len(linked)
 
 
 def _split(total: int, parts: int, rng: Any) -> list[int]:

@@ -19,13 +19,14 @@ from django.db.models import Model
 from django.utils import timezone
 
 from tracker.imports.validation import (
+    CONTACT_FIELDS,
     ENROLLMENT_FIELDS,
     PLACEMENT_FIELDS,
     TRAINEE_FIELDS,
     ChunkPlan,
     key_in,
 )
-from tracker.models import ChangeLog, Cohort, Enrollment, Placement, Trainee, User
+from tracker.models import ChangeLog, Cohort, Enrollment, Placement, Trainee, TraineeContact, User
 
 BULK_BATCH = 2000
 
@@ -116,7 +117,62 @@ def write_plan(plan: ChunkPlan, *, user: User) -> None:
             "created",
             _created(values, ("enrollment_id", *PLACEMENT_FIELDS)),
         )
+    logs += _write_contacts(plan, user=user, now=now, trainee_ids=trainee_ids)
     insert_rows(ChangeLog, logs, ids=False)
+
+
+def _write_contacts(
+    plan: ChunkPlan, *, user: User, now: dt.datetime, trainee_ids: dict[str, int] | None = None
+) -> list[dict[str, Any]]:
+    """Each operator's record of its people (after the trainees: the new ones need their
+    ids), and the history rows of those records and of the people linked to a new
+    operator. Returns the history rows, for the caller's single insert."""
+    logs: list[dict[str, Any]] = []
+
+    def log(entity: str, pk: int, action: str, changes: dict[str, list[Any]]) -> None:
+        logs.append(
+            {
+                "entity": entity,
+                "object_id": pk,
+                "action": action,
+                "changes": changes,
+                "actor_id": user.id,
+                "source": ChangeLog.Source.IMPORT,
+                "at": now,
+            }
+        )
+
+    if plan.new_contacts:
+        ids = dict(trainee_ids or {})
+        # The people whose id the caller does not hold (on PostgreSQL the new trainees
+        # are inserted set-based): read back by CIN, one query.
+        unknown = {
+            cin
+            for (cin, _operator), values in plan.new_contacts.items()
+            if "trainee_id" not in values
+        } - ids.keys()
+        if unknown:
+            ids.update(
+                Trainee.objects.filter(key_in(Trainee, "cin", unknown)).values_list("cin", "id")
+            )
+        rows = [
+            {
+                "trainee_id": ids.get(cin),
+                **values,
+                "operator_id": operator_id,
+                "created_at": now,
+                "updated_at": now,
+            }
+            for (cin, operator_id), values in plan.new_contacts.items()
+        ]
+        for values, pk in zip(rows, insert_rows(TraineeContact, rows), strict=True):
+            log(ChangeLog.Entity.CONTACT, pk, "created", _created(values, CONTACT_FIELDS))
+    _update(TraineeContact, plan.updated_contacts, now=now)
+    for contact, changes in plan.updated_contacts:
+        log(ChangeLog.Entity.CONTACT, contact.id, "updated", changes)
+    for trainee_id, operator_id in sorted(plan.linked):
+        log(ChangeLog.Entity.TRAINEE, trainee_id, "linked", {"operator": [None, operator_id]})
+    return logs
 
 
 def _created(values: dict[str, Any], names: Iterable[str]) -> dict[str, list[Any]]:
@@ -317,6 +373,7 @@ def _write_plan_set_based(plan: ChunkPlan, *, user: User, now: dt.datetime) -> N
     log_updates(ChangeLog.Entity.TRAINEE, plan.updated_trainees)
     log_updates(ChangeLog.Entity.ENROLLMENT, plan.updated_enrollments)
     log_updates(ChangeLog.Entity.PLACEMENT, plan.updated_placements)
+    logs += _write_contacts(plan, user=user, now=now)
     insert_rows(ChangeLog, logs, ids=False)
 
 

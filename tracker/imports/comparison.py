@@ -40,11 +40,10 @@ def _resources() -> tuple[Any, Any]:
         birth_date = fields.Field(
             attribute="birth_date", column_name="Date de naissance", widget=date
         )
-        email = fields.Field(attribute="email", column_name="E-mail")
 
         class Meta:
             model = Trainee
-            fields = ("cin", "last_name", "first_name", "sex", "birth_date", "email")
+            fields = ("cin", "last_name", "first_name", "sex", "birth_date")
             import_id_fields = ("cin",)
             use_bulk = True
             batch_size = 1000

@@ -27,8 +27,15 @@ from django.utils.translation import gettext as _
 
 from conventions.models import Filiere, Partner, Region, Zone, ice_validator
 from tracker import rules
+from tracker.identity import (
+    IDENTITY_MISMATCH_MESSAGE,
+    SHARED_IDENTITY_MESSAGE,
+    identity_changes,
+    identity_matches,
+    knows_arabic_names,
+)
 from tracker.imports.columns import COLUMNS_BY_KEY, HIRE_KEYS, normalize_label, value_lookup
-from tracker.models import Enrollment, Placement, Trainee, User
+from tracker.models import Enrollment, Placement, Trainee, TraineeContact, User
 from tracker.selectors import cohort_list
 
 # Model field -> import column, to place the errors the rules raise by field name.
@@ -45,18 +52,9 @@ FIELD_COLUMNS = {
     "ended_on": "hire_ended_on",
     "gross_monthly_salary_mad": "salary",
 }
-TRAINEE_FIELDS = (
-    "first_name",
-    "last_name",
-    "first_name_ar",
-    "last_name_ar",
-    "sex",
-    "birth_date",
-    "phone",
-    "email",
-    "residence_region_id",
-    "education_level",
-)
+# The national record's columns (identity), and one operator's record of the person.
+TRAINEE_FIELDS = ("first_name", "last_name", "first_name_ar", "last_name_ar", "sex", "birth_date")
+CONTACT_FIELDS = ("phone", "email", "residence_region_id", "education_level")
 ENROLLMENT_FIELDS = ("status", "enrolled_on", "exited_on", "graduated_on", "certificate_ref")
 PLACEMENT_FIELDS = (
     "employer_id",
@@ -89,6 +87,7 @@ class CohortInfo:
     starts_on: dt.date
     ends_on: dt.date
     filiere_id: int
+    operator_id: int
 
 
 @dataclass
@@ -103,17 +102,18 @@ class ImportContext:
     filieres: dict[str, int]
     employers_by_ice: dict[str, int]
     today: dt.date
-    # Staff may update any trainee's personal data; a partner only those of trainees it
-    # already enrolls (another organisation's trainee keeps its record untouched).
+    # Staff may update any trainee's identity; a partner only those of trainees it
+    # already enrolls and no other operator trains (anyone else must match the national
+    # record, plan_chunk's _identity_error). Contact details go to the row's operator.
     partner_id: int | None
 
     @classmethod
     def for_user(cls, user: User) -> ImportContext:
         cohorts = {
-            normalize_code(code): CohortInfo(pk, starts_on, ends_on, filiere_id)
-            for pk, code, starts_on, ends_on, filiere_id in cohort_list(user=user).values_list(
-                "id", "code", "starts_on", "ends_on", "filiere_id"
-            )
+            normalize_code(code): CohortInfo(pk, starts_on, ends_on, filiere_id, operator_id)
+            for pk, code, starts_on, ends_on, filiere_id, operator_id in cohort_list(
+                user=user
+            ).values_list("id", "code", "starts_on", "ends_on", "filiere_id", "operator_id")
         }
         return cls(
             user=user,
@@ -333,15 +333,20 @@ def parse_row(
         )
     cin = row.apply("cin", rules.normalize_cin, row.text("cin"))
 
-    trainee: dict[str, Any] = {
-        "last_name": row.limited("last_name", "last_name", required=True),
-        "first_name": row.limited("first_name", "first_name", required=True),
-        "sex": row.coded("sex", required=True),
-    }
-    birth_date = row.date("birth_date", required=True)
-    if birth_date is not None:
-        row.rule(lambda: rules.check_birth_date(birth_date, on=context.today), "birth_date")
-    trainee["birth_date"] = birth_date
+    # A file always has the identity columns (required headers); an API record may leave
+    # them out for a person the caller already records (its stored values stay), which
+    # plan_chunk checks once it knows the person.
+    trainee: dict[str, Any] = {}
+    for key in ("last_name", "first_name"):
+        if row.has(key):
+            trainee[key] = row.limited(key, key, required=True)
+    if row.has("sex"):
+        trainee["sex"] = row.coded("sex", required=True)
+    if row.has("birth_date"):
+        birth_date = row.date("birth_date", required=True)
+        if birth_date is not None:
+            row.rule(lambda: rules.check_birth_date(birth_date, on=context.today), "birth_date")
+        trainee["birth_date"] = birth_date
     for key in ("first_name_ar", "last_name_ar"):
         if row.has(key):
             trainee[key] = row.limited(key, key)
@@ -542,6 +547,13 @@ class ChunkPlan:
     # them with COPY on PostgreSQL).
     new_trainees: dict[str, dict[str, Any]] = field(default_factory=dict)  # by CIN
     updated_trainees: list[tuple[Trainee, dict[str, list[Any]]]] = field(default_factory=list)
+    # Each operator's record of its people (TraineeContact): new ones by (CIN, operator).
+    new_contacts: dict[tuple[str, int], dict[str, Any]] = field(default_factory=dict)
+    updated_contacts: list[tuple[TraineeContact, dict[str, list[Any]]]] = field(
+        default_factory=list
+    )
+    # People already trained elsewhere, enrolled by a new operator: (trainee id, operator).
+    linked: set[tuple[int, int]] = field(default_factory=set)
     # New enrollments wait for their trainee's id: (CIN, enrollment).
     new_enrollments: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     updated_enrollments: list[tuple[Enrollment, dict[str, list[Any]]]] = field(default_factory=list)
@@ -567,6 +579,58 @@ def key_in(model: type[Model], attname: str, values: Collection[Any]) -> Q | Raw
         (list(values),),
         output_field=BooleanField(),
     )
+
+
+IDENTITY_KEYS = ("last_name", "first_name", "sex", "birth_date")
+
+
+def _contact_values(record: RowRecord) -> dict[str, Any]:
+    """The row's contact columns (only those in the file), for its operator's record."""
+    return {k: v for k, v in record.trainee.items() if k in CONTACT_FIELDS}
+
+
+def _plan_new_contact(plan: ChunkPlan, key: tuple[str, int], values: dict[str, Any]) -> None:
+    filled = {name: value for name, value in values.items() if value not in ("", None)}
+    if set(filled) - {"trainee_id"}:
+        plan.new_contacts.setdefault(key, {}).update(filled)
+
+
+def _identity_error(
+    record: RowRecord,
+    trainee: Trainee | None,
+    context: ImportContext,
+    editable: set[int],
+    operators: dict[int, set[int]],
+) -> RowError | None:
+    """The row's identity against the national record of its CIN (tracker.identity): a
+    new person needs every identity column; a person the caller does not record yet must
+    match it (one neutral message, nothing stored shown); a person shared with another
+    operator keeps its identity (staff correct it)."""
+    missing = [key for key in IDENTITY_KEYS if key not in record.trainee]
+    if missing and (trainee is None or trainee.id not in editable):
+        return (
+            record.row_number,
+            COLUMNS_BY_KEY[missing[0]].header,
+            _("Valeur obligatoire manquante."),
+        )
+    if trainee is None or context.partner_id is None:
+        return None
+    values = record.trainee
+    if trainee.id not in editable:
+        if identity_matches(
+            trainee,
+            first_name=values["first_name"],
+            last_name=values["last_name"],
+            birth_date=values["birth_date"],
+            first_name_ar=values.get("first_name_ar", ""),
+            last_name_ar=values.get("last_name_ar", ""),
+        ):
+            return None
+        return (record.row_number, COLUMNS_BY_KEY["cin"].header, str(IDENTITY_MISMATCH_MESSAGE))
+    changed = identity_changes(trainee, values)
+    if changed and len(operators.get(trainee.id, ())) > 1:
+        return (record.row_number, COLUMNS_BY_KEY[changed[0]].header, str(SHARED_IDENTITY_MESSAGE))
+    return None
 
 
 def plan_chunk(
@@ -598,6 +662,7 @@ def plan_chunk(
     enrollments: dict[tuple[int, int], Enrollment] = {}
     in_progress: dict[int, list[tuple[int, dt.date, dt.date]]] = {}
     editable: set[int] = set()
+    operators: dict[int, set[int]] = {}  # trainee id -> operators that train(ed) them
     if trainees:
         rows = (
             Enrollment.objects.filter(
@@ -614,6 +679,13 @@ def plan_chunk(
                 )
             if context.partner_id is None or found.operator_id == context.partner_id:
                 editable.add(found.trainee_id)
+            operators.setdefault(found.trainee_id, set()).add(found.operator_id)
+    contacts: dict[tuple[int, int], TraineeContact] = {}
+    if trainees:  # the operators' records of the people already known (one query)
+        for contact in TraineeContact.objects.filter(
+            key_in(TraineeContact, "trainee_id", [t.id for t in trainees.values()])
+        ).order_by():
+            contacts[(contact.trainee_id, contact.operator_id)] = contact
     placements: dict[tuple[int, dt.date], Placement] = {}
     hired = [e.id for (t, c), e in enrollments.items()]
     if hired and any(record.hire for record in accepted):
@@ -634,6 +706,10 @@ def plan_chunk(
         plan.cohort_ids.add(record.cohort_id)
         trainee = trainees.get(record.cin)
         row_changed = False
+        identity_error = _identity_error(record, trainee, context, editable, operators)
+        if identity_error is not None:
+            plan.errors.append(identity_error)
+            continue
         if trainee is not None and record.enrollment["status"] == Enrollment.Status.ENROLLED:
             start = record.enrollment["enrolled_on"]
             if any(
@@ -646,20 +722,53 @@ def plan_chunk(
                     (record.row_number, COLUMNS_BY_KEY["enrolled_on"].header, overlap_message())
                 )
                 continue
+        identity = {k: v for k, v in record.trainee.items() if k in TRAINEE_FIELDS}
+        contact_values = _contact_values(record)
+        given_ar = (identity.get("first_name_ar", ""), identity.get("last_name_ar", ""))
+        if (
+            any(given_ar)
+            if trainee is None
+            else knows_arabic_names(trainee, first_name_ar=given_ar[0], last_name_ar=given_ar[1])
+        ):
+            # The importer supplied the Arabic names: it may read them (TraineeContact).
+            contact_values["arabic_names_known"] = True
         if trainee is None:
             new = plan.new_trainees.get(record.cin)
             if new is None:
-                plan.new_trainees[record.cin] = {"cin": record.cin, **record.trainee}
+                plan.new_trainees[record.cin] = {"cin": record.cin, **identity}
             else:  # the same person twice in the chunk (two cohorts): the later row wins
-                new.update(record.trainee)
+                new.update(identity)
+            _plan_new_contact(plan, (record.cin, cohort.operator_id), contact_values)
             enrollment = None
         else:
+            if contact_values:
+                found_contact = contacts.get((trainee.id, cohort.operator_id))
+                if found_contact is None:
+                    _plan_new_contact(
+                        plan,
+                        (record.cin, cohort.operator_id),
+                        {**contact_values, "trainee_id": trainee.id},
+                    )
+                    row_changed = any(v not in ("", None) for v in contact_values.values())
+                else:
+                    contact_changes = diff(found_contact, contact_values)
+                    if contact_changes:
+                        row_changed = True
+                        for name in contact_changes:
+                            setattr(found_contact, name, contact_values[name])
+                        plan.updated_contacts.append((found_contact, contact_changes))
+            if (
+                trainee.id in operators
+                and cohort.operator_id not in operators[trainee.id]
+                and (trainee.id, record.cohort_id) not in enrollments
+            ):
+                plan.linked.add((trainee.id, cohort.operator_id))
             if trainee.id in editable:
-                changes = diff(trainee, record.trainee)
+                changes = diff(trainee, identity)
                 if changes:
                     row_changed = True
                     for name in changes:
-                        setattr(trainee, name, record.trainee[name])
+                        setattr(trainee, name, identity[name])
                     if trainee.id not in updated_trainees:
                         trainee.version += 1  # once per chunk, as one save
                     _, merged = updated_trainees.setdefault(trainee.id, (trainee, {}))

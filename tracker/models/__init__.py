@@ -2,9 +2,10 @@
 
 from tracker.models.api_tokens import ApiToken
 from tracker.models.cohorts import Cohort
+from tracker.models.corrections import IdentityCorrectionRequest
 from tracker.models.history import ChangeLog
 from tracker.models.imports import ImportBatch, ImportRowError
-from tracker.models.people import Enrollment, Placement, Trainee
+from tracker.models.people import CONTACT_FIELDS, Enrollment, Placement, Trainee, TraineeContact
 from tracker.models.rollups import (
     Dimension,
     LaggingAlert,
@@ -17,11 +18,13 @@ from tracker.models.system import WorkerHeartbeat
 from tracker.models.users import Role, User
 
 __all__ = [
+    "CONTACT_FIELDS",
     "ApiToken",
     "ChangeLog",
     "Cohort",
     "Dimension",
     "Enrollment",
+    "IdentityCorrectionRequest",
     "ImportBatch",
     "ImportRowError",
     "LaggingAlert",
@@ -32,6 +35,7 @@ __all__ = [
     "RollupState",
     "TermsRevision",
     "Trainee",
+    "TraineeContact",
     "User",
     "WorkerHeartbeat",
 ]

@@ -17,6 +17,9 @@ ACTION_LABELS = {
     "graduated": _("diplomation"),
     "dropped_out": _("abandon"),
     "failed": _("échec"),
+    "linked": _("rattachement à un opérateur"),
+    "correction_requested": _("demande de correction d'identité"),
+    "identity_corrected": _("correction d'identité"),
 }
 
 
@@ -29,6 +32,8 @@ class ChangeLog(models.Model):
         ENROLLMENT = "enrollment", _("inscription")
         PLACEMENT = "placement", _("embauche")
         TRAINEE = "trainee", _("stagiaire")
+        # One operator's record of a person (its own history: the operator's only).
+        CONTACT = "traineecontact", _("coordonnées")
 
     class Source(models.TextChoices):
         FORM = "form", _("formulaire")
@@ -37,7 +42,7 @@ class ChangeLog(models.Model):
         ADMIN = "admin", _("administration")
         SYSTEM = "system", _("système")
 
-    entity = models.CharField(max_length=12, choices=Entity.choices)
+    entity = models.CharField(max_length=20, choices=Entity.choices)
     object_id = models.BigIntegerField()
     action = models.CharField(max_length=20)  # created, updated, graduated, ...
     changes = models.JSONField(default=dict)
@@ -65,6 +70,9 @@ class ChangeLog(models.Model):
         model = apps.get_model("tracker", self.entity)
         rows = []
         for name, (old, new) in self.changes.items():
+            if name == "operator":  # a person linked to a new operator: its name
+                rows.append((capfirst(str(_("opérateur"))), old, _partner_name(new)))
+                continue
             try:
                 field = model._meta.get_field(name.removesuffix("_id"))
             except FieldDoesNotExist:
@@ -74,6 +82,11 @@ class ChangeLog(models.Model):
                 (capfirst(str(field.verbose_name)), _display(field, old), _display(field, new))
             )
         return rows
+
+
+def _partner_name(partner_id: Any) -> Any:
+    partner = apps.get_model("conventions", "Partner").objects.filter(pk=partner_id).first()
+    return partner.name if partner is not None else partner_id
 
 
 def _display(field: Any, value: Any) -> Any:

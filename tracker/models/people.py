@@ -1,7 +1,9 @@
 """Trainees (persons), their enrollments in cohorts, and the hires that follow.
 
 Names, CIN, phone, e-mail and birth date are personal data under law 09-08: only admins,
-the convention's managers and the operating partner may see them (tracker.privacy).
+the convention's managers and the operating partner may see them (tracker.privacy). A
+person is one national identity (Trainee) shared by the operators that train them; what
+each operator records beyond it is that operator's own (TraineeContact).
 """
 
 from __future__ import annotations
@@ -35,18 +37,7 @@ class Trainee(models.Model):
     last_name_ar = models.CharField(_("nom (arabe)"), max_length=100, blank=True)
     sex = models.CharField(_("sexe"), max_length=1, choices=Sex.choices)
     birth_date = models.DateField(_("date de naissance"))
-    phone = models.CharField(_("téléphone"), max_length=16, blank=True)  # E.164
-    email = models.EmailField(_("e-mail"), blank=True)
-    residence_region = models.ForeignKey(
-        "conventions.Region",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        verbose_name=_("région de résidence"),
-    )
-    education_level = models.CharField(
-        _("niveau d'études"), max_length=12, choices=EducationLevel.choices, blank=True
-    )
+    # Contact details are not here: each operator keeps its own (TraineeContact).
     # Optimistic locking, as for enrollments and hires. The database default covers rows
     # written by raw SQL (the benchmark's COPY).
     version = models.PositiveIntegerField(default=1, db_default=1)
@@ -60,6 +51,63 @@ class Trainee(models.Model):
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+    def contact_for(self, operator_id: int | None) -> TraineeContact | None:
+        """What this operator recorded about the person (prefetched ``contacts`` are
+        read without a query)."""
+        if operator_id is None:
+            return None
+        return next((c for c in self.contacts.all() if c.operator_id == operator_id), None)
+
+
+class TraineeContact(models.Model):
+    """What one operator recorded about a person beyond identity: phone, e-mail, region
+    of residence, education level. Each training operator is its own data controller
+    (law 09-08): it reads and edits only its own record of the person; admins and the
+    convention's managers read every operator's, labelled by operator
+    (tracker.privacy)."""
+
+    trainee = models.ForeignKey(
+        Trainee, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("stagiaire")
+    )
+    operator = models.ForeignKey(
+        "conventions.Partner",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("opérateur"),
+    )
+    phone = models.CharField(_("téléphone"), max_length=16, blank=True)  # E.164
+    email = models.EmailField(_("e-mail"), blank=True)
+    residence_region = models.ForeignKey(
+        "conventions.Region",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("région de résidence"),
+    )
+    education_level = models.CharField(
+        _("niveau d'études"), max_length=12, choices=Trainee.EducationLevel.choices, blank=True
+    )
+    # The national record's Arabic names are optional and compared only when both sides
+    # have them: an operator sees them once it supplied them itself (at creation, at
+    # linking, in a correction), never because another operator recorded them.
+    arabic_names_known = models.BooleanField(default=False, db_default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["trainee", "operator"]
+        verbose_name = _("coordonnées du stagiaire")
+        verbose_name_plural = _("coordonnées des stagiaires")
+        constraints = [
+            models.UniqueConstraint(fields=["trainee", "operator"], name="trainee_contact_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.trainee_id} / {self.operator_id}"
+
+
+CONTACT_FIELDS = ("phone", "email", "residence_region", "education_level")
 
 
 class Enrollment(models.Model):

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from tracker.views import cohorts, enrollments, placements
+from tracker.views import cohorts, enrollments, identity_corrections, placements
 
 urlpatterns = [
     path("cohorts/", cohorts.CohortListView.as_view(), name="cohort_list"),
@@ -36,6 +36,26 @@ urlpatterns = [
         "enrollments/<int:pk>/hire/",
         placements.placement_create_view,
         name="placement_create",
+    ),
+    path(
+        "enrollments/<int:pk>/identity-correction/",
+        identity_corrections.identity_correction_create_view,
+        name="identity_correction_create",
+    ),
+    path(
+        "identity-corrections/",
+        identity_corrections.identity_correction_list_view,
+        name="identity_correction_list",
+    ),
+    path(
+        "identity-corrections/<int:pk>/apply/",
+        identity_corrections.identity_correction_apply_view,
+        name="identity_correction_apply",
+    ),
+    path(
+        "identity-corrections/<int:pk>/decline/",
+        identity_corrections.identity_correction_decline_view,
+        name="identity_correction_decline",
     ),
     path("hires/", placements.PlacementListView.as_view(), name="placement_list"),
     path("hires/<int:pk>/", placements.placement_detail, name="placement_detail"),

@@ -46,7 +46,7 @@ def enrollment_upsert(
             source=source,
         )
         return created, True
-    trainee_upsert(data=person, actor=actor, source=source)
+    trainee_upsert(data=person, actor=actor, source=source, operator_id=cohort.operator_id)
     certificate = existing.certificate_ref if certificate_ref is None else certificate_ref.strip()
     if existing.enrolled_on == enrolled_on and existing.certificate_ref == certificate:
         return existing, False

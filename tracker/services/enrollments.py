@@ -51,6 +51,25 @@ def check_no_overlap(
             raise ValidationError(OVERLAP_MESSAGE, code="overlapping_enrollment")
 
 
+def record_link_to_operator(
+    *, trainee: Trainee, operator_id: int, actor: User | None, source: str
+) -> None:
+    """A person already trained by other operators, now enrolled by a new one: an entry
+    in the person's history (who, when, which operator), for staff."""
+    operators = set(
+        Enrollment.objects.filter(trainee=trainee).values_list("operator_id", flat=True)
+    )
+    if operators and operator_id not in operators:
+        changelog_record(
+            entity=ChangeLog.Entity.TRAINEE,
+            object_id=trainee.pk,
+            action="linked",
+            changes={"operator": [None, operator_id]},
+            actor=actor,
+            source=source,
+        )
+
+
 def _record(
     enrollment: Enrollment,
     *,
@@ -87,13 +106,18 @@ def enrollment_create(
     rules.check_enrollment_date(
         enrolled_on, cohort_starts_on=cohort.starts_on, cohort_ends_on=cohort.ends_on
     )
-    person = trainee_upsert(data=trainee, actor=actor, source=source)
+    person = trainee_upsert(
+        data=trainee, actor=actor, source=source, operator_id=cohort.operator_id
+    )
     if Enrollment.objects.filter(trainee=person, cohort=cohort).exists():
         raise ValidationError(
             {"cin": _("Cette personne est déjà inscrite dans cette cohorte.")},
             code="already_enrolled",
         )
     check_no_overlap(trainee=person, cohort=cohort, enrolled_on=enrolled_on)
+    record_link_to_operator(
+        trainee=person, operator_id=cohort.operator_id, actor=actor, source=source
+    )
     enrollment = Enrollment.objects.create(
         trainee=person,
         cohort=cohort,

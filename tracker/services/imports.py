@@ -43,6 +43,7 @@ from tracker.models import (
     Placement,
     Role,
     Trainee,
+    TraineeContact,
     User,
 )
 from tracker.services.rollup_queue import rollup_after_commit
@@ -428,7 +429,7 @@ def database_watermark() -> list[tuple[Any, ...]]:
             .aggregate(n=Count("id"), top=Max("id"), at=Max("updated_at"))
             .values()
         )
-        for model in (Trainee, Enrollment, Placement, Cohort)
+        for model in (Trainee, TraineeContact, Enrollment, Placement, Cohort)
     ]
 
 

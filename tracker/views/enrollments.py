@@ -8,7 +8,7 @@ from typing import Any, NamedTuple
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.functional import cached_property
@@ -21,12 +21,19 @@ from tracker.choices import reference_rows
 from tracker.exports import ExportColumn
 from tracker.filters import EnrollmentFilter
 from tracker.forms import EnrollmentCreateForm, EnrollmentUpdateForm, ExitForm, GraduateForm
+from tracker.identity import is_shared
 from tracker.lists import ScopedListView
 from tracker.mixins import get_scoped_object_or_404
-from tracker.models import ChangeLog, Enrollment
-from tracker.permissions import can_edit_people_in
+from tracker.models import ChangeLog, Enrollment, TraineeContact
+from tracker.permissions import can_edit_people_in, can_request_identity_correction
 from tracker.privacy import PrivacyPolicy
-from tracker.selectors import cohort_list, enrollment_list, placement_list
+from tracker.selectors import (
+    cohort_list,
+    enrollment_list,
+    person_history,
+    placement_list,
+    trainee_contact_list,
+)
 from tracker.services.enrollments import (
     enrollment_create,
     enrollment_drop_out,
@@ -46,7 +53,6 @@ ENROLLMENT_RELATED = (
     "cohort__operator",
     "cohort__region",
     "cohort__convention",
-    "trainee__residence_region",
 )
 
 
@@ -86,8 +92,9 @@ class EnrollmentListView(ScopedListView):
         "trainee__first_name_ar",
         "trainee__sex",
         "trainee__birth_date",
-        "trainee__phone",
-        "trainee__email",
+        "contact_phone",
+        "contact_email",
+        "arabic_names_known",
         "cohort__code",
         "cohort__operator_id",
         "cohort__convention_id",
@@ -97,7 +104,21 @@ class EnrollmentListView(ScopedListView):
     )
 
     def get_export_rows(self) -> Any:
-        return super().get_export_rows().values(*self.EXPORT_FIELDS)
+        # Phone and e-mail as the enrollment's operator recorded them (TraineeContact):
+        # a partner exports its own records, never another operator's.
+        contact = TraineeContact.objects.filter(
+            trainee_id=OuterRef("trainee_id"), operator_id=OuterRef("operator_id")
+        )
+        return (
+            super()
+            .get_export_rows()
+            .annotate(
+                contact_phone=Subquery(contact.values("phone")[:1]),
+                contact_email=Subquery(contact.values("email")[:1]),
+                arabic_names_known=Subquery(contact.values("arabic_names_known")[:1]),
+            )
+            .values(*self.EXPORT_FIELDS)
+        )
 
     @property
     def export_columns(self) -> list[ExportColumn]:  # type: ignore[override]
@@ -120,6 +141,19 @@ class EnrollmentListView(ScopedListView):
 
             return read
 
+        partner_role = current_user(self.request).is_partner
+
+        def arabic(field: str) -> Callable[[dict[str, Any]], Any]:
+            """The Arabic names: a partner's only once it supplied them itself."""
+            read_personal = personal(field)
+
+            def read(row: dict[str, Any]) -> Any:
+                if partner_role and not row["arabic_names_known"]:
+                    return ""
+                return read_personal(row)
+
+            return read
+
         def plain(field: str) -> Callable[[dict[str, Any]], Any]:
             return lambda row: row[field]
 
@@ -128,12 +162,12 @@ class EnrollmentListView(ScopedListView):
             ExportColumn(gettext_lazy("CIN"), personal("trainee__cin")),
             ExportColumn(gettext_lazy("Nom"), personal("trainee__last_name")),
             ExportColumn(gettext_lazy("Prénom"), personal("trainee__first_name")),
-            ExportColumn(gettext_lazy("Nom (arabe)"), personal("trainee__last_name_ar")),
-            ExportColumn(gettext_lazy("Prénom (arabe)"), personal("trainee__first_name_ar")),
+            ExportColumn(gettext_lazy("Nom (arabe)"), arabic("trainee__last_name_ar")),
+            ExportColumn(gettext_lazy("Prénom (arabe)"), arabic("trainee__first_name_ar")),
             ExportColumn(gettext_lazy("Sexe"), plain("trainee__sex")),
             ExportColumn(gettext_lazy("Date de naissance"), personal("trainee__birth_date")),
-            ExportColumn(gettext_lazy("Téléphone"), personal("trainee__phone")),
-            ExportColumn(gettext_lazy("E-mail"), personal("trainee__email")),
+            ExportColumn(gettext_lazy("Téléphone"), personal("contact_phone")),
+            ExportColumn(gettext_lazy("E-mail"), personal("contact_email")),
             ExportColumn(gettext_lazy("Cohorte"), plain("cohort__code")),
             ExportColumn(gettext_lazy("Convention"), plain("cohort__convention__reference")),
             ExportColumn(gettext_lazy("Opérateur"), plain("cohort__operator__name")),
@@ -206,6 +240,13 @@ def enrollment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     policy = PrivacyPolicy.for_user(user)
     can_edit = can_edit_people_in(user, enrollment.cohort)
     initial = {"version": enrollment.version}
+    # Each operator's record of the person the user may read: a partner its own, staff
+    # every operator's (labelled).
+    contacts = [
+        contact
+        for contact in trainee_contact_list(user=user, trainee=enrollment.trainee)
+        if policy.can_see_contact(enrollment.cohort, contact.operator_id)
+    ]
     return render(
         request,
         "enrollments/enrollment_detail.html",
@@ -218,6 +259,14 @@ def enrollment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             .filter(enrollment=enrollment)
             .select_related("employer", "zone", "region"),
             "history": changelog_for(entity=ChangeLog.Entity.ENROLLMENT, object_id=enrollment.pk),
+            "contacts": contacts,
+            "show_arabic_names": policy.can_see_arabic_names(
+                enrollment.cohort, enrollment.trainee.contact_for(user.partner_id)
+            ),
+            # The identity of a person another operator also trains: asked, not edited.
+            "can_request_correction": can_request_identity_correction(user, enrollment.trainee)
+            and is_shared(enrollment.trainee),
+            "person_history": _labelled_person_history(user, enrollment, policy),
             "can_edit": can_edit,
             "in_progress": enrollment.status == Enrollment.Status.ENROLLED,
             "graduate_form": GraduateForm(initial=initial, auto_id="graduate_%s"),
@@ -225,6 +274,27 @@ def enrollment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "fail_form": ExitForm(initial=initial, auto_id="fail_%s"),
         },
     )
+
+
+def _labelled_person_history(
+    user: Any, enrollment: Enrollment, policy: PrivacyPolicy
+) -> list[ChangeLog]:
+    """The person's history the user may read, each entry labelled with the operator
+    whose record it changed (the national record's entries: "identité")."""
+    if not policy.can_see(enrollment.cohort):
+        return []
+    operators = {
+        contact.pk: contact.operator.name
+        for contact in trainee_contact_list(user=user, trainee=enrollment.trainee)
+    }
+    entries = list(person_history(user=user, trainee=enrollment.trainee))
+    for entry in entries:
+        entry.subject = (  # type: ignore[attr-defined]
+            operators.get(entry.object_id, "")
+            if entry.entity == ChangeLog.Entity.CONTACT
+            else _("identité")
+        )
+    return entries
 
 
 def enrollment_update_view(request: HttpRequest, pk: int) -> HttpResponse:
