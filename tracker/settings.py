@@ -345,6 +345,8 @@ IMPORT_HEADER_SCAN_ROWS = env.int("IMPORT_HEADER_SCAN_ROWS", default=10)
 # Rows validated and written per chunk (a few queries per chunk).
 IMPORT_CHUNK_ROWS = env.int("IMPORT_CHUNK_ROWS", default=5000)
 # Errors listed on the preview page (all of them are in the annotated file).
+# The most rows a list page shows, whatever ?per_page= asks (exports hold every row).
+LIST_MAX_PER_PAGE = env.int("LIST_MAX_PER_PAGE", default=100)
 IMPORT_PREVIEW_ERRORS = env.int("IMPORT_PREVIEW_ERRORS", default=200)
 
 # --- Partner API (tracker.api, docs/api.md) ------------------------------------------
