@@ -47,7 +47,7 @@ def csv_headers() -> list[str]:
 def _annotated_lines(client: Client, batch: ImportBatch) -> list[list[str]]:
     response = client.get(reverse("import_annotated", args=[batch.pk]))
     assert response.status_code == 200
-    content = b"".join(response.streaming_content)
+    content = b"".join(response.streaming_content)  # type: ignore[attr-defined]
     if batch.file_format == "csv":
         return list(csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=";"))
     sheet = openpyxl.load_workbook(io.BytesIO(content)).active

@@ -4,6 +4,7 @@ phones a spreadsheet turned into numbers are read as the Moroccan numbers they a
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import openpyxl
 import pytest
@@ -41,7 +42,7 @@ def test_phones_a_spreadsheet_turned_into_numbers_are_read_as_moroccan(
     partner_a_user, operator_a, typed
 ) -> None:
     cohort = CohortFactory.create(operator=operator_a, code="CAS-ITO-2026-01")
-    row = enrolled_row(cohort.code, "BK100001")
-    row["Téléphone"] = typed  # type: ignore[assignment] - a number cell, as Excel keeps it
+    row: dict[str, Any] = enrolled_row(cohort.code, "BK100001")
+    row["Téléphone"] = typed  # a number cell, as Excel keeps it
     import_file(partner_a_user, xlsx_bytes([row]), "numeros.xlsx")
     assert Trainee.objects.get(cin="BK100001").phone == "+212612345678"

@@ -4,6 +4,7 @@ locked-out user recover (tracker/client_address.py, tracker/views/accounts.py)."
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from django.core import mail
@@ -26,7 +27,7 @@ def _behind_the_proxy(settings) -> None:
 
 
 def _login(client: Client, username: str, password: str, *, forwarded_for: str | None):
-    extra = {"REMOTE_ADDR": PROXY}
+    extra: dict[str, Any] = {"REMOTE_ADDR": PROXY}
     if forwarded_for is not None:
         extra["HTTP_X_FORWARDED_FOR"] = forwarded_for
     return client.post(reverse("login"), {"username": username, "password": password}, **extra)
@@ -111,7 +112,7 @@ def test_the_reset_email_unlocks_and_sets_a_new_password(
         client.post(reverse("password_reset"), {"email": manager_user.email})
     (message,) = mail.outbox
     assert "password" in message.subject.lower()  # in the user's language (English)
-    link = re.search(r"https?://[^/\s]+(/accounts/reset/\S+/)", message.body)
+    link = re.search(r"https?://[^/\s]+(/accounts/reset/\S+/)", str(message.body))
     assert link is not None, message.body
     form_page = client.get(link.group(1), follow=True)
     assert b'data-testid="password-reset-confirm"' in form_page.content
@@ -131,7 +132,7 @@ def test_reset_requests_are_rate_limited(
 ) -> None:
     settings.PASSWORD_RESET_RATE_PER_EMAIL = 2
     settings.PASSWORD_RESET_RATE_PER_ADDRESS = 4
-    extra = {"REMOTE_ADDR": PROXY, "HTTP_X_FORWARDED_FOR": "203.0.113.77"}
+    extra: dict[str, Any] = {"REMOTE_ADDR": PROXY, "HTTP_X_FORWARDED_FOR": "203.0.113.77"}
     statuses = []
     for _attempt in range(5):
         with django_capture_on_commit_callbacks(execute=True):

@@ -147,8 +147,8 @@ def test_every_list_export_is_formula_safe(people, admin_client) -> None:
             else:
                 assert_xlsx_safe(content)
     # The payloads did reach the files (as text, neutralised).
-    text = _content(admin_client.get(reverse("enrollment_list"), {"export": "csv"}))
-    assert "'=HYPERLINK" in text.decode("utf-8-sig")
+    exported = _content(admin_client.get(reverse("enrollment_list"), {"export": "csv"}))
+    assert "'=HYPERLINK" in exported.decode("utf-8-sig")
 
 
 def _payload_rows(code: str) -> list[dict[str, str]]:

@@ -6,6 +6,7 @@ Celery broker and cache. ``DJANGO_ENV=production`` refuses to start without a re
 ``SECRET_KEY`` and ``ALLOWED_HOSTS`` and turns on every transport-security setting.
 """
 
+import ipaddress
 from pathlib import Path
 
 import environ
@@ -171,6 +172,13 @@ AUTH_PASSWORD_VALIDATORS = [
 # address of a request from one of them is read from that header (tracker/client_address.py).
 # Requests from anywhere else are taken at their own address, whatever header they carry.
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=["127.0.0.1", "::1"])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy.strip(), strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"TRUSTED_PROXIES: {_proxy!r} is not an IP address or network."
+        ) from None
 
 # Login rate limiting: after AXES_FAILURE_LIMIT wrong passwords for one username from one
 # client address, that username is locked for that address only, for AXES_COOLOFF_TIME
