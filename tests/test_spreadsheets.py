@@ -211,3 +211,25 @@ def test_sample_files_are_formula_safe(people, tmp_path) -> None:
     cohort.code = PAYLOADS[0]
     path = write_sample_csv(tmp_path / "sample.csv", [cohort], 5)
     assert_csv_safe(path.read_text(encoding="utf-8-sig"))
+
+
+@pytest.mark.django_db
+def test_an_annotated_csv_sent_back_reads_its_escaped_values_as_they_were(
+    people, partner_a_user, partner_a_client
+) -> None:
+    from tests.import_support import import_file
+
+    code = people.cohort_a.code
+    rows = [
+        enrolled_row(code, "BK100001", Téléphone="+212 6 12 34 56 78"),
+        enrolled_row(code, "XX"),  # an error: the file comes back annotated
+    ]
+    batch = upload(partner_a_user, csv_bytes(rows), "aller.csv")
+    annotated = _content(partner_a_client.get(reverse("import_annotated", args=[batch.pk])))
+    text = annotated.decode("utf-8-sig")
+    assert "'+212 6 12 34 56 78" in text  # escaped on the way out
+    corrected = text.replace(";XX;", ";BK100002;")  # its Erreurs column left in
+    import_file(partner_a_user, corrected.encode("utf-8-sig"), "retour.csv")
+    from tracker.models import Trainee
+
+    assert Trainee.objects.get(cin="BK100001").phone == "+212612345678"

@@ -54,6 +54,14 @@ def csv_cell(value: Any) -> Any:
     return value
 
 
+def csv_cell_value(text: str) -> str:
+    """The value of a CSV cell as ``csv_cell`` wrote it: the apostrophe before
+    formula-like text removed (a file we wrote, corrected and sent back)."""
+    if text.startswith("'") and is_formula_like(text[1:]):
+        return text[1:]
+    return text
+
+
 class SafeCsvWriter:
     """``csv.writer`` whose every cell goes through ``csv_cell``."""
 

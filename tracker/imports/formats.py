@@ -31,6 +31,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from tracker.imports.columns import match_header
+from tracker.spreadsheets import csv_cell_value
 
 ZIP_MAGIC = b"PK\x03\x04"
 PDF_MAGIC = b"%PDF"
@@ -343,11 +344,15 @@ def _csv_records(text: IO[str], delimiter: str) -> Iterator[tuple[int, list[str]
                 % {"line": line, "detail": str(error)}
             ) from None
         number += 1
-        for cell in cells:
+        for index, cell in enumerate(cells):
             if ("\n" in cell or "\r" in cell) and delimiter in cell:
                 raise FileRefusedError(unclosed_quote_message(line))
             if len(cell) > MAX_CELL_CHARS:
                 raise FileRefusedError(giant_cell_message(line, len(cell)))
+            if cell.startswith("'"):
+                # The apostrophe our CSV files put before formula-like text (an annotated
+                # file sent back corrected): the value is what follows it.
+                cells[index] = csv_cell_value(cell)
         line = reader.line_num + 1
         yield number, cells
 
