@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import io
+import random
+import string
 import struct
 import zipfile
 from pathlib import Path
@@ -146,3 +148,23 @@ def test_truncated_xlsx_is_refused(partner_a_client, cohort_a, django_capture_on
         django_capture_on_commit_callbacks,
     )
     _assert_refused_cleanly(batch, "XLSX")
+
+
+def test_xlsx_with_one_giant_cell_says_which_row(
+    partner_a_client, cohort_a, django_capture_on_commit_callbacks
+) -> None:
+    """openpyxl never writes a cell over Excel's limit: the cell is enlarged in the
+    archive itself, as a hand-made or damaged file would carry it."""
+    source = zipfile.ZipFile(io.BytesIO(xlsx_bytes(_rows(cohort_a, 10))))
+    buffer = io.BytesIO()
+    with source, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for member in source.infolist():
+            data = source.read(member)
+            if member.filename == "xl/worksheets/sheet1.xml":
+                giant = "".join(random.Random(6).choices(string.ascii_letters, k=200_000))
+                data = data.replace(b"<t>Benali</t>", f"<t>{giant}</t>".encode(), 1)
+            target.writestr(member, data)
+    batch = _post(
+        partner_a_client, "giant.xlsx", buffer.getvalue(), django_capture_on_commit_callbacks
+    )
+    _assert_refused_cleanly(batch, "Ligne 2", "200000")
