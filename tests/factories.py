@@ -18,6 +18,7 @@ from conventions.models import (
     Region,
     Zone,
 )
+from tracker.demo.conventions import demo_pdf
 from tracker.models import Cohort, Enrollment, Placement, Role, Trainee, TraineeContact, User
 
 
@@ -160,9 +161,8 @@ class PlacementFactory(DjangoModelFactory):
 
 # --- Conventions in a given workflow status (through the services, never by hand) ----
 
-MINIMAL_PDF = (
-    b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
-)
+# A real one-page PDF (signed documents are parsed, not only sniffed).
+MINIMAL_PDF = demo_pdf("Convention de test")
 
 # The workflow path from draft to each status (see conventions.services.workflow).
 PATH_TO_STATUS: dict[str, tuple[str, ...]] = {

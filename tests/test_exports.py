@@ -14,14 +14,16 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy
 from openpyxl import load_workbook
 
-from tracker.exports import ExportColumn, csv_response, escape_formula, xlsx_response
+from tracker.exports import ExportColumn, csv_response, xlsx_response
+from tracker.spreadsheets import csv_cell
 
 
 @pytest.mark.parametrize(
     ("value", "expected"),
     [
         ("=SUM(A1:A2)", "'=SUM(A1:A2)"),
-        ("+212612345678", "'+212612345678"),
+        ("+212612345678", "+212612345678"),  # a signed number, never a formula
+        ("+212 6 12", "'+212 6 12"),
         ("-1+1", "'-1+1"),
         ("@cmd", "'@cmd"),
         ("\tx", "'\tx"),
@@ -32,8 +34,8 @@ from tracker.exports import ExportColumn, csv_response, escape_formula, xlsx_res
         (Decimal("-1.5"), Decimal("-1.5")),
     ],
 )
-def test_escape_formula(value: object, expected: object) -> None:
-    assert escape_formula(value) == expected
+def test_csv_cell_escapes_formulas_only(value: object, expected: object) -> None:
+    assert csv_cell(value) == expected
 
 
 ROWS: list[dict[str, Any]] = [
@@ -66,13 +68,13 @@ def test_csv_is_utf8_with_bom_semicolons_and_escaped_formulas() -> None:
     ]
 
 
-def test_xlsx_keeps_numbers_and_dates_typed_and_text_escaped() -> None:
+def test_xlsx_keeps_numbers_and_dates_typed_and_text_as_string_cells() -> None:
     response = xlsx_response(ROWS, COLUMNS, filename="essai")
     assert 'filename="essai.xlsx"' in response["Content-Disposition"]
     sheet = load_workbook(io.BytesIO(response.getvalue())).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0] == ("Nom", "Montant", "Date", "N")
-    assert rows[1][0] == '\'=HYPERLINK("http://evil")'
+    assert rows[1][0] == '=HYPERLINK("http://evil")'  # a string cell: never evaluated
     assert rows[1][1] == -12.5
     assert rows[1][2] == dt.datetime(2026, 3, 1)  # noqa: DTZ001 - spreadsheet dates are naive
     assert rows[2] == ("Fès Shore", 1000, None, 3)

@@ -117,7 +117,8 @@ def test_list_filters_search_and_exports(
     workbook = load_workbook(io.BytesIO(export.getvalue()))
     rows = list(workbook.active.iter_rows(values_only=True))
     assert rows[0] == ("Nom", "Type", "ICE", "Région", "Ville")
-    assert rows[1][0] == '\'=HYPERLINK("x")'
+    assert rows[1][0] == '=HYPERLINK("x")'  # kept as it is, in a string cell
+    assert workbook.active.cell(row=2, column=1).data_type == "s"  # never a formula
     assert rows[1][2] == "009999999000011"
 
 

@@ -40,6 +40,10 @@ def test_normalize_cin_requires_a_value() -> None:
         ("+212 5 22 12 34 56", "+212522123456"),
         ("00212612345678", "+212612345678"),
         ("+212 0612345678", "+212612345678"),
+        # What a spreadsheet leaves when it reads the cell as a number:
+        ("212612345678", "+212612345678"),  # the "+" dropped
+        ("612345678", "+212612345678"),  # the leading 0 dropped
+        ("522123456", "+212522123456"),
         ("", ""),
     ],
 )
@@ -47,7 +51,9 @@ def test_normalize_phone_gives_e164(raw: str, expected: str) -> None:
     assert rules.normalize_phone(raw) == expected
 
 
-@pytest.mark.parametrize("raw", ["12345", "0812345678", "+33612345678", "06123"])
+@pytest.mark.parametrize(
+    "raw", ["12345", "0812345678", "+33612345678", "06123", "812345678", "213612345678"]
+)
 def test_normalize_phone_rejects_non_moroccan_numbers(raw: str) -> None:
     with pytest.raises(ValidationError, match="n'est pas un numéro marocain valide"):
         rules.normalize_phone(raw)

@@ -59,3 +59,9 @@ def test_check_deploy_is_clean_in_production_mode() -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_a_malformed_trusted_proxy_is_refused_at_start() -> None:
+    result = _manage("check", TRUSTED_PROXIES="10.0.0.0/8,proxy.example.ma")
+    assert result.returncode != 0
+    assert "TRUSTED_PROXIES: 'proxy.example.ma'" in result.stderr

@@ -1,13 +1,12 @@
 """CSV and XLSX exports of any list, streamed at constant memory.
 
 A list view describes its columns once (``ExportColumn``: header and how to read the
-value from a row); this module writes them. Every cell that a spreadsheet would read as
-a formula (=, +, -, @, tab, carriage return) is prefixed with an apostrophe, so a
-trainee named "=HYPERLINK(...)" stays text (CSV/formula injection)."""
+value from a row); this module writes them through ``tracker.spreadsheets``, the one
+formula-safe writer: a trainee named "=HYPERLINK(...)" stays text (an apostrophe in CSV,
+a string cell in XLSX)."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
@@ -20,7 +19,8 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.utils import translation
 from django.utils.functional import Promise
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+from tracker.spreadsheets import SafeCsvWriter, xlsx_row
+
 CHUNK_SIZE = 2000
 
 
@@ -30,13 +30,6 @@ class ExportColumn:
     value: Callable[[Any], Any]
 
 
-def escape_formula(value: Any) -> Any:
-    """Text that starts like a formula gets a leading apostrophe; numbers stay numbers."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
-
-
 def _cell(value: Any) -> Any:
     if value is None:
         return ""
@@ -44,7 +37,7 @@ def _cell(value: Any) -> Any:
         value = str(value)
     if isinstance(value, bool | int | float | Decimal | dt.date):
         return value
-    return escape_formula(str(value))
+    return str(value)
 
 
 def export_rows(rows: Iterable[Any], columns: list[ExportColumn]) -> Iterator[list[Any]]:
@@ -69,7 +62,7 @@ class _Echo:
 def csv_response(
     rows: QuerySet[Model] | Iterable[Any], columns: list[ExportColumn], *, filename: str
 ) -> StreamingHttpResponse:
-    writer = csv.writer(_Echo(), delimiter=";")
+    writer = SafeCsvWriter(_Echo(), delimiter=";")
     # The rows are written after the view has returned: headers and labels are
     # translated into the language of the request, not whatever is active by then.
     language = translation.get_language()
@@ -96,7 +89,7 @@ def xlsx_response(
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=filename[:31])
     for values in export_rows(_iterate(rows), columns):
-        sheet.append(values)
+        sheet.append(xlsx_row(sheet, values))
     handle = tempfile.TemporaryFile()  # noqa: SIM115 - closed by FileResponse
     workbook.save(handle)
     handle.seek(0)

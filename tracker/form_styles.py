@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib.auth.forms import PasswordChangeForm
+from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
 
 
 class StyledFormMixin:
@@ -38,4 +38,8 @@ class StyledFormMixin:
 
 
 class StyledPasswordChangeForm(StyledFormMixin, PasswordChangeForm):
+    pass
+
+
+class StyledSetPasswordForm(StyledFormMixin, SetPasswordForm):
     pass

@@ -10,12 +10,17 @@ Pages count their rows up to ``MAX_PAGES`` pages only (``BoundedPaginator``): co
 national list exactly costs a scan of a million rows on every page, while nobody pages
 past the 400th; beyond it the page says "more than N rows" and asks for a filter. The
 export still holds every filtered row.
+
+Every web list pages through ``CappedPaginator``: ``?per_page=`` is honoured between 1 and
+``LIST_MAX_PER_PAGE`` rows (``?per_page=100000`` shows 100), so no page ever renders a
+whole table; the exports are the way to get every row.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import QuerySet
@@ -41,7 +46,20 @@ def _queryset_of(rows: Any) -> QuerySet[Any] | None:
     return data if isinstance(data, QuerySet) else None
 
 
-class BoundedPaginator(Paginator):
+class CappedPaginator(Paginator):
+    """A paginator whose page size stays within 1..LIST_MAX_PER_PAGE, whatever the
+    request's ``per_page`` asks for."""
+
+    def __init__(self, object_list: Any, per_page: Any, *args: Any, **kwargs: Any) -> None:
+        try:
+            size = int(per_page)
+        except (TypeError, ValueError):
+            size = ScopedListView.paginate_by
+        size = min(max(size, 1), settings.LIST_MAX_PER_PAGE)
+        super().__init__(object_list, size, *args, **kwargs)
+
+
+class BoundedPaginator(CappedPaginator):
     """A paginator that counts at most ``max_pages`` pages of rows: one COUNT over a
     LIMIT, whose cost is bounded whatever the size of the list. ``truncated`` tells
     that there are more rows than the pages show."""

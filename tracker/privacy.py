@@ -5,7 +5,8 @@ to the managers of the convention the cohort belongs to, and to the operating pa
 (its editors and viewers). Contact details are kept per operator (TraineeContact): an
 operator sees only its own record of a person; admins and the convention's managers see
 every operator's, labelled by operator. Everyone else sees masked values. Pages, tables,
-person-level exports and the API all ask ``PrivacyPolicy``; none decides on its own.
+person-level exports, the API and every generated file (an import's preview, its
+annotated file) all ask ``PrivacyPolicy``; none decides on its own.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Any
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from tracker.models import Cohort, User
+from tracker.models import Cohort, ImportBatch, User
 
 MASK = "•••"
 PERSONAL_FIELDS = (
@@ -107,6 +108,26 @@ class PrivacyPolicy:
         """Staff with need-to-see read every operator's records (labelled)."""
         return self._active and not self._partner_role
 
+    def can_see_import(self, batch: ImportBatch) -> bool:
+        """Whether the personal data an import carries (its file, the values its errors
+        quote) is shown. It is the uploading organisation's: its users, the uploader and
+        admins see it; a programme manager only when every cohort the import touches is
+        under a convention they manage (an import not yet validated touches none known:
+        masked). Everyone else reads the import with its personal columns masked."""
+        if not self._active:
+            return False
+        if self._sees_all or batch.uploaded_by_id == self.user.pk:
+            return True
+        if self._partner_role:
+            return self._partner_id is not None and self._partner_id == batch.partner_id
+        cohort_ids = list(batch.cohort_ids or [])
+        if not cohort_ids or not self.managed_convention_ids:
+            return False
+        outside = Cohort.objects.filter(id__in=cohort_ids).exclude(
+            convention_id__in=self.managed_convention_ids
+        )
+        return not outside.exists()
+
     def value(self, cohort: Cohort, raw: Any) -> Any:
         """The value itself, or the mask."""
         if self.can_see(cohort):
@@ -127,6 +148,12 @@ class MaskEverything(PrivacyPolicy):
 
     def can_see(self, cohort: Cohort) -> bool:
         return False
+
+
+def is_personal_column(key: str | None) -> bool:
+    """An import column (by key) that carries personal data; an unknown column may carry
+    anything, so it counts as personal."""
+    return key is None or key in PERSONAL_FIELDS
 
 
 def mask_birth_year(birth_date: dt.date | None) -> str:

@@ -66,18 +66,24 @@ def normalize_cin(raw: str) -> str:
 def normalize_phone(raw: str) -> str:
     """A Moroccan number in E.164 (+212XXXXXXXXX); empty stays empty.
 
-    Accepts 06XXXXXXXX, 07..., 05..., +212 6..., 00212 6..., with spaces, dots, dashes.
+    Accepts 06XXXXXXXX, 07..., 05..., +212 6..., 00212 6..., with spaces, dots, dashes;
+    and the forms a spreadsheet leaves of them when it reads the cell as a number:
+    212612345678 (the "+" dropped) and 612345678 (the leading 0 dropped).
     """
     digits = _PHONE_SEPARATORS.sub("", raw or "")
     if not digits:
         return ""
     if digits.startswith("00"):
         digits = "+" + digits[2:]
+    if digits.startswith("212") and len(digits) in (12, 13):
+        digits = "+" + digits  # "+212..." typed into a number cell
     if digits.startswith("+212"):
         national = digits[4:]
         national = national.removeprefix("0")
     elif digits.startswith("0") and len(digits) == 10:
         national = digits[1:]
+    elif len(digits) == 9 and digits.isdigit():
+        national = digits  # "06..." typed into a number cell
     else:
         national = ""
     if not _PHONE_NATIONAL.fullmatch(national):

@@ -6,6 +6,7 @@ Celery broker and cache. ``DJANGO_ENV=production`` refuses to start without a re
 ``SECRET_KEY`` and ``ALLOWED_HOSTS`` and turns on every transport-security setting.
 """
 
+import ipaddress
 from pathlib import Path
 
 import environ
@@ -167,12 +168,26 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# The proxies (addresses or networks) whose X-Forwarded-For header is believed: the client
+# address of a request from one of them is read from that header (tracker/client_address.py).
+# Requests from anywhere else are taken at their own address, whatever header they carry.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=["127.0.0.1", "::1"])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy.strip(), strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"TRUSTED_PROXIES: {_proxy!r} is not an IP address or network."
+        ) from None
+
 # Login rate limiting: after AXES_FAILURE_LIMIT wrong passwords for one username from one
-# address the
-# account is locked there for AXES_COOLOFF_TIME hours and the lockout page says so.
+# client address, that username is locked for that address only, for AXES_COOLOFF_TIME
+# hours, and the lockout page says so (a stranger elsewhere cannot lock anyone out; the
+# user can also recover by the password-reset e-mail, which lifts the lock).
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "tracker.client_address.client_ip"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
@@ -244,6 +259,12 @@ else:
         "EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
     )
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="tracker@offshoring.gov.ma")
+# Password reset: the link in the e-mail is valid this long (seconds); requests are limited
+# per client address and per e-mail address within PASSWORD_RESET_RATE_WINDOW seconds.
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=60 * 60 * 3)
+PASSWORD_RESET_RATE_PER_ADDRESS = env.int("PASSWORD_RESET_RATE_PER_ADDRESS", default=10)
+PASSWORD_RESET_RATE_PER_EMAIL = env.int("PASSWORD_RESET_RATE_PER_EMAIL", default=3)
+PASSWORD_RESET_RATE_WINDOW = env.int("PASSWORD_RESET_RATE_WINDOW", default=60 * 60)
 
 # --- Celery -----------------------------------------------------------------------
 
@@ -332,6 +353,8 @@ IMPORT_HEADER_SCAN_ROWS = env.int("IMPORT_HEADER_SCAN_ROWS", default=10)
 # Rows validated and written per chunk (a few queries per chunk).
 IMPORT_CHUNK_ROWS = env.int("IMPORT_CHUNK_ROWS", default=5000)
 # Errors listed on the preview page (all of them are in the annotated file).
+# The most rows a list page shows, whatever ?per_page= asks (exports hold every row).
+LIST_MAX_PER_PAGE = env.int("LIST_MAX_PER_PAGE", default=100)
 IMPORT_PREVIEW_ERRORS = env.int("IMPORT_PREVIEW_ERRORS", default=200)
 
 # --- Partner API (tracker.api, docs/api.md) ------------------------------------------

@@ -72,3 +72,11 @@ def import_commit_task(batch_id: int) -> None:
     from tracker.services.imports import import_commit
 
     import_commit(batch_id=batch_id)
+
+
+@shared_task(name="tracker.password_reset_email")
+def password_reset_email_task(user_id: int, domain: str, use_https: bool) -> None:
+    """Sends one password-reset e-mail (queued by the reset page)."""
+    from tracker.services.users import user_password_reset_email_send
+
+    user_password_reset_email_send(user_id=user_id, domain=domain, use_https=use_https)

@@ -4,7 +4,7 @@ from django.urls import include, path
 
 from tracker.form_styles import StyledPasswordChangeForm
 from tracker.language import set_language_view
-from tracker.views import home
+from tracker.views import accounts, home
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -24,6 +24,26 @@ urlpatterns = [
         "accounts/password/done/",
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
+    ),
+    path(
+        "accounts/password/reset/",
+        accounts.PasswordResetView.as_view(),
+        name="password_reset",
+    ),
+    path(
+        "accounts/password/reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        accounts.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
     ),
     path("i18n/setlang/", set_language_view, name="set_language"),
     path("admin/", admin.site.urls),

@@ -26,6 +26,9 @@ class Router(DefaultRouter):
     include_root_view = False
     # PUT/PATCH on /enrollments/1 as on /enrollments/1/: a partner's client need not care.
     trailing_slash = "/?"
+    # JSON only, at one address per resource: the ".json" suffix routes DefaultRouter adds
+    # answered writes with a 500 (the viewsets' actions take no "format" argument).
+    include_format_suffixes = False
 
 
 router = Router()

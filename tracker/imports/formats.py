@@ -5,7 +5,12 @@ prologue of each XML part) and refuses, with a message a partner understands, a 
 renamed .xlsx, an oversized file, a zip bomb or an XML entity bomb. ``open_rows`` then
 streams the rows of an accepted file: CSV in UTF-8 (with or without byte-order mark) or
 Windows-1252, comma, semicolon or tab separated; XLSX through openpyxl in read-only mode
-(which parses XML through defusedxml when it is installed, as it is here)."""
+(which parses XML through defusedxml when it is installed, as it is here).
+
+A damaged or hostile file never escapes as an exception of the parsing libraries: an
+archive whose data or checksums are corrupt (zlib.error, BadZipFile "Bad CRC-32"), a CSV
+quote opened and never closed, a giant cell, a workbook that breaks while it is read are
+each refused (FileRefusedError) with the line and what is wrong."""
 
 from __future__ import annotations
 
@@ -13,7 +18,9 @@ import codecs
 import csv
 import datetime as dt
 import io
+import logging
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -24,6 +31,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from tracker.imports.columns import match_header
+from tracker.spreadsheets import csv_cell_value
 
 ZIP_MAGIC = b"PK\x03\x04"
 PDF_MAGIC = b"%PDF"
@@ -34,6 +42,26 @@ DELIMITERS = (";", ",", "\t")
 # Bytes read from each XML part to look for a DOCTYPE / ENTITY declaration (they can
 # only appear in the prologue).
 XML_PROLOGUE_BYTES = 4096
+# A spreadsheet cell holds at most this many characters (Excel's own limit); a CSV field
+# at most csv.field_size_limit() (131,072): longer is a damaged file or a quote never closed.
+MAX_CELL_CHARS = 32_767
+# Lines read while looking for the header are cut at this length (a file with no line
+# break is one giant line).
+HEADER_SCAN_LINE_CHARS = 1_000_000
+# What reading a damaged zip or its XML may raise, besides our own refusals.
+ARCHIVE_ERRORS = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    zlib.error,
+    EOFError,
+    OSError,
+    ValueError,
+    KeyError,
+    NotImplementedError,
+    RuntimeError,
+)
+
+logger = logging.getLogger(__name__)
 
 
 class FileRefusedError(Exception):
@@ -51,8 +79,10 @@ def _extension(name: str) -> str:
     return Path(name).suffix.lower()
 
 
-def inspect_upload(path: Path, *, name: str) -> Inspection:
-    """Refuses the file (FileRefusedError) or says how to read it. Never parses the content."""
+def inspect_upload(path: Path, *, name: str, verify_archive: bool = False) -> Inspection:
+    """Refuses the file (FileRefusedError) or says how to read it. Never parses the content.
+    ``verify_archive`` (on upload) also decompresses every part of an XLSX once, checking
+    its data and checksum, so a damaged archive is refused before any row is read."""
     size = path.stat().st_size
     if size > settings.IMPORT_MAX_FILE_BYTES:
         raise FileRefusedError(
@@ -82,7 +112,12 @@ def inspect_upload(path: Path, *, name: str) -> Inspection:
             raise FileRefusedError(
                 _("Ce fichier porte l'extension .xlsx mais n'est pas un classeur Excel.")
             )
-        _check_zip(path)
+        try:
+            _check_zip(path)
+            if verify_archive:
+                _verify_zip(path)
+        except ARCHIVE_ERRORS as error:
+            raise FileRefusedError(damaged_archive_message(error)) from None
         return Inspection(file_format="xlsx")
     if head.startswith(ZIP_MAGIC):
         raise FileRefusedError(
@@ -139,6 +174,42 @@ def _check_zip(path: Path) -> None:
                 )
 
 
+def damaged_archive_message(error: BaseException, part: str = "") -> str:
+    """What is wrong with a damaged XLSX archive, in the partner's words."""
+    detail = str(error)
+    if "CRC" in detail:
+        what = _("une partie ne correspond pas à sa somme de contrôle (fichier altéré ou tronqué)")
+    elif isinstance(error, zlib.error):
+        what = _("des données compressées sont corrompues")
+    elif isinstance(error, zipfile.BadZipFile | EOFError):
+        what = _("l'archive est tronquée ou sa structure est fausse")
+    else:
+        what = _("l'archive ne peut pas être lue")
+    if part:
+        return _(
+            "Classeur XLSX endommagé (%(part)s) : %(what)s. Enregistrez-le à nouveau depuis "
+            "votre tableur, puis déposez-le."
+        ) % {"part": part, "what": what}
+    return _(
+        "Classeur XLSX endommagé : %(what)s. Enregistrez-le à nouveau depuis votre tableur, "
+        "puis déposez-le."
+    ) % {"what": what}
+
+
+def _verify_zip(path: Path) -> None:
+    """Decompresses every part once, in blocks (memory stays flat), to the size it
+    declares (already bounded by _check_zip): corrupt data raises zlib.error, a false size
+    or altered bytes BadZipFile (Bad CRC-32)."""
+    with zipfile.ZipFile(path) as archive:
+        for member in archive.infolist():
+            try:
+                with archive.open(member) as part:
+                    while part.read(2**20):
+                        pass
+            except ARCHIVE_ERRORS as error:
+                raise FileRefusedError(damaged_archive_message(error, member.filename)) from None
+
+
 def _detect_encoding(path: Path) -> str:
     with path.open("rb") as handle:
         if handle.read(3) == codecs.BOM_UTF8:
@@ -162,12 +233,15 @@ def _inspect_csv(path: Path) -> Inspection:
     encoding = _detect_encoding(path)
     with path.open(encoding=encoding, errors="replace", newline="") as text:
         first_lines = [
-            line for _, line in zip(range(settings.IMPORT_HEADER_SCAN_ROWS), text, strict=False)
+            text.readline(HEADER_SCAN_LINE_CHARS) for _ in range(settings.IMPORT_HEADER_SCAN_ROWS)
         ]
     for delimiter in DELIMITERS:
-        for cells in csv.reader(first_lines, delimiter=delimiter):
-            if match_header(cells) is not None:
-                return Inspection(file_format="csv", encoding=encoding, delimiter=delimiter)
+        try:
+            for cells in csv.reader(first_lines, delimiter=delimiter):
+                if match_header(cells) is not None:
+                    return Inspection(file_format="csv", encoding=encoding, delimiter=delimiter)
+        except csv.Error:
+            continue  # not this delimiter's CSV (or a broken head: the header is not there)
     raise FileRefusedError(no_header_message())
 
 
@@ -238,13 +312,73 @@ def _non_empty(records: Iterator[tuple[int, list[str]]]) -> Iterator[tuple[int, 
             yield number, cells
 
 
+def unclosed_quote_message(line: int) -> str:
+    return _(
+        "Ligne %(line)s : un guillemet (\") ouvre une cellule qui n'est jamais refermée, et "
+        "la suite du fichier serait lue comme une seule cellule. Retirez ce guillemet ou "
+        "fermez-le, puis déposez le fichier à nouveau."
+    ) % {"line": line}
+
+
+def _csv_records(text: IO[str], delimiter: str) -> Iterator[tuple[int, list[str]]]:
+    """(record number, cells), refusing what a stray quote makes of the rest of a file: a
+    field over the size limit (a long file) or, in a short one, a cell that swallowed
+    line breaks and separators (the following lines merged into it)."""
+    reader = csv.reader(text, delimiter=delimiter)
+    number = 0
+    line = 1  # the physical line the next record starts on
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            if "field larger than field limit" in str(error):
+                if reader.line_num > line:  # the field ran over line breaks: a stray quote
+                    raise FileRefusedError(unclosed_quote_message(line)) from None
+                raise FileRefusedError(
+                    giant_cell_message(line, csv.field_size_limit(), longer=True)
+                ) from None
+            raise FileRefusedError(
+                _("Ligne %(line)s : CSV mal formé (%(detail)s).")
+                % {"line": line, "detail": str(error)}
+            ) from None
+        number += 1
+        for index, cell in enumerate(cells):
+            if ("\n" in cell or "\r" in cell) and delimiter in cell:
+                raise FileRefusedError(unclosed_quote_message(line))
+            if len(cell) > MAX_CELL_CHARS:
+                raise FileRefusedError(giant_cell_message(line, len(cell)))
+            if cell.startswith("'"):
+                # The apostrophe our CSV files put before formula-like text (an annotated
+                # file sent back corrected): the value is what follows it.
+                cells[index] = csv_cell_value(cell)
+        line = reader.line_num + 1
+        yield number, cells
+
+
+def giant_cell_message(line: int, length: int, *, longer: bool = False) -> str:
+    if longer:
+        return _(
+            "Ligne %(line)s : une cellule de plus de %(length)s caractères (au plus %(limit)s) "
+            ": fichier endommagé ou mal exporté."
+        ) % {"line": line, "length": length, "limit": MAX_CELL_CHARS}
+    return _(
+        "Ligne %(line)s : une cellule de %(length)s caractères (au plus %(limit)s) : fichier "
+        "endommagé ou mal exporté."
+    ) % {"line": line, "length": length, "limit": MAX_CELL_CHARS}
+
+
 def _open_csv(path: Path, inspection: Inspection) -> RowSource:
     raw: IO[bytes] = path.open("rb")
     size = max(path.stat().st_size, 1)
     text = io.TextIOWrapper(raw, encoding=inspection.encoding, errors="replace", newline="")
-    reader = csv.reader(text, delimiter=inspection.delimiter)
-    records = ((number, cells) for number, cells in enumerate(reader, start=1))
-    number, header, positions = _find_header(records)
+    records = _csv_records(text, inspection.delimiter)
+    try:
+        number, header, positions = _find_header(records)
+    except FileRefusedError:
+        text.close()
+        raise
     return RowSource(
         positions=positions,
         header=header,
@@ -260,21 +394,47 @@ def _open_xlsx(path: Path) -> RowSource:
 
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception:  # defusedxml, zip or XML errors: one clear message
+        sheet = _data_sheet(workbook)
+    except Exception as error:  # defusedxml, zip or XML errors: one clear message
+        if isinstance(error, ARCHIVE_ERRORS):
+            raise FileRefusedError(damaged_archive_message(error)) from None
         raise FileRefusedError(
             _("Classeur XLSX illisible ou piégé : il ne peut pas être lu.")
         ) from None
-    sheet = _data_sheet(workbook)
     total = max(sheet.max_row or 1, 1)
     state = {"row": 0}
 
     def records() -> Iterator[tuple[int, list[str]]]:
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+        rows = enumerate(sheet.iter_rows(values_only=True), start=1)
+        while True:
+            try:
+                number, values = next(rows)
+            except StopIteration:
+                return
+            except Exception as error:  # the sheet's XML or its zip breaks mid-way
+                logger.info("XLSX unreadable after row %s: %r", state["row"], error)
+                reason = (
+                    damaged_archive_message(error)
+                    if isinstance(error, ARCHIVE_ERRORS)
+                    else _("Classeur XLSX illisible : il ne peut pas être lu.")
+                )
+                raise FileRefusedError(
+                    _("Après la ligne %(line)s : %(reason)s")
+                    % {"line": state["row"], "reason": reason}
+                ) from None
             state["row"] = number
-            yield number, [cell_text(value) for value in values]
+            cells = [cell_text(value) for value in values]
+            for cell in cells:
+                if len(cell) > MAX_CELL_CHARS:
+                    raise FileRefusedError(giant_cell_message(number, len(cell)))
+            yield number, cells
 
     iterator = records()
-    number, header, positions = _find_header(iterator)
+    try:
+        number, header, positions = _find_header(iterator)
+    except FileRefusedError:
+        workbook.close()
+        raise
     return RowSource(
         positions=positions,
         header=header,

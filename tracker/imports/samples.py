@@ -5,7 +5,6 @@ decimal commas, a third of the trainees graduated and hired, some dropped out.""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import random
 from collections.abc import Iterator, Sequence
@@ -13,6 +12,7 @@ from pathlib import Path
 
 from tracker.imports.columns import COLUMNS
 from tracker.models import Cohort
+from tracker.spreadsheets import SafeCsvWriter
 
 FIRST_NAMES = ["Fatima", "Omar", "Khadija", "Mehdi", "Salma", "Yassine", "Imane", "Hamza"]
 LAST_NAMES = ["Benali", "Chraibi", "El Fassi", "Berrada", "Ouazzani", "Tazi", "Alaoui"]
@@ -94,7 +94,7 @@ def write_sample_csv(
     seed: int = 2030,
 ) -> Path:
     with path.open("w", encoding=encoding, newline="") as handle:
-        writer = csv.writer(handle, delimiter=delimiter)
+        writer = SafeCsvWriter(handle, delimiter=delimiter)
         writer.writerow(HEADERS)
         writer.writerows(sample_rows(cohorts, count, seed=seed))
     return path

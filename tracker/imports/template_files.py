@@ -6,7 +6,6 @@ the headers back in any interface language (tracker.imports.columns.match_header
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Sequence
 
@@ -19,14 +18,31 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from conventions.models import Filiere, Region, Zone
 from tracker.imports.columns import COLUMNS, allowed_values
 from tracker.models import Cohort
+from tracker.spreadsheets import SafeCsvWriter, xlsx_row
 
 DATA_SHEET = "Inscriptions"  # the French name; formats._data_sheet also reads the others
 MAX_TEMPLATE_ROWS = 5000  # rows carrying the drop-down lists
+# Codes typed into these columns stay text (cell format "@"): Excel and LibreOffice would
+# otherwise turn +212612345678 into a number and drop the leading 0 of 0612345678 or of
+# an ICE.
+TEXT_COLUMNS = (
+    "cohort",
+    "cin",
+    "phone",
+    "email",
+    "residence_region",
+    "certificate_ref",
+    "employer_ice",
+    "job_filiere",
+    "job_zone",
+    "job_region",
+)
+TEXT_FORMAT = "@"
 
 
 def template_csv(cohorts: Sequence[Cohort]) -> bytes:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
+    writer = SafeCsvWriter(buffer, delimiter=";")
     writer.writerow([column.label for column in COLUMNS])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
@@ -35,7 +51,7 @@ def template_xlsx(cohorts: Sequence[Cohort]) -> bytes:
     workbook = Workbook()
     data = workbook.active
     data.title = _("Inscriptions")
-    data.append([column.label for column in COLUMNS])
+    data.append(xlsx_row(data, [column.label for column in COLUMNS]))
     bold = Font(bold=True)
     required_fill = PatternFill("solid", fgColor="FFE699")
     for index, column in enumerate(COLUMNS, start=1):
@@ -44,6 +60,8 @@ def template_xlsx(cohorts: Sequence[Cohort]) -> bytes:
         if column.required:
             cell.fill = required_fill
         data.column_dimensions[cell.column_letter].width = max(14, len(column.label) + 2)
+        if column.key in TEXT_COLUMNS:
+            data.column_dimensions[cell.column_letter].number_format = TEXT_FORMAT
     data.freeze_panes = "A2"
     _drop_downs(data)
 
@@ -79,39 +97,52 @@ def template_xlsx(cohorts: Sequence[Cohort]) -> bytes:
         [],
         [_("Colonne"), _("Obligatoire"), _("Contenu")],
     ):
-        instructions.append(line)
+        instructions.append(xlsx_row(instructions, line))
     for column in COLUMNS:
-        instructions.append([column.label, _("oui") if column.required else "", column.help_text])
+        instructions.append(
+            xlsx_row(
+                instructions, [column.label, _("oui") if column.required else "", column.help_text]
+            )
+        )
     instructions.column_dimensions["A"].width = 30
     instructions.column_dimensions["C"].width = 90
     instructions["A1"].font = Font(bold=True, size=14)
 
     values = workbook.create_sheet(_("Valeurs"))
-    values.append([_("Colonne"), _("Valeur à saisir"), _("Signification")])
+    values.append(xlsx_row(values, [_("Colonne"), _("Valeur à saisir"), _("Signification")]))
     headers = {column.key: column.label for column in COLUMNS}
     for key, pairs in allowed_values().items():
         for value, meaning in pairs:
-            values.append([headers[key], value, meaning])
+            values.append(xlsx_row(values, [headers[key], value, meaning]))
     for filiere in Filiere.objects.order_by("code"):
-        values.append([headers["job_filiere"], filiere.code, filiere.name])
+        values.append(xlsx_row(values, [headers["job_filiere"], filiere.code, filiere.name]))
     for zone in Zone.objects.order_by("code"):
-        values.append([headers["job_zone"], zone.code, zone.name])
+        values.append(xlsx_row(values, [headers["job_zone"], zone.code, zone.name]))
     for region in Region.objects.order_by("code"):
         values.append(
-            [
-                headers["job_region"] + " / " + headers["residence_region"],
-                region.code,
-                region.name,
-            ]
+            xlsx_row(
+                values,
+                [
+                    headers["job_region"] + " / " + headers["residence_region"],
+                    region.code,
+                    region.name,
+                ],
+            )
         )
     values.column_dimensions["A"].width = 40
     values.column_dimensions["B"].width = 24
     values.column_dimensions["C"].width = 50
 
     sheet = workbook.create_sheet(_("Cohortes"))
-    sheet.append([_("Code cohorte"), _("Métier"), _("Ville"), _("Début"), _("Fin")])
+    sheet.append(
+        xlsx_row(sheet, [_("Code cohorte"), _("Métier"), _("Ville"), _("Début"), _("Fin")])
+    )
     for cohort in cohorts:
-        sheet.append([cohort.code, cohort.metier, cohort.city, cohort.starts_on, cohort.ends_on])
+        sheet.append(
+            xlsx_row(
+                sheet, [cohort.code, cohort.metier, cohort.city, cohort.starts_on, cohort.ends_on]
+            )
+        )
     sheet.column_dimensions["A"].width = 20
     sheet.column_dimensions["B"].width = 40
     if translation.get_language_bidi():

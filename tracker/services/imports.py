@@ -95,11 +95,19 @@ def import_upload(*, user: User, uploaded_file: File) -> ImportBatch:
         return batch
     batch.file.save(name, uploaded_file, save=False)
     try:
-        inspection = inspect_upload(Path(batch.file.path), name=name)
+        inspection = inspect_upload(Path(batch.file.path), name=name, verify_archive=True)
         batch.file_format = inspection.file_format
-    except FileRefusedError as refusal:
+    except Exception as error:
+        # Whatever the file does to the readers, the upload ends as a failed batch with
+        # its reason, and the stored file is removed: never a 500 with a file left behind.
+        if not isinstance(error, FileRefusedError):
+            logger.exception("Import upload %s: inspection failed", name)
         batch.status = ImportBatch.Status.FAILED
-        batch.failure_reason = str(refusal)
+        batch.failure_reason = (
+            str(error)
+            if isinstance(error, FileRefusedError)
+            else _("Fichier illisible : il ne peut pas être lu comme un tableur.")
+        )
         batch.finished_at = timezone.now()
         batch.save()
         _discard_file(batch)
@@ -186,12 +194,23 @@ def import_validate(*, batch_id: int) -> ImportBatch:
         try:
             _validate(batch)
         except FileRefusedError as refusal:
-            _fail(batch, str(refusal))
+            _fail_validation(batch, str(refusal))
         except Exception:
             logger.exception("Import %s: validation failed", batch.id)
-            _fail(batch, _("Erreur inattendue pendant la validation : rien n'a été enregistré."))
+            _fail_validation(
+                batch, _("Erreur inattendue pendant la validation : rien n'a été enregistré.")
+            )
     batch.refresh_from_db()
     return batch
+
+
+def _fail_validation(batch: ImportBatch, reason: str) -> None:
+    """A file that cannot be read to its end is failed as a whole: the errors stored for
+    its first chunks, its staged plans and the file itself are removed (the log keeps the
+    entry, its name, hash and reason)."""
+    _fail(batch, reason)
+    ImportRowError.objects.filter(batch=batch).delete()
+    _discard_file(batch)
 
 
 def _uploader_language(batch: ImportBatch) -> translation.override:

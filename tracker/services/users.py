@@ -61,3 +61,46 @@ def user_set_language(*, user: User, language: str) -> None:
     if user.language != language:
         user.language = language
         user.save(update_fields=["language"])
+
+
+# --- Password reset -------------------------------------------------------------------
+
+
+def user_password_reset_email_send(*, user_id: int, domain: str, use_https: bool) -> None:
+    """Sends the password-reset e-mail (link valid PASSWORD_RESET_TIMEOUT seconds) in the
+    user's own language, through the configured e-mail backend. Run by a task, so the
+    answer to the request takes the same time whether the address exists or not."""
+    from django.contrib.auth.forms import PasswordResetForm
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+    from django.utils.translation import override
+
+    user = User.objects.filter(id=user_id, is_active=True).first()
+    if user is None or not user.email or not user.has_usable_password():
+        return
+    context = {
+        "email": user.email,
+        "domain": domain,
+        "site_name": _("Suivi des talents Offshoring"),
+        "uid": urlsafe_base64_encode(force_bytes(user.pk)),
+        "user": user,
+        "token": default_token_generator.make_token(user),
+        "protocol": "https" if use_https else "http",
+    }
+    with override(user.language or settings.LANGUAGE_CODE):
+        PasswordResetForm().send_mail(
+            "registration/password_reset_subject.txt",
+            "registration/password_reset_email.txt",
+            context,
+            settings.DEFAULT_FROM_EMAIL,
+            user.email,
+        )
+
+
+def user_login_locks_clear(*, user: User) -> None:
+    """Lifts every login lock of this username: its owner has just proved, by the reset
+    e-mail, that the account is theirs."""
+    from axes.utils import reset
+
+    reset(username=user.get_username())

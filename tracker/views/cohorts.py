@@ -17,7 +17,7 @@ from django_tables2 import RequestConfig
 from tracker.exports import ExportColumn
 from tracker.filters import CohortFilter
 from tracker.forms import CohortForm
-from tracker.lists import ScopedListView
+from tracker.lists import CappedPaginator, ScopedListView
 from tracker.mixins import get_scoped_object_or_404
 from tracker.models import Cohort
 from tracker.permissions import can_create_cohorts, can_edit_people_in, can_manage_cohort_under
@@ -75,7 +75,9 @@ def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("trainee", "cohort__operator", "cohort__region")
     )
     table = EnrollmentTable(enrollments, policy=policy, exclude=("cohort", "operator", "region"))
-    RequestConfig(request, paginate={"per_page": 25}).configure(table)
+    RequestConfig(request, paginate={"per_page": 25, "paginator_class": CappedPaginator}).configure(
+        table
+    )
     return render(
         request,
         "cohorts/cohort_detail.html",

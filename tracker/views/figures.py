@@ -16,6 +16,7 @@ from conventions.selectors import convention_list, partner_list
 from tracker.figures.definitions import ENROLLMENTS, FIGURES, HIRES, figure_rows
 from tracker.figures.selectors import rollup_freshness
 from tracker.figures.tables import FigureEnrollmentTable, FigureHireTable
+from tracker.lists import CappedPaginator
 from tracker.models import Dimension, Enrollment, Placement, User
 from tracker.selectors import cohort_list
 
@@ -67,6 +68,7 @@ def _scope_label(user: User, dimension: str, member: int | None) -> str:
 class FigureRowsView(SingleTableView):
     template_name = "figures/rows.html"
     paginate_by = 25
+    paginator_class = CappedPaginator
     rows_kind = ENROLLMENTS
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:

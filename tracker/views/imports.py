@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from tracker.exports import ExportColumn
 from tracker.form_styles import StyledFormMixin
-from tracker.imports.annotate import annotated_file
+from tracker.imports.annotate import annotated_file, error_text
 from tracker.imports.columns import column_label
 from tracker.imports.formats import FileRefusedError
 from tracker.imports.selectors import import_batch_list
@@ -30,6 +30,7 @@ from tracker.imports.template_files import template_csv, template_xlsx
 from tracker.lists import ScopedListView
 from tracker.mixins import get_scoped_object_or_404
 from tracker.models import ImportBatch, User
+from tracker.privacy import PrivacyPolicy
 from tracker.selectors import cohort_list
 from tracker.services.imports import (
     ImportConflictError,
@@ -189,12 +190,13 @@ def import_template(request: HttpRequest) -> HttpResponse:
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     batch = get_scoped_object_or_404(import_batch_list, user=user, pk=pk)
+    visible = PrivacyPolicy.for_user(user).can_see_import(batch)
     errors = [
         # Stored under the column's French header; shown in the reader's language.
         {
             "row_number": error.row_number,
             "column": column_label(error.column),
-            "message": error.message,
+            "message": error_text(error.column, error.message, visible=visible),
         }
         for error in batch.row_errors.all()[: settings.IMPORT_PREVIEW_ERRORS]
     ]
@@ -227,12 +229,13 @@ def import_status(request: HttpRequest, pk: int) -> JsonResponse:
 
 @require_GET
 def import_annotated(request: HttpRequest, pk: int) -> HttpResponseBase:
-    batch = get_scoped_object_or_404(import_batch_list, user=_user(request), pk=pk)
+    user = _user(request)
+    batch = get_scoped_object_or_404(import_batch_list, user=user, pk=pk)
     if not batch.file:
         messages.error(request, _("Le fichier de cet import n'est plus conservé."))
         return redirect("import_detail", pk=batch.pk)
     try:
-        handle, name, content_type = annotated_file(batch)
+        handle, name, content_type = annotated_file(batch, policy=PrivacyPolicy.for_user(user))
     except FileRefusedError as refusal:
         messages.error(request, str(refusal))
         return redirect("import_detail", pk=batch.pk)
