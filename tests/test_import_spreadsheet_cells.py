@@ -14,7 +14,7 @@ from tests.factories import CohortFactory
 from tests.import_support import enrolled_row, import_file, xlsx_bytes
 from tracker.imports.columns import COLUMNS
 from tracker.imports.template_files import TEXT_COLUMNS
-from tracker.models import Trainee
+from tracker.models import TraineeContact
 
 pytestmark = pytest.mark.django_db
 
@@ -45,4 +45,5 @@ def test_phones_a_spreadsheet_turned_into_numbers_are_read_as_moroccan(
     row: dict[str, Any] = enrolled_row(cohort.code, "BK100001")
     row["Téléphone"] = typed  # a number cell, as Excel keeps it
     import_file(partner_a_user, xlsx_bytes([row]), "numeros.xlsx")
-    assert Trainee.objects.get(cin="BK100001").phone == "+212612345678"
+    contact = TraineeContact.objects.get(trainee__cin="BK100001", operator=operator_a)
+    assert contact.phone == "+212612345678"

@@ -30,7 +30,9 @@ def _rollup_lock_held_elsewhere() -> bool:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = %s"
-            " AND granted AND pid <> pg_backend_pid()",
+            " AND granted AND pid <> pg_backend_pid()"
+            # advisory locks are per database: another test database's rollup is not ours
+            " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
             [ROLLUP_LOCK_KEY],
         )
         return cursor.fetchone()[0] > 0

@@ -89,6 +89,9 @@ ROUTES: dict[str, Route] = {
     "placement_create": Route(_pk("enrollment"), NOT_ALLOWED),
     "placement_detail": Route(_pk("placement"), NOT_ALLOWED),
     "placement_update": Route(_pk("placement"), NOT_ALLOWED),
+    "identity_correction_create": Route(_pk("enrollment"), NOT_ALLOWED),
+    "identity_correction_apply": Route(_pk("correction"), NOT_ALLOWED),
+    "identity_correction_decline": Route(_pk("correction"), NOT_ALLOWED),
     # Imports
     "import_detail": Route(_pk("batch"), NOT_ALLOWED),
     "import_status": Route(_pk("batch"), NOT_ALLOWED),
@@ -106,6 +109,10 @@ ROUTES: dict[str, Route] = {
     "api-enrollment-fail": Route(_pk("enrollment"), NOT_ALLOWED, api=True),
     "api-enrollment-graduate": Route(_pk("enrollment"), NOT_ALLOWED, api=True),
     "api-hire-detail": Route(_pk("placement"), NOT_ALLOWED, api=True),
+    "api-trainee-correction-request": Route(_pk("trainee"), NOT_ALLOWED, api=True),
+    "api-identity-correction-detail": Route(_pk("correction"), NOT_ALLOWED, api=True),
+    "api-identity-correction-apply": Route(_pk("correction"), NOT_ALLOWED, api=True),
+    "api-identity-correction-decline": Route(_pk("correction"), NOT_ALLOWED, api=True),
 }
 
 # Routes with no object of another partner in their path: public pages, the user's own
@@ -136,6 +143,7 @@ UNSCOPED: dict[str, str] = {
     "figure_enrollments": "rows through figure_rows (scoped), ids in the query string",
     "figure_hires": "rows through figure_rows (scoped), ids in the query string",
     "import_list": "list through import_batch_list",
+    "identity_correction_list": "list through identity_correction_list (scoped)",
     "import_new": "upload form; cohorts checked row by row",
     "import_template": "?cohort= through cohort_list (test_imports_views)",
     "api_tokens": "the user's own tokens",
@@ -146,6 +154,7 @@ UNSCOPED: dict[str, str] = {
     "api-enrollment-list": "list through enrollment_list",
     "api-enrollment-upsert": "rows checked one by one (test_api_writes)",
     "api-hire-list": "list through placement_list",
+    "api-identity-correction-list": "list through identity_correction_list (scoped)",
     "api-region-list": "reference data, public to every user",
     "api-zone-list": "reference data, public to every user",
     "api-filiere-list": "reference data, public to every user",
@@ -209,6 +218,7 @@ def world_b(operator_b, other_manager_user, admin_user, partner_b_user) -> Simpl
     another manager)."""
     from conventions.services import amendment_create
     from tracker.services.api_tokens import api_token_create
+    from tracker.services.identity_corrections import identity_correction_request
 
     b = SimpleNamespace(operator=operator_b)
     b.convention = convention_in_status(
@@ -227,6 +237,12 @@ def world_b(operator_b, other_manager_user, admin_user, partner_b_user) -> Simpl
     b.trainee = TraineeFactory.create(cin="BB900001")
     b.enrollment = EnrollmentFactory.create(trainee=b.trainee, cohort=b.cohort)
     b.placement = PlacementFactory.create(enrollment=b.enrollment)
+    b.correction = identity_correction_request(
+        trainee=b.trainee,
+        actor=partner_b_user,
+        proposed={"first_name": "Corrigé"},
+        comment="Pièce d'identité jointe",
+    )
     b.batch = upload(partner_b_user, csv_bytes([enrolled_row(b.cohort.code, "BB900002")]), "b.csv")
     b.token = api_token_create(user=partner_b_user, name="b").token
     return b

@@ -218,6 +218,7 @@ def test_an_annotated_csv_sent_back_reads_its_escaped_values_as_they_were(
     people, partner_a_user, partner_a_client
 ) -> None:
     from tests.import_support import import_file
+    from tracker.models import TraineeContact
 
     code = people.cohort_a.code
     rows = [
@@ -230,6 +231,5 @@ def test_an_annotated_csv_sent_back_reads_its_escaped_values_as_they_were(
     assert "'+212 6 12 34 56 78" in text  # escaped on the way out
     corrected = text.replace(";XX;", ";BK100002;")  # its Erreurs column left in
     import_file(partner_a_user, corrected.encode("utf-8-sig"), "retour.csv")
-    from tracker.models import Trainee
-
-    assert Trainee.objects.get(cin="BK100001").phone == "+212612345678"
+    contact = TraineeContact.objects.get(trainee__cin="BK100001", operator=people.cohort_a.operator)
+    assert contact.phone == "+212612345678"
