@@ -26,7 +26,7 @@ from tests.factories import (
     TraineeFactory,
 )
 from tracker.figures.definitions import FIGURES, figure_rows
-from tracker.figures.selectors import end_of_quarter, lagging_conventions
+from tracker.figures.selectors import lagging_conventions
 from tracker.models import Dimension, User
 from tracker.services.rollups import rollup_full_recompute
 
@@ -100,7 +100,7 @@ def _recount(user: User, convention: Convention, figure: str, today: dt.date) ->
         reference_date=today,
         dimension=Dimension.CONVENTION,
         member_id=convention.pk,
-        until=end_of_quarter(today),
+        until=today,
     ).count()
 
 

@@ -22,7 +22,7 @@ from django.utils import timezone
 from conventions.models import Convention, Indicator
 from conventions.selectors import convention_list
 from tracker.figures.commitments import COUNT_INDICATORS, targets_to_date
-from tracker.figures.definitions import period_bounds
+from tracker.figures.to_date import AfterDay, after_day
 from tracker.models import Cohort, Dimension, Rollup, RollupState, User
 from tracker.models.rollups import MEASURES
 from tracker.selectors import cohort_list
@@ -53,6 +53,11 @@ class Figures:
     def add(self, other: Figures) -> None:
         for measure in MEASURES:
             self.values[measure] += other.values[measure]
+
+    def subtract(self, values: dict[str, int]) -> None:
+        """Takes off counted rows (those dated after the reference day: to_date)."""
+        for measure, value in values.items():
+            self.values[measure] -= value
 
     @staticmethod
     def _percent(numerator: int, denominator: int) -> Decimal | None:
@@ -105,21 +110,50 @@ def _rows(user: User, dimension: str) -> tuple[QuerySet[Rollup], str | None]:
 
 
 def _until_quarter(rows: QuerySet[Rollup], until: dt.date | None) -> QuerySet[Rollup]:
+    """The stored cells up to ``until``'s quarter; the rest of that quarter after ``until``
+    is taken off by the caller (_after, tracker.figures.to_date)."""
     if until is None:
         return rows
     quarter = (until.month - 1) // 3 + 1
     return rows.filter(Q(year__lt=until.year) | Q(year=until.year, quarter__lte=quarter))
 
 
+def _after(user: User | None, until: dt.date, after: AfterDay | None) -> AfterDay:
+    """The rows of ``until``'s quarter dated after it (given, or read: three queries)."""
+    if after is not None and after.until == until:
+        return after
+    return after_day(until=until, reference_date=rollup_freshness().reference_date, user=user)
+
+
+def figures_after_day(*, user: User, until: dt.date, reference_date: dt.date) -> AfterDay:
+    """Read once per page and passed to every figures_* call with the same ``until``."""
+    return after_day(until=until, reference_date=reference_date, user=user)
+
+
 def figures_by_year(
-    *, user: User, dimension: str = Dimension.NATIONAL, member_id: int | None = None
+    *,
+    user: User,
+    dimension: str = Dimension.NATIONAL,
+    member_id: int | None = None,
+    until: dt.date | None = None,
+    after: AfterDay | None = None,
 ) -> dict[int, Figures]:
-    """year -> figures of one member (the nation by default), within the user's scope."""
+    """year -> figures of one member (the nation by default), within the user's scope;
+    with ``until``, the rows dated up to that day only (the year of ``until`` to date)."""
     rows, member_field = _rows(user, dimension)
     if member_field is not None:
         rows = rows.filter(**{member_field: member_id})
-    result = rows.values("year").annotate(**SUMS).order_by("year")
-    return {row["year"]: _figures(row) for row in result}
+    rows = _until_quarter(rows, until)
+    result = {
+        row["year"]: _figures(row) for row in rows.values("year").annotate(**SUMS).order_by("year")
+    }
+    if until is not None and until.year in result:
+        later = _after(user, until, after).total(
+            member_field=None if dimension == Dimension.NATIONAL else dimension,
+            member_id=member_id,
+        )
+        result[until.year].subtract(later)
+    return result
 
 
 def figures_by_member(
@@ -129,8 +163,10 @@ def figures_by_member(
     year: int | None = None,
     until: dt.date | None = None,
     member_ids: list[int] | QuerySet[Any] | None = None,
+    after: AfterDay | None = None,
 ) -> dict[int, Figures]:
-    """member id -> figures (all years, one year, or up to a date's quarter)."""
+    """member id -> figures (all years or one year; with ``until``, the rows dated up to
+    that day only: figures to date)."""
     rows, member_field = _rows(user, dimension)
     assert member_field is not None, "the nation has no members"
     if year is not None:
@@ -138,20 +174,39 @@ def figures_by_member(
     rows = _until_quarter(rows, until)
     if member_ids is not None:
         rows = rows.filter(**{f"{member_field}__in": member_ids})
-    result = (
-        rows.exclude(**{f"{member_field}__isnull": True})
+    result = {
+        row["member"]: _figures(row)
+        for row in rows.exclude(**{f"{member_field}__isnull": True})
         .values(member=F(member_field))
         .annotate(**SUMS)
         .order_by()
-    )
-    return {row["member"]: _figures(row) for row in result}
+    }
+    if until is not None and (year is None or year == until.year):
+        _subtract_after(result, _after(user, until, after).by_member(dimension))
+    return result
 
 
-def total_figures(*, user: User, year: int | None = None) -> Figures:
+def _subtract_after(result: dict[int, Figures], later: dict[int, dict[str, int]]) -> None:
+    for member, values in later.items():
+        if member in result:  # members filtered out by the caller stay out
+            result[member].subtract(values)
+
+
+def total_figures(
+    *,
+    user: User,
+    year: int | None = None,
+    until: dt.date | None = None,
+    after: AfterDay | None = None,
+) -> Figures:
     rows, _member = _rows(user, Dimension.NATIONAL)
     if year is not None:
         rows = rows.filter(year=year)
-    return _figures(rows.aggregate(**SUMS))
+    rows = _until_quarter(rows, until)
+    figures = _figures(rows.aggregate(**SUMS))
+    if until is not None and (year is None or year == until.year):
+        figures.subtract(_after(user, until, after).total())
+    return figures
 
 
 # --- Freshness --------------------------------------------------------------------
@@ -286,11 +341,6 @@ def _progress(
     return Progress(figures=figures, indicators=items, until=until)
 
 
-def end_of_quarter(day: dt.date) -> dt.date:
-    quarter = (day.month - 1) // 3 + 1
-    return period_bounds(day.year, quarter)[1] - dt.timedelta(days=1)
-
-
 @dataclass
 class ConventionsProgress:
     """Conventions against their commitments, lagging ones first then by reference:
@@ -325,7 +375,7 @@ def _conventions_progress(
     kept = flagged[:lagging_count] if lagging_only else flagged
     kept = kept if limit is None else kept[:limit]
     rows = Convention.objects.in_bulk([pk for _lag, _ref, pk in kept]) if kept else {}
-    until = min(today, end_of_quarter(today))
+    until = today
     labels = _indicator_labels()
     shown = [
         (
@@ -347,7 +397,11 @@ def _scoped_conventions(
 
 
 def conventions_progress_summary(
-    *, user: User, today: dt.date | None = None, limit: int | None = None
+    *,
+    user: User,
+    today: dt.date | None = None,
+    limit: int | None = None,
+    after: AfterDay | None = None,
 ) -> ConventionsProgress:
     """The conventions the user may see (drafts aside) against their commitments
     pro-rated to date: their number, the number lagging, and the first ``limit``
@@ -357,7 +411,7 @@ def conventions_progress_summary(
     scoped = _scoped_conventions(user)
     # Every convention's rows (the scope's conventions only for a partner: _rows reads
     # its cohorts); a list of thousands of ids costs more to plan than it filters out.
-    figures = figures_by_member(user=user, dimension=Dimension.CONVENTION, until=today)
+    figures = figures_by_member(user=user, dimension=Dimension.CONVENTION, until=today, after=after)
     return _conventions_progress(scoped, figures, today, limit=limit)
 
 
@@ -389,6 +443,7 @@ def lagging_conventions(*, today: dt.date | None = None) -> list[tuple[Conventio
         row["member_id"]: _figures(row)
         for row in rows.values("member_id").annotate(**SUMS).order_by()
     }
+    _subtract_after(figures, _after(None, today, None).by_member(Dimension.CONVENTION))
     return _conventions_progress(scope, figures, today, lagging_only=True).shown
 
 

@@ -26,6 +26,7 @@ from tracker.figures.national import sector_figures
 from tracker.figures.selectors import (
     Figures,
     conventions_progress_summary,
+    figures_after_day,
     figures_by_member,
     figures_by_year,
 )
@@ -58,7 +59,12 @@ class DashboardView(TemplateView):
         key = dashboard_cache_key(
             user=user, state=state, today=today, year=year, language=get_language()
         )
-        figures = cached(key, lambda: self._figures(user=user, year=year, today=today))
+        figures = cached(
+            key,
+            lambda: self._figures(
+                user=user, year=year, today=today, reference_date=state.freshness.reference_date
+            ),
+        )
         context.update(
             {
                 "year": year,
@@ -70,14 +76,18 @@ class DashboardView(TemplateView):
         )
         return context
 
-    def _figures(self, *, user: User, year: int | None, today: dt.date) -> dict[str, Any]:
+    def _figures(
+        self, *, user: User, year: int | None, today: dt.date, reference_date: dt.date
+    ) -> dict[str, Any]:
         """The figures' part of the page, rendered (what the cache keeps), and the years
-        the year selector offers."""
+        the year selector offers. Every figure is to date: rows dated after today are not
+        counted, whatever period they fall in (tracker.figures.to_date)."""
         context: dict[str, Any] = {}
         sector = sector_figures()
         jobs, exports = sector["jobs"], sector["exports"]
 
-        by_year = figures_by_year(user=user)
+        after = figures_after_day(user=user, until=today, reference_date=reference_date)
+        by_year = figures_by_year(user=user, until=today, after=after)
         scoped_conventions = convention_list(user=user).exclude(status=Convention.Status.DRAFT)
         commitments = targets_by_year(conventions=scoped_conventions)
         years = sorted(set(by_year) | {y for _i, y in commitments})
@@ -92,7 +102,7 @@ class DashboardView(TemplateView):
             }
             for y in years
         ]
-        jobs_urls = {y: figure_url("jobs_created", year=y) for y in years}
+        jobs_urls = {y: figure_url("jobs_created", year=y, until=today) for y in years}
 
         breakdowns = []
         for dimension, members in (
@@ -100,7 +110,9 @@ class DashboardView(TemplateView):
             (Dimension.ZONE, list(Zone.objects.all())),
             (Dimension.FILIERE, list(Filiere.objects.all())),
         ):
-            figures = figures_by_member(user=user, dimension=dimension, year=year)
+            figures = figures_by_member(
+                user=user, dimension=dimension, year=year, until=today, after=after
+            )
             breakdowns.append(
                 {
                     "dimension": dimension.value,
@@ -118,14 +130,20 @@ class DashboardView(TemplateView):
                     row["member"].name,
                     row["figures"].jobs_created,
                     figure_url(
-                        "jobs_created", dimension="region", member=row["member"].pk, year=year
+                        "jobs_created",
+                        dimension="region",
+                        member=row["member"].pk,
+                        year=year,
+                        until=today,
                     ),
                 )
                 for row in regions
             ]
         )
 
-        progress = conventions_progress_summary(user=user, today=today, limit=CONVENTIONS_SHOWN)
+        progress = conventions_progress_summary(
+            user=user, today=today, limit=CONVENTIONS_SHOWN, after=after
+        )
         context.update(
             {
                 "year": year,
