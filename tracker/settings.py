@@ -290,6 +290,14 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
 STABLE_CONTRACT_TYPES = env.list("STABLE_CONTRACT_TYPES", default=["cdi"])
 # A convention lags when its figure to date is under this share of its pro-rated commitment.
 LAGGING_THRESHOLD = env.float("LAGGING_THRESHOLD", default=0.8)
+# A hire's gross monthly salary is refused below the legal minimum wage for a full-time
+# month and above a ceiling (tracker.rules.check_salary). Default: the SMIG of the
+# non-agricultural sectors from 1 January 2026, 17.92 MAD an hour (decree no. 2-25-983,
+# second step of the social agreement of 29 April 2024; see e.g.
+# https://fr.le360.ma/economie/voici-de-combien-vont-augmenter-le-smig-et-le-smag-au-maroc-en-2026_SHYRCHOG2NET3N524YQCDMNIQE)
+# x 191 hours, the legal full-time month = 3,422.72 MAD. Update it with each decree.
+SALARY_MIN_MONTHLY_MAD = env.float("SALARY_MIN_MONTHLY_MAD", default=3422.72)
+SALARY_MAX_MONTHLY_MAD = env.float("SALARY_MAX_MONTHLY_MAD", default=200000)
 # Where the product is served: the links in e-mails (lagging-convention alerts) start here.
 SITE_URL = env.str("SITE_URL", default="http://localhost:8000")
 # The dashboard warns that its figures are stale when the last computation is older.
