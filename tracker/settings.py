@@ -264,6 +264,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "heartbeat": {"task": "tracker.heartbeat", "schedule": 300.0},
+    # The figures' change log swept: what a lost broker message left uncounted.
+    "rollup-sweep": {
+        "task": "tracker.rollup_sweep",
+        "schedule": env.float("ROLLUP_SWEEP_INTERVAL_SECONDS", default=60.0),
+    },
     # The operator copied on enrollments and hires checked against the cohorts' (02:15).
     "operator-consistency-nightly": {
         "task": "tracker.operator_consistency",
@@ -305,6 +310,9 @@ ROLLUP_STALE_AFTER_HOURS = env.float("ROLLUP_STALE_AFTER_HOURS", default=26)
 # A rollup request is skipped when a run started this long after it covered it (seconds of
 # tolerance for clocks that differ between the web and worker hosts).
 ROLLUP_DEDUP_CLOCK_MARGIN = env.float("ROLLUP_DEDUP_CLOCK_MARGIN", default=1.0)
+# The sweep (tracker.rollup_sweep) recomputes change-log entries older than this; pages
+# say "N changes not yet counted" for entries waiting longer (tests shorten both).
+ROLLUP_SWEEP_AGE_SECONDS = env.float("ROLLUP_SWEEP_AGE_SECONDS", default=60.0)
 # Memory for the rollup's GROUP BYs on PostgreSQL (per sort/hash, rollup transaction only).
 ROLLUP_WORK_MEM = env.str("ROLLUP_WORK_MEM", default="256MB")
 # Fault injection for the worker tests only (a worker killed mid-rollup): keep at 0.

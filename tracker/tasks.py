@@ -31,6 +31,15 @@ def rollup_scope(
     )
 
 
+@shared_task(name="tracker.rollup_sweep")
+def rollup_sweep() -> None:
+    """Recomputes the changes the log still holds after a minute: those whose fast-path
+    task the broker lost (beat, every minute; tracker.services.rollup_queue)."""
+    from tracker.services.rollups import rollup_sweep_run
+
+    rollup_sweep_run()
+
+
 @shared_task(name="tracker.rollup_full")
 def rollup_full(reference_date: str = "") -> None:
     """Rebuilds every figure and logs the drift it corrected (nightly, by beat)."""

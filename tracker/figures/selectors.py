@@ -16,14 +16,14 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import F, Q, QuerySet, Sum
+from django.db.models import Count, F, Min, Q, QuerySet, Sum
 from django.utils import timezone
 
 from conventions.models import Convention, Indicator
 from conventions.selectors import convention_list
 from tracker.figures.commitments import COUNT_INDICATORS, targets_to_date
 from tracker.figures.to_date import AfterDay, after_day
-from tracker.models import Cohort, Dimension, Rollup, RollupState, User
+from tracker.models import Cohort, Dimension, Rollup, RollupChange, RollupState, User
 from tracker.models.rollups import MEASURES
 from tracker.selectors import cohort_list
 
@@ -232,6 +232,29 @@ def rollup_freshness() -> Freshness:
     if state is None:
         return Freshness(None, None, timezone.localdate())
     return Freshness(state.updated_at, state.last_full_at, state.reference_date)
+
+
+@dataclass(frozen=True)
+class PendingChanges:
+    """Changes written but not yet counted by the figures, waiting longer than the sweep's
+    age: their number and since when (the oldest)."""
+
+    count: int
+    since: dt.datetime
+
+
+def rollup_pending(*, user: User) -> PendingChanges | None:
+    """The change-log entries (tracker.models.RollupChange) older than the sweep's age,
+    within what the user may see (a partner: its own cohorts' changes only). One query;
+    None when nothing waits that long."""
+    limit = timezone.now() - dt.timedelta(seconds=settings.ROLLUP_SWEEP_AGE_SECONDS)
+    rows = RollupChange.objects.filter(created_at__lte=limit)
+    if not user.is_staff_role:
+        rows = rows.filter(cohort_id__in=cohort_list(user=user).values("id"))
+    found = rows.aggregate(count=Count("id"), since=Min("created_at"))
+    if not found["count"]:
+        return None
+    return PendingChanges(count=found["count"], since=found["since"])
 
 
 # --- Progress against commitments -------------------------------------------------

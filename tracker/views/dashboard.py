@@ -29,6 +29,7 @@ from tracker.figures.selectors import (
     figures_after_day,
     figures_by_member,
     figures_by_year,
+    rollup_pending,
 )
 from tracker.models import Dimension, User
 
@@ -71,6 +72,8 @@ class DashboardView(TemplateView):
                 "years": figures["years"],
                 "figures_html": figures["html"],  # a SafeString: rendered by our template
                 "freshness": state.freshness,
+                # Outside the cached part: it changes with the clock, not with the data.
+                "pending": rollup_pending(user=user),
                 "is_partner": user.is_partner,
             }
         )
