@@ -12,7 +12,7 @@ from django.utils.translation import gettext
 from conventions.models import Convention
 from tracker import formatting
 from tracker.figures.links import figure_url
-from tracker.figures.selectors import IndicatorProgress, Progress
+from tracker.figures.selectors import IndicatorProgress, Progress, Standing
 
 LAGGING_CLASS = ' class="table-danger"'
 
@@ -43,14 +43,25 @@ def _badge(css: str, text: str, extra: str = "") -> str:
     return f'<span class="badge {css}"{extra}>{conditional_escape(text)}</span>'
 
 
+def standing_badges() -> dict[str, str]:
+    """Standing -> its badge (tracker.figures.selectors.standing_of decides)."""
+    return {
+        Standing.LATE: _badge("text-bg-danger", gettext("En retard"), ' data-testid="lagging"'),
+        Standing.ON_TRACK: _badge("text-bg-success", gettext("Dans les temps")),
+        Standing.SUSPENDED: _badge(
+            "text-bg-secondary", gettext("Suspendue"), ' data-testid="suspended"'
+        ),
+        Standing.NOT_JUDGED: _badge("text-bg-light border", gettext("Non évaluée")),
+    }
+
+
 def conventions_rows_html(conventions: list[tuple[Convention, Progress]]) -> SafeString:
     """The <tr> of each convention shown, lagging ones marked."""
     if not conventions:
         empty = conditional_escape(gettext("Aucune convention signée pour le moment."))
         return mark_safe(f'<tr><td colspan="8" class="text-body-secondary">{empty}</td></tr>')  # noqa: S308
     language = formatting.current_language()
-    lagging_badge = _badge("text-bg-danger", gettext("En retard"), ' data-testid="lagging"')
-    on_track_badge = _badge("text-bg-success", gettext("Dans les temps"))
+    badges = standing_badges()
     rows = []
     for convention, progress in conventions:
         lagging = progress.lagging
@@ -65,6 +76,6 @@ def conventions_rows_html(conventions: list[tuple[Convention, Progress]]) -> Saf
             f"{LAGGING_CLASS if lagging else ''}>"
             f'<th scope="row">{reference}<br><span class="small fw-normal">{title}</span></th>'
             f"<td>{status}</td>{cells}"
-            f"<td>{lagging_badge if lagging else on_track_badge}</td></tr>"
+            f"<td>{badges[progress.standing]}</td></tr>"
         )
     return mark_safe("\n".join(rows))  # noqa: S308 - every value escaped above

@@ -16,8 +16,10 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.db import models
 from django.db.models import Count, F, Min, Q, QuerySet, Sum
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from conventions.models import Convention, Indicator
 from conventions.selectors import convention_list
@@ -286,6 +288,52 @@ def is_lagging(ratio: Decimal | None, threshold: Decimal) -> bool:
     return ratio is not None and ratio < threshold
 
 
+class Standing(models.TextChoices):
+    """Where a convention (or a cohort) stands against its commitments to date."""
+
+    LATE = "late", _("En retard")
+    ON_TRACK = "on_track", _("Dans les temps")
+    SUSPENDED = "suspended", _("Suspendue")
+    NOT_JUDGED = "not_judged", _("Non évaluée")
+
+
+# Only these are judged: a draft or submitted convention has not started its commitments,
+# a closed or terminated one is over (DESIGN.md: "a convention lags when it is signed or
+# active"); suspended ones are shown apart.
+JUDGED_STATUSES = frozenset({Convention.Status.SIGNED, Convention.Status.ACTIVE})
+
+
+def standing_of(
+    *,
+    judged: bool,
+    suspended: bool,
+    figures: Figures,
+    targets: dict[str, Decimal],
+    threshold: Decimal,
+) -> Standing:
+    """The one decision of whether something is late: the dashboard's summary and table,
+    the convention and cohort panels and the e-mail alerts all ask it. Late when judged
+    and a figure to date is under the threshold of its target pro-rated to date (targets
+    to date are nil before the start: nothing planned in the future is late)."""
+    if suspended:
+        return Standing.SUSPENDED
+    if not judged:
+        return Standing.NOT_JUDGED
+    return Standing.LATE if _lagging(figures, targets, threshold) else Standing.ON_TRACK
+
+
+def convention_standing(
+    status: str, figures: Figures, targets: dict[str, Decimal], threshold: Decimal
+) -> Standing:
+    return standing_of(
+        judged=status in JUDGED_STATUSES,
+        suspended=status == Convention.Status.SUSPENDED,
+        figures=figures,
+        targets=targets,
+        threshold=threshold,
+    )
+
+
 @dataclass
 class IndicatorProgress:
     indicator: str
@@ -293,6 +341,8 @@ class IndicatorProgress:
     value: Decimal | None
     target_to_date: Decimal | None
     is_rate: bool
+    # False when the whole is not judged (standing_of): no figure of it is marked late.
+    judged: bool = True
 
     @property
     def figure(self) -> str:
@@ -305,7 +355,7 @@ class IndicatorProgress:
 
     @property
     def lagging(self) -> bool:
-        return is_lagging(self.ratio, lagging_threshold())
+        return self.judged and is_lagging(self.ratio, lagging_threshold())
 
 
 @dataclass
@@ -315,10 +365,11 @@ class Progress:
     figures: Figures
     indicators: list[IndicatorProgress]
     until: dt.date
+    standing: Standing = Standing.NOT_JUDGED
 
     @property
     def lagging(self) -> bool:
-        return any(item.lagging for item in self.indicators)
+        return self.standing == Standing.LATE
 
     @property
     def lagging_indicators(self) -> list[IndicatorProgress]:
@@ -349,8 +400,10 @@ def _progress(
     targets: dict[str, Decimal],
     until: dt.date,
     labels: dict[str, str] | None = None,
+    standing: Standing = Standing.NOT_JUDGED,
 ) -> Progress:
     labels = labels or _indicator_labels()
+    judged = standing in (Standing.LATE, Standing.ON_TRACK)
     items = [
         IndicatorProgress(
             indicator=indicator.value,
@@ -358,20 +411,33 @@ def _progress(
             value=figures.indicator(indicator.value),
             target_to_date=targets.get(indicator.value),
             is_rate=indicator not in COUNT_INDICATORS,
+            judged=judged,
         )
         for indicator in Indicator
     ]
-    return Progress(figures=figures, indicators=items, until=until)
+    return Progress(figures=figures, indicators=items, until=until, standing=standing)
 
 
 @dataclass
 class ConventionsProgress:
-    """Conventions against their commitments, lagging ones first then by reference:
-    how many there are, how many lag, and the first ``shown`` with their progress."""
+    """Conventions against their commitments, late ones first, then on track, suspended,
+    not judged, each by reference: how many there are, how many stand where, the
+    standing of each, and the first ``shown`` with their progress."""
 
     count: int
     lagging_count: int
     shown: list[tuple[Convention, Progress]]
+    judged_count: int = 0
+    suspended_count: int = 0
+    standings: dict[int, str] = field(default_factory=dict)
+
+
+STANDING_ORDER = {
+    Standing.LATE: 0,
+    Standing.ON_TRACK: 1,
+    Standing.SUSPENDED: 2,
+    Standing.NOT_JUDGED: 3,
+}
 
 
 def _conventions_progress(
@@ -383,31 +449,43 @@ def _conventions_progress(
 ) -> ConventionsProgress:
     """Four queries whatever the number of conventions: the conventions' ids (``scope``),
     the commitments pro-rated to date (``scope`` as a subquery), then the Convention rows
-    of the ``limit`` first ones only. The lagging flag of every convention is computed
-    from plain numbers; a Progress is built for the conventions returned only."""
-    references = list(scope.order_by("reference").values_list("pk", "reference"))
+    of the ``limit`` first ones only. The standing of every convention is decided from
+    plain numbers (convention_standing); a Progress is built for those returned only."""
+    references = list(scope.order_by("reference").values_list("pk", "reference", "status"))
     targets = targets_to_date(conventions=scope.values("pk"), today=today)
     threshold = lagging_threshold()
     empty = Figures()
     flagged = [
-        (_lagging(figures.get(pk, empty), targets.get(pk, {}), threshold), reference, pk)
-        for pk, reference in references
+        (
+            convention_standing(status, figures.get(pk, empty), targets.get(pk, {}), threshold),
+            reference,
+            pk,
+        )
+        for pk, reference, status in references
     ]
-    flagged.sort(key=lambda item: (not item[0], item[1]))
-    lagging_count = sum(1 for item in flagged if item[0])
-    kept = flagged[:lagging_count] if lagging_only else flagged
+    flagged.sort(key=lambda item: (STANDING_ORDER[item[0]], item[1]))
+    counts = dict.fromkeys(Standing, 0)
+    for standing, _ref, _pk in flagged:
+        counts[standing] += 1
+    kept = [item for item in flagged if item[0] == Standing.LATE] if lagging_only else flagged
     kept = kept if limit is None else kept[:limit]
-    rows = Convention.objects.in_bulk([pk for _lag, _ref, pk in kept]) if kept else {}
-    until = today
+    rows = Convention.objects.in_bulk([pk for _s, _ref, pk in kept]) if kept else {}
     labels = _indicator_labels()
     shown = [
         (
             rows[pk],
-            _progress(figures.get(pk, Figures()), targets.get(pk, {}), until, labels),
+            _progress(figures.get(pk, Figures()), targets.get(pk, {}), today, labels, standing),
         )
-        for _lag, _ref, pk in kept
+        for standing, _ref, pk in kept
     ]
-    return ConventionsProgress(count=len(flagged), lagging_count=lagging_count, shown=shown)
+    return ConventionsProgress(
+        count=len(flagged),
+        lagging_count=counts[Standing.LATE],
+        shown=shown,
+        judged_count=counts[Standing.LATE] + counts[Standing.ON_TRACK],
+        suspended_count=counts[Standing.SUSPENDED],
+        standings={pk: standing.value for standing, _ref, pk in flagged},
+    )
 
 
 def _scoped_conventions(
@@ -485,7 +563,9 @@ def convention_progress(
 
 def cohort_progress(*, user: User, cohort: Cohort, today: dt.date | None = None) -> Progress:
     """One cohort's figures to date against its planned seats, and against its
-    convention's rate commitments (placement rate, share of women)."""
+    convention's rate commitments (placement rate, share of women). Judged once the
+    cohort has started (a cohort planned to start later is not late), under a signed or
+    active convention, unless cancelled."""
     today = today or timezone.localdate()
     figures = figures_by_member(
         user=user, dimension=Dimension.COHORT, until=today, member_ids=[cohort.pk]
@@ -498,5 +578,15 @@ def cohort_progress(*, user: User, cohort: Cohort, today: dt.date | None = None)
         for key, value in convention_targets.items()
         if key in (Indicator.PLACEMENT_RATE_6M, Indicator.WOMEN_SHARE)
     }
-    targets[Indicator.ENROLLED] = Decimal(cohort.planned_seats)
-    return _progress(figures, targets, today)
+    started = cohort.starts_on <= today
+    if started:
+        targets[Indicator.ENROLLED] = Decimal(cohort.planned_seats)
+    status = cohort.convention.status
+    standing = standing_of(
+        judged=started and cohort.status != Cohort.Status.CANCELLED and status in JUDGED_STATUSES,
+        suspended=status == Convention.Status.SUSPENDED,
+        figures=figures,
+        targets=targets,
+        threshold=lagging_threshold(),
+    )
+    return _progress(figures, targets, today, standing=standing)

@@ -174,6 +174,8 @@ class DashboardView(TemplateView):
                 "conventions_rows": conventions_rows_html(progress.shown),
                 "conventions_count": progress.count,
                 "lagging_count": progress.lagging_count,
+                "judged_count": progress.judged_count,
+                "suspended_count": progress.suspended_count,
             }
         )
         html = render_to_string("dashboard/_figures.html", context, request=self.request)
