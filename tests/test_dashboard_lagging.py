@@ -173,13 +173,11 @@ def test_the_lagging_count_and_list_equal_a_recount_from_the_rows(
     admin_user: User,
     operator_a: Partner,
     settings,
-    monkeypatch,
     seed: int,
     threshold: float,
     shown: int,
 ) -> None:
     settings.LAGGING_THRESHOLD = threshold
-    monkeypatch.setattr("tracker.views.dashboard.CONVENTIONS_SHOWN", shown)
     today = timezone.localdate()
     conventions = _generate(seed, operator_a, today)
     rollup_full_recompute(reference_date=today)
@@ -202,12 +200,14 @@ def test_the_lagging_count_and_list_equal_a_recount_from_the_rows(
 
     order = sorted(expected, key=lambda pk: (rank(pk), by_pk[pk].reference))
 
-    response = admin_client.get(reverse("dashboard"))
+    response = admin_client.get(reverse("dashboard"), {"per_page": shown})
     context = response.context
-    assert context["conventions_count"] == len(expected)
-    assert context["lagging_count"] == len(lagging)
-    assert context["judged_count"] == len(judged)
-    assert context["suspended_count"] == len(suspended)
+    summary = context["summary"]
+    assert summary["conventions_count"] == len(expected)
+    assert context["table"].paginator.count == len(expected)  # the table's total
+    assert summary["lagging_count"] == len(lagging)
+    assert summary["judged_count"] == len(judged)
+    assert summary["suspended_count"] == len(suspended)
     assert lagging <= judged  # a submitted, closed or terminated one is never late
     assert [c.pk for c, _p in context["conventions"]] == order[:shown]
     for convention, progress in context["conventions"]:
@@ -224,8 +224,8 @@ def test_the_lagging_count_and_list_equal_a_recount_from_the_rows(
     page = response.content.decode()
     for pk in lagging & set(order[:shown]):
         assert (
-            f'id="convention-{pk}" data-reference="{by_pk[pk].reference}" class="table-danger"'
-            in (page)
+            f'id="convention-{pk}" data-reference="{by_pk[pk].reference}" class="table-danger'
+            in page
         )
 
     # The alerts read the same definition: the signed and active ones among the lagging.
