@@ -268,6 +268,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "rollup-sweep": {
         "task": "tracker.rollup_sweep",
         "schedule": env.float("ROLLUP_SWEEP_INTERVAL_SECONDS", default=60.0),
+        # The age travels with the message: every worker sweeps what beat asks.
+        "kwargs": {"older_than_seconds": env.float("ROLLUP_SWEEP_AGE_SECONDS", default=60.0)},
     },
     # The operator copied on enrollments and hires checked against the cohorts' (02:15).
     "operator-consistency-nightly": {

@@ -32,12 +32,15 @@ def rollup_scope(
 
 
 @shared_task(name="tracker.rollup_sweep")
-def rollup_sweep() -> None:
-    """Recomputes the changes the log still holds after a minute: those whose fast-path
-    task the broker lost (beat, every minute; tracker.services.rollup_queue)."""
+def rollup_sweep(older_than_seconds: float | None = None) -> None:
+    """Recomputes the changes the log still holds after a minute (the age beat sends,
+    settings.ROLLUP_SWEEP_AGE_SECONDS): those whose fast-path task the broker lost
+    (beat, every minute; tracker.services.rollup_queue)."""
     from tracker.services.rollups import rollup_sweep_run
 
-    rollup_sweep_run()
+    rollup_sweep_run(
+        older_than=None if older_than_seconds is None else dt.timedelta(seconds=older_than_seconds)
+    )
 
 
 @shared_task(name="tracker.rollup_full")

@@ -60,7 +60,9 @@ def _state_for_update(*, default_reference: dt.date) -> RollupState:
 
 
 def _fault_pause() -> None:
-    """Fault injection for the worker tests (a worker killed mid-rollup): 0 otherwise."""
+    """Fault injection for the worker tests (a worker killed mid-rollup): 0 otherwise.
+    Called once the corrections are written, before the commit: the most a kill can
+    interrupt (the figures, the run record and the change log's deletions roll back)."""
     pause = float(getattr(settings, "ROLLUP_FAULT_PAUSE_SECONDS", 0) or 0)
     if pause > 0:
         time.sleep(pause)
@@ -146,7 +148,6 @@ def rollup_scope_recompute(
         cohorts = sorted(cohort_set)
         columns = ["id", *(sql.COHORT_COLUMN[d] for d in DIMENSIONS_FROM_COHORTS)]
         existing = list(Cohort.objects.filter(id__in=cohorts).values_list(*columns))
-        _fault_pause()
         sql.stage_cohort_rows(reference_date=state.reference_date, cohort_ids=cohorts)
         members: dict[str, set[int]] | None = None
         if not previous_set and len(existing) == len(cohorts):
@@ -177,6 +178,7 @@ def rollup_scope_recompute(
         written = sql.diff_apply()
         sql.temporary_tables_drop()
         _changes_done(logged)
+        _fault_pause()
         state.updated_at = started_at
         state.save(update_fields=["updated_at"])
         run = RollupRun.objects.create(
@@ -211,7 +213,6 @@ def rollup_full_recompute(*, reference_date: dt.date | None = None) -> RollupRes
         reference_changed = state.reference_date != reference_date
         logged = _logged_changes(cohort_ids=None)
         stored_before = sql.stored_rows_count()
-        _fault_pause()
         sql.stage_cohort_rows(reference_date=reference_date, cohort_ids=None)
         sql.stage_dimension_rows()
         drift_count = sql.diff_create(stored_rows=sql.EVERY_STORED_ROW)
@@ -221,6 +222,7 @@ def rollup_full_recompute(*, reference_date: dt.date | None = None) -> RollupRes
         written = sql.diff_apply()
         sql.temporary_tables_drop()
         _changes_done(logged)
+        _fault_pause()
         if written > ANALYZE_ABOVE_SHARE * max(stored_before, 1):
             sql.refresh_statistics()
         state.reference_date = reference_date
