@@ -193,3 +193,33 @@ def test_hire_form_refuses_an_implausible_value_on_its_field(
     assert response.status_code == 200
     assert message in response.context["form"].errors[field][0]
     assert Placement.objects.count() == before
+
+
+def test_an_amendments_commitment_outside_the_period_it_sets_is_refused(
+    manager_user, admin_user, operator_a
+) -> None:
+    from conventions.models import Convention
+    from conventions.services.amendments import amendment_create
+    from tests.test_conventions_services import convention_in_status
+
+    convention = convention_in_status(
+        Convention.Status.ACTIVE, manager=manager_user, admin=admin_user, operator=operator_a
+    )
+    last_year = convention.ends_on.year
+    with pytest.raises(WorkflowError, match="hors de la période"):
+        amendment_create(
+            actor=admin_user,
+            convention=convention,
+            signed_on=convention.signed_on or convention.starts_on,
+            reason="Cibles revues",
+            commitments=[("enrolled", last_year + 1, Decimal(10))],
+        )
+    # The same year is fine once the amendment extends the convention to it.
+    amendment_create(
+        actor=admin_user,
+        convention=convention,
+        signed_on=convention.signed_on or convention.starts_on,
+        reason="Prolongation",
+        new_ends_on=dt.date(last_year + 1, 12, 31),
+        commitments=[("enrolled", last_year + 1, Decimal(10))],
+    )
