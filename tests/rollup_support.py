@@ -22,14 +22,22 @@ def quarter_of(day: dt.date) -> tuple[int, int]:
 
 
 def recount(
-    *, reference_date: dt.date, cohort_ids: Iterable[int] | None = None
+    *,
+    reference_date: dt.date,
+    cohort_ids: Iterable[int] | None = None,
+    until: dt.date | None = None,
+    operator_id: int | None = None,
 ) -> dict[Cell, list[int]]:
-    """Every cell of every dimension, counted from the rows one by one."""
+    """Every cell of every dimension, counted from the rows one by one; with ``until``,
+    the rows dated up to that day only (figures to date); with ``operator_id``, the
+    cohorts that partner operates only (its scope)."""
     stable = set(settings.STABLE_CONTRACT_TYPES)
     cohorts = {c.id: c for c in Cohort.objects.all()}
     if cohort_ids is not None:
         wanted = set(cohort_ids)
         cohorts = {k: v for k, v in cohorts.items() if k in wanted}
+    if operator_id is not None:
+        cohorts = {k: v for k, v in cohorts.items() if v.operator_id == operator_id}
     enrollments = list(Enrollment.objects.filter(cohort_id__in=cohorts).select_related("trainee"))
     placements: dict[int, list[Placement]] = defaultdict(list)
     for placement in Placement.objects.filter(enrollment__cohort_id__in=cohorts):
@@ -38,6 +46,8 @@ def recount(
     by_cohort: dict[tuple[int, str, int, int], list[int]] = defaultdict(lambda: [0] * len(MEASURES))
 
     def add(cohort: int, sex: str, day: dt.date, measure: str) -> None:
+        if until is not None and day > until:
+            return
         by_cohort[(cohort, sex, *quarter_of(day))][INDEX[measure]] += 1
 
     for e in enrollments:

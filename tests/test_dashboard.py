@@ -222,7 +222,7 @@ def test_a_convention_under_its_pro_rated_commitment_is_flagged_lagging(
     response = admin_client.get(reverse("dashboard"))
     flags = {c.pk: p.lagging for c, p in response.context["conventions"]}
     assert flags == {convention.pk: True, on_track.pk: False}
-    assert response.context["lagging_count"] == 1
+    assert response.context["summary"]["lagging_count"] == 1
 
 
 def test_stale_figures_are_announced(admin_client: Client, settings) -> None:

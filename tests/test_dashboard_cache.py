@@ -39,9 +39,15 @@ def two_partners(operator_a: Partner, operator_b: Partner):
 
 
 def _figures_html(client: Client, url: str = URL) -> str:
+    """The cached figures and the conventions section read from what is cached with them
+    (the summary and where each convention stands)."""
     response = client.get(url)
     assert response.status_code == 200
-    return str(response.context["figures_html"])
+    page = response.content.decode()
+    section = page[
+        page.index('id="conventions"') : page.index("</section>", page.index('id="conventions"'))
+    ]
+    return str(response.context["figures_html"]) + section
 
 
 def _rollup_reads(client: Client) -> list[str]:
@@ -53,8 +59,10 @@ def _rollup_reads(client: Client) -> list[str]:
 def test_a_second_view_of_the_same_state_computes_nothing(
     admin_client: Client, two_partners
 ) -> None:
-    assert _rollup_reads(admin_client)  # first view: computed from the rollup store
-    assert _rollup_reads(admin_client) == []  # second: served as rendered
+    assert len(_rollup_reads(admin_client)) > 1  # first view: computed from the rollup store
+    # Second: served as rendered; only the conventions table's page reads its rows' figures.
+    (page_read,) = _rollup_reads(admin_client)
+    assert '"tracker_rollup"."member_id" IN (' in page_read
 
 
 def test_the_cached_figures_are_the_html_a_fresh_computation_gives(
@@ -104,13 +112,13 @@ def test_a_changed_commitment_shows_without_any_rollup(
         convention=convention, indicator=Indicator.ENROLLED, year=2025, target_value=4
     )
     response = admin_client.get(URL)
-    assert response.context["lagging_count"] == 0
+    assert response.context["summary"]["lagging_count"] == 0
     commitment.target_value = 400
     commitment.save()
     response = admin_client.get(URL)
-    assert response.context["lagging_count"] == 1  # recomputed: the target changed
+    assert response.context["summary"]["lagging_count"] == 1  # recomputed: the target changed
     commitment.delete()
-    assert admin_client.get(URL).context["lagging_count"] == 0
+    assert admin_client.get(URL).context["summary"]["lagging_count"] == 0
 
 
 def test_partner_b_never_gets_the_figures_cached_for_partner_a(
@@ -153,10 +161,10 @@ def test_tomorrow_the_targets_are_pro_rated_again(
     admin_client: Client, two_partners, monkeypatch
 ) -> None:
     _figures_html(admin_client)
-    assert _rollup_reads(admin_client) == []
+    assert len(_rollup_reads(admin_client)) == 1  # the table's page only
     tomorrow = timezone.localdate() + dt.timedelta(days=1)
     monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: tomorrow)
-    assert _rollup_reads(admin_client)  # a new day: computed again
+    assert len(_rollup_reads(admin_client)) > 1  # a new day: computed again
 
 
 @pytest.mark.parametrize("model", DASHBOARD_INPUTS, ids=lambda model: model.__name__)

@@ -26,7 +26,7 @@ from tests.factories import (
     TraineeFactory,
 )
 from tracker.figures.definitions import FIGURES, figure_rows
-from tracker.figures.selectors import end_of_quarter, lagging_conventions
+from tracker.figures.selectors import lagging_conventions
 from tracker.models import Dimension, User
 from tracker.services.rollups import rollup_full_recompute
 
@@ -35,7 +35,11 @@ STATUSES = [
     Convention.Status.SIGNED,
     Convention.Status.CLOSED,
     Convention.Status.DRAFT,
+    Convention.Status.SUSPENDED,
+    Convention.Status.SUBMITTED,
+    Convention.Status.TERMINATED,
 ]
+JUDGED = (Convention.Status.SIGNED, Convention.Status.ACTIVE)
 COUNTS = {
     Indicator.ENROLLED: "enrolled",
     Indicator.GRADUATES: "graduates",
@@ -51,9 +55,17 @@ def _generate(seed: int, operator: Partner, today: dt.date) -> list[Convention]:
     rng = random.Random(seed)
     past = today.year - 1
     conventions = []
-    for index in range(12):
-        convention = ConventionFactory.create()
-        Convention.objects.filter(pk=convention.pk).update(status=STATUSES[index % 4])
+    for index in range(14):
+        # Some start mid-year (targets pro-rated from the start), one in the future.
+        starts_on = [
+            dt.date(past - 1, 1, 1),
+            dt.date(today.year, 7, 1),
+            today + dt.timedelta(days=40),
+        ][index % 3]
+        convention = ConventionFactory.create(
+            starts_on=starts_on, ends_on=dt.date(today.year + 2, 12, 31)
+        )
+        Convention.objects.filter(pk=convention.pk).update(status=STATUSES[index % len(STATUSES)])
         convention.refresh_from_db()
         conventions.append(convention)
         cohort = CohortFactory.create(convention=convention, operator=operator)
@@ -74,6 +86,8 @@ def _generate(seed: int, operator: Partner, today: dt.date) -> list[Convention]:
             if rng.random() < 0.3:
                 continue  # not every convention commits to every indicator
             for year in (past - 1, past, today.year, today.year + 1):
+                if year < convention.starts_on.year:
+                    continue  # refused: outside the convention's period
                 if rng.random() < 0.7:
                     is_rate = indicator in RATES
                     value = rng.randint(10, 90) if is_rate else rng.randint(0, 4)
@@ -86,11 +100,16 @@ def _generate(seed: int, operator: Partner, today: dt.date) -> list[Convention]:
     return conventions
 
 
-def _share(year: int, today: dt.date) -> Decimal:
-    if year != today.year:
-        return Decimal(1 if year < today.year else 0)
-    days = (dt.date(year + 1, 1, 1) - dt.date(year, 1, 1)).days
-    return Decimal(today.timetuple().tm_yday) / Decimal(days)
+def _share(year: int, today: dt.date, convention: Convention) -> Decimal:
+    """The share of ``year`` elapsed to date, of the part of it the convention runs."""
+    days = [
+        dt.date(year, 1, 1) + dt.timedelta(days=n)
+        for n in range((dt.date(year + 1, 1, 1) - dt.date(year, 1, 1)).days)
+    ]
+    running = [d for d in days if convention.starts_on <= d <= convention.ends_on]
+    if not running:
+        return Decimal(0)
+    return Decimal(sum(1 for d in running if d <= today)) / Decimal(len(running))
 
 
 def _recount(user: User, convention: Convention, figure: str, today: dt.date) -> int:
@@ -100,7 +119,7 @@ def _recount(user: User, convention: Convention, figure: str, today: dt.date) ->
         reference_date=today,
         dimension=Dimension.CONVENTION,
         member_id=convention.pk,
-        until=end_of_quarter(today),
+        until=today,
     ).count()
 
 
@@ -122,7 +141,9 @@ def _expected(
         target: Decimal | None
         if indicator in COUNTS:
             value = Decimal(_recount(user, convention, COUNTS[indicator], today))
-            target = sum((c.target_value * _share(c.year, today) for c in mine), Decimal(0))
+            target = sum(
+                (c.target_value * _share(c.year, today, convention) for c in mine), Decimal(0)
+            )
             target = target if mine else None
         else:
             numerator, denominator = RATES[indicator]
@@ -130,10 +151,19 @@ def _expected(
                 _recount(user, convention, numerator, today),
                 _recount(user, convention, denominator, today),
             )
-            started = [c.target_value for c in mine if c.year <= today.year]
+            started = [
+                c.target_value
+                for c in mine
+                if c.year <= today.year and convention.starts_on <= today
+            ]
             target = sum(started, Decimal(0)) / len(started) if started else None
         ratio = None if value is None or not target else _percent(value, target)
-        result[indicator.value] = (value, target, ratio is not None and ratio < threshold)
+        judged = convention.status in JUDGED
+        result[indicator.value] = (
+            value,
+            target,
+            judged and ratio is not None and ratio < threshold,
+        )
     return result
 
 
@@ -143,13 +173,11 @@ def test_the_lagging_count_and_list_equal_a_recount_from_the_rows(
     admin_user: User,
     operator_a: Partner,
     settings,
-    monkeypatch,
     seed: int,
     threshold: float,
     shown: int,
 ) -> None:
     settings.LAGGING_THRESHOLD = threshold
-    monkeypatch.setattr("tracker.views.dashboard.CONVENTIONS_SHOWN", shown)
     today = timezone.localdate()
     conventions = _generate(seed, operator_a, today)
     rollup_full_recompute(reference_date=today)
@@ -162,12 +190,25 @@ def test_the_lagging_count_and_list_equal_a_recount_from_the_rows(
     }
     lagging = {pk for pk, items in expected.items() if any(flag for *_v, flag in items.values())}
     by_pk = {convention.pk: convention for convention in conventions}
-    order = sorted(expected, key=lambda pk: (pk not in lagging, by_pk[pk].reference))
+    suspended = {pk for pk in expected if by_pk[pk].status == Convention.Status.SUSPENDED}
+    judged = {pk for pk in expected if by_pk[pk].status in JUDGED}
 
-    response = admin_client.get(reverse("dashboard"))
+    def rank(pk: int) -> int:
+        if pk in lagging:
+            return 0
+        return 1 if pk in judged else 2 if pk in suspended else 3
+
+    order = sorted(expected, key=lambda pk: (rank(pk), by_pk[pk].reference))
+
+    response = admin_client.get(reverse("dashboard"), {"per_page": shown})
     context = response.context
-    assert context["conventions_count"] == len(expected)
-    assert context["lagging_count"] == len(lagging)
+    summary = context["summary"]
+    assert summary["conventions_count"] == len(expected)
+    assert context["table"].paginator.count == len(expected)  # the table's total
+    assert summary["lagging_count"] == len(lagging)
+    assert summary["judged_count"] == len(judged)
+    assert summary["suspended_count"] == len(suspended)
+    assert lagging <= judged  # a submitted, closed or terminated one is never late
     assert [c.pk for c, _p in context["conventions"]] == order[:shown]
     for convention, progress in context["conventions"]:
         assert progress.lagging == (convention.pk in lagging)
@@ -183,8 +224,8 @@ def test_the_lagging_count_and_list_equal_a_recount_from_the_rows(
     page = response.content.decode()
     for pk in lagging & set(order[:shown]):
         assert (
-            f'id="convention-{pk}" data-reference="{by_pk[pk].reference}" class="table-danger"'
-            in (page)
+            f'id="convention-{pk}" data-reference="{by_pk[pk].reference}" class="table-danger'
+            in page
         )
 
     # The alerts read the same definition: the signed and active ones among the lagging.

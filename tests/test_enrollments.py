@@ -228,7 +228,7 @@ def test_graduate_records_date_who_and_when(people, partner_a_user: User) -> Non
     ("graduated_on", "message"),
     [
         (D(2026, 1, 4), "précède la date d'inscription"),
-        (D(2027, 7, 1), "sort de la période de la cohorte"),
+        (D(2027, 7, 1), "est dans le futur"),
     ],
 )
 def test_graduate_rejects_dates(people, partner_a_user, graduated_on, message) -> None:

@@ -44,8 +44,8 @@ def cohort_a2(operator_a) -> Cohort:
     return CohortFactory.create(
         operator=operator_a,
         code="CAS-SET-2026-02",
-        starts_on=dt.date(2027, 1, 4),
-        ends_on=dt.date(2027, 6, 30),
+        starts_on=dt.date(2026, 7, 6),  # after cohort_a; graduations and hires are past
+        ends_on=dt.date(2026, 11, 27),
     )
 
 
@@ -133,7 +133,7 @@ def test_people_across_chunks_existing_people_and_hires_of_existing_enrollments(
         "Statut": "Diplômé",
         "Date d'inscription": cohort_a2.starts_on.strftime("%d/%m/%Y"),
         "Date de diplomation": cohort_a2.ends_on.strftime("%d/%m/%Y"),
-        "Date d'embauche": "01/08/2027",
+        "Date d'embauche": "01/12/2026",
     }
     rows = [
         enrolled_row(cohort_a.code, "BS200001", **{"Statut": "Abandon", "Date de sortie": ""}),

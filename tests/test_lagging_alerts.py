@@ -54,7 +54,7 @@ def test_managers_get_their_lagging_conventions_once_per_period(db) -> None:
     assert lagging.reference in message.body
     assert on_track.reference not in message.body
     assert draft.reference not in message.body
-    assert f"/dashboard/#convention-{lagging.pk}" in message.body
+    assert f"/conventions/{lagging.pk}/" in message.body
     assert "1.0" in message.body or "1,0" in message.body  # the figure to date
     alert = LaggingAlert.objects.get()
     assert (alert.convention, alert.recipient, alert.period) == (lagging, manager, "2026-T4")

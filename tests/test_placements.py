@@ -10,6 +10,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from conventions.models import Partner
 from tests.factories import PartnerFactory, PlacementFactory, filiere, region, zone
@@ -63,12 +64,22 @@ def test_zone_fills_the_region(people, partner_a_user) -> None:
         (
             {"gross_monthly_salary_mad": Decimal("250000")},
             "gross_monthly_salary_mad",
-            "invraisemblable",
+            "au-dessus du plafond",
         ),
         (
             {"gross_monthly_salary_mad": Decimal("-5")},
             "gross_monthly_salary_mad",
-            "invraisemblable",
+            "sous le salaire minimum légal",
+        ),
+        (
+            {"gross_monthly_salary_mad": Decimal("300")},
+            "gross_monthly_salary_mad",
+            "sous le salaire minimum légal",
+        ),
+        (
+            {"hired_on": timezone.localdate() + dt.timedelta(days=200)},
+            "hired_on",
+            "est dans le futur",
         ),
         ({"employer_name": "", "employer_ice": ""}, "employer", "Choisissez un employeur"),
         ({"employer_ice": ""}, "employer_ice", "L'ICE de l'employeur est obligatoire"),

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from tracker import rules
 
@@ -141,12 +142,13 @@ def test_check_graduation_date() -> None:
         "cohort_starts_on": D(2026, 1, 5),
         "cohort_ends_on": D(2026, 6, 30),
     }
-    rules.check_graduation_date(D(2026, 6, 30), **kwargs)
-    rules.check_graduation_date(D(2027, 6, 30), **kwargs)  # grace year
+    later = {**kwargs, "today": D(2028, 1, 1)}
+    rules.check_graduation_date(D(2026, 6, 30), **later)
+    rules.check_graduation_date(D(2027, 6, 30), **later)  # grace year
     with pytest.raises(ValidationError, match="précède la date d'inscription"):
-        rules.check_graduation_date(D(2026, 1, 4), **kwargs)
+        rules.check_graduation_date(D(2026, 1, 4), **later)
     with pytest.raises(ValidationError, match="sort de la période de la cohorte"):
-        rules.check_graduation_date(D(2027, 7, 1), **kwargs)
+        rules.check_graduation_date(D(2027, 7, 1), **later)
 
 
 def test_check_exit_date() -> None:
@@ -166,9 +168,47 @@ def test_check_hire_dates() -> None:
 def test_check_salary() -> None:
     rules.check_salary(None)
     rules.check_salary(Decimal("9500"))
-    for wrong in (Decimal("-1"), Decimal("200000.01")):
-        with pytest.raises(ValidationError, match="Salaire brut mensuel invraisemblable"):
+    rules.check_salary(Decimal("3422.72"))  # the 2026 SMIG for a full-time month
+    for wrong in (Decimal("-1"), Decimal("300"), Decimal("3422.71")):
+        with pytest.raises(ValidationError, match="sous le salaire minimum légal") as caught:
             rules.check_salary(wrong)
+        assert "gross_monthly_salary_mad" in caught.value.message_dict
+    with pytest.raises(ValidationError, match="au-dessus du plafond"):
+        rules.check_salary(Decimal("200000.01"))
+
+
+def test_salary_bounds_are_settings(settings) -> None:
+    settings.SALARY_MIN_MONTHLY_MAD = 4000
+    settings.SALARY_MAX_MONTHLY_MAD = 50000
+    rules.check_salary(Decimal("4000"))
+    with pytest.raises(ValidationError, match="4000"):
+        rules.check_salary(Decimal("3999"))
+    with pytest.raises(ValidationError, match="au-dessus du plafond"):
+        rules.check_salary(Decimal("50001"))
+
+
+@pytest.mark.parametrize(
+    ("check", "field"),
+    [
+        (lambda day: rules.check_exit_date(day, enrolled_on=D(2026, 1, 5)), "exited_on"),
+        (lambda day: rules.check_hire_dates(day, enrolled_on=D(2026, 1, 5)), "hired_on"),
+        (
+            lambda day: rules.check_graduation_date(
+                day,
+                enrolled_on=D(2026, 1, 5),
+                cohort_starts_on=D(2026, 1, 5),
+                cohort_ends_on=D(2099, 1, 1),
+            ),
+            "graduated_on",
+        ),
+    ],
+)
+def test_graduation_exit_and_hire_dates_after_today_are_refused(check, field) -> None:
+    today = timezone.localdate()
+    check(today)  # today is fine
+    with pytest.raises(ValidationError, match="est dans le futur") as caught:
+        check(today + dt.timedelta(days=1))
+    assert field in caught.value.message_dict
 
 
 @pytest.mark.parametrize(

@@ -74,6 +74,33 @@ def start_worker(
     return worker
 
 
+def start_beat(database_url: str, *, extra_env: dict[str, str] | None = None):
+    """Starts ``celery beat`` (its schedule from settings, shortened through
+    ``extra_env``, e.g. ROLLUP_SWEEP_INTERVAL_SECONDS) and waits until it runs."""
+    artifacts = PROJECT_DIR / "test-artifacts"
+    artifacts.mkdir(exist_ok=True)
+    log_path = artifacts / "celery-beat.log"
+    schedule = artifacts / "celerybeat-schedule"
+    for leftover in artifacts.glob("celerybeat-schedule*"):
+        leftover.unlink()
+    env = {**os.environ, "DATABASE_URL": database_url, **(extra_env or {})}
+    command = [sys.executable, "-m", "celery", "-A", "tracker", "beat", "--loglevel=INFO"]
+    command += ["-s", str(schedule), "--pidfile="]
+    with open(log_path, "wb") as log:
+        beat = subprocess.Popen(
+            command, cwd=PROJECT_DIR, env=env, stdout=log, stderr=subprocess.STDOUT
+        )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if b"beat: Starting" in log_path.read_bytes():
+            return beat
+        if beat.poll() is not None:
+            pytest.fail(f"celery beat exited: {log_path.read_text()[-2000:]}")
+        time.sleep(0.2)
+    beat.terminate()
+    pytest.fail(f"celery beat did not start: {log_path.read_text()[-2000:]}")
+
+
 def stop_worker(worker: subprocess.Popen[bytes]) -> None:
     if worker.poll() is not None:
         return
@@ -111,6 +138,12 @@ def restartable_worker(django_db_setup, django_db_blocker):
         started.append(worker)
         return worker
 
+    def beat(**kwargs) -> subprocess.Popen[bytes]:
+        process = start_beat(database_url, **kwargs)
+        started.append(process)
+        return process
+
+    start.beat = beat  # type: ignore[attr-defined]
     yield start
     for worker in started:
         stop_worker(worker)

@@ -12,6 +12,7 @@ import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
 from django.utils import timezone
@@ -28,7 +29,6 @@ MAX_TRAINEE_AGE = 70
 # A graduation is accepted from the cohort's start up to this long after its end
 # (resits, late juries); outside that window it is a typing error.
 GRADUATION_GRACE_DAYS = 365
-MAX_MONTHLY_SALARY_MAD = Decimal("200000")
 
 
 class _EmailValidator(EmailValidator):
@@ -129,6 +129,22 @@ def check_birth_date(birth_date: dt.date, *, on: dt.date | None = None) -> None:
         )
 
 
+def check_not_after_today(day: dt.date, *, field: str, today: dt.date | None = None) -> None:
+    """Graduations, exits and hires are facts: dated today at the latest. (A figure "to
+    date" ends on the reference day; a future fact would be counted nowhere it belongs.)"""
+    today = today or timezone.localdate()
+    if day > today:
+        raise ValidationError(
+            {
+                field: ValidationError(
+                    _("La date %(date)s est dans le futur : au plus tard aujourd'hui (%(today)s)."),
+                    code="date_in_future",
+                    params={"date": day.isoformat(), "today": today.isoformat()},
+                )
+            }
+        )
+
+
 def check_enrollment_date(
     enrolled_on: dt.date, *, cohort_starts_on: dt.date, cohort_ends_on: dt.date
 ) -> None:
@@ -164,8 +180,11 @@ def check_graduation_date(
     enrolled_on: dt.date,
     cohort_starts_on: dt.date,
     cohort_ends_on: dt.date,
+    today: dt.date | None = None,
 ) -> None:
-    """Graduation on or after enrollment, within the cohort's dates plus a grace period."""
+    """Graduation on or after enrollment, not after today, within the cohort's dates plus
+    a grace period."""
+    check_not_after_today(graduated_on, field="graduated_on", today=today)
     if graduated_on < enrolled_on:
         raise ValidationError(
             {
@@ -199,8 +218,11 @@ def check_graduation_date(
         )
 
 
-def check_exit_date(exited_on: dt.date, *, enrolled_on: dt.date) -> None:
-    """A drop-out or a failure is dated on or after the enrollment."""
+def check_exit_date(
+    exited_on: dt.date, *, enrolled_on: dt.date, today: dt.date | None = None
+) -> None:
+    """A drop-out or a failure is dated on or after the enrollment, and not after today."""
+    check_not_after_today(exited_on, field="exited_on", today=today)
     if exited_on < enrolled_on:
         raise ValidationError(
             {
@@ -214,10 +236,15 @@ def check_exit_date(exited_on: dt.date, *, enrolled_on: dt.date) -> None:
 
 
 def check_hire_dates(
-    hired_on: dt.date, *, enrolled_on: dt.date, ended_on: dt.date | None = None
+    hired_on: dt.date,
+    *,
+    enrolled_on: dt.date,
+    ended_on: dt.date | None = None,
+    today: dt.date | None = None,
 ) -> None:
-    """A hire may precede graduation (pre-hiring) but never the enrollment; it ends after
-    it starts."""
+    """A hire may precede graduation (pre-hiring) but never the enrollment, nor today; it
+    ends after it starts (an end date may be planned: a fixed-term contract's)."""
+    check_not_after_today(hired_on, field="hired_on", today=today)
     if hired_on < enrolled_on:
         raise ValidationError(
             {
@@ -243,16 +270,43 @@ def check_hire_dates(
         )
 
 
+def salary_bounds() -> tuple[Decimal, Decimal]:
+    """The plausible gross monthly salary of a hire, in MAD: from the legal minimum wage
+    for a full-time month (settings.SALARY_MIN_MONTHLY_MAD) to a ceiling
+    (settings.SALARY_MAX_MONTHLY_MAD)."""
+    return (
+        Decimal(str(settings.SALARY_MIN_MONTHLY_MAD)),
+        Decimal(str(settings.SALARY_MAX_MONTHLY_MAD)),
+    )
+
+
 def check_salary(salary: Decimal | None) -> None:
     if salary is None:
         return
-    if salary < 0 or salary > MAX_MONTHLY_SALARY_MAD:
+    low, high = salary_bounds()
+    if salary < low:
         raise ValidationError(
             {
                 "gross_monthly_salary_mad": ValidationError(
-                    _("Salaire brut mensuel invraisemblable : %(value)s MAD."),
-                    code="implausible_salary",
-                    params={"value": salary},
+                    _(
+                        "Salaire brut mensuel de %(value)s MAD sous le salaire minimum légal "
+                        "(SMIG, %(minimum)s MAD pour un mois à temps plein)."
+                    ),
+                    code="salary_below_minimum_wage",
+                    params={"value": salary, "minimum": low},
+                )
+            }
+        )
+    if salary > high:
+        raise ValidationError(
+            {
+                "gross_monthly_salary_mad": ValidationError(
+                    _(
+                        "Salaire brut mensuel de %(value)s MAD au-dessus du plafond "
+                        "vraisemblable (%(maximum)s MAD)."
+                    ),
+                    code="salary_above_ceiling",
+                    params={"value": salary, "maximum": high},
                 )
             }
         )

@@ -285,6 +285,13 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "heartbeat": {"task": "tracker.heartbeat", "schedule": 300.0},
+    # The figures' change log swept: what a lost broker message left uncounted.
+    "rollup-sweep": {
+        "task": "tracker.rollup_sweep",
+        "schedule": env.float("ROLLUP_SWEEP_INTERVAL_SECONDS", default=60.0),
+        # The age travels with the message: every worker sweeps what beat asks.
+        "kwargs": {"older_than_seconds": env.float("ROLLUP_SWEEP_AGE_SECONDS", default=60.0)},
+    },
     # The operator copied on enrollments and hires checked against the cohorts' (02:15).
     "operator-consistency-nightly": {
         "task": "tracker.operator_consistency",
@@ -311,6 +318,14 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
 STABLE_CONTRACT_TYPES = env.list("STABLE_CONTRACT_TYPES", default=["cdi"])
 # A convention lags when its figure to date is under this share of its pro-rated commitment.
 LAGGING_THRESHOLD = env.float("LAGGING_THRESHOLD", default=0.8)
+# A hire's gross monthly salary is refused below the legal minimum wage for a full-time
+# month and above a ceiling (tracker.rules.check_salary). Default: the SMIG of the
+# non-agricultural sectors from 1 January 2026, 17.92 MAD an hour (decree no. 2-25-983,
+# second step of the social agreement of 29 April 2024; see e.g.
+# https://fr.le360.ma/economie/voici-de-combien-vont-augmenter-le-smig-et-le-smag-au-maroc-en-2026_SHYRCHOG2NET3N524YQCDMNIQE)
+# x 191 hours, the legal full-time month = 3,422.72 MAD. Update it with each decree.
+SALARY_MIN_MONTHLY_MAD = env.float("SALARY_MIN_MONTHLY_MAD", default=3422.72)
+SALARY_MAX_MONTHLY_MAD = env.float("SALARY_MAX_MONTHLY_MAD", default=200000)
 # Where the product is served: the links in e-mails (lagging-convention alerts) start here.
 SITE_URL = env.str("SITE_URL", default="http://localhost:8000")
 # The dashboard warns that its figures are stale when the last computation is older.
@@ -318,6 +333,9 @@ ROLLUP_STALE_AFTER_HOURS = env.float("ROLLUP_STALE_AFTER_HOURS", default=26)
 # A rollup request is skipped when a run started this long after it covered it (seconds of
 # tolerance for clocks that differ between the web and worker hosts).
 ROLLUP_DEDUP_CLOCK_MARGIN = env.float("ROLLUP_DEDUP_CLOCK_MARGIN", default=1.0)
+# The sweep (tracker.rollup_sweep) recomputes change-log entries older than this; pages
+# say "N changes not yet counted" for entries waiting longer (tests shorten both).
+ROLLUP_SWEEP_AGE_SECONDS = env.float("ROLLUP_SWEEP_AGE_SECONDS", default=60.0)
 # Memory for the rollup's GROUP BYs on PostgreSQL (per sort/hash, rollup transaction only).
 ROLLUP_WORK_MEM = env.str("ROLLUP_WORK_MEM", default="256MB")
 # Fault injection for the worker tests only (a worker killed mid-rollup): keep at 0.

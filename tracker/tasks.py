@@ -31,6 +31,18 @@ def rollup_scope(
     )
 
 
+@shared_task(name="tracker.rollup_sweep")
+def rollup_sweep(older_than_seconds: float | None = None) -> None:
+    """Recomputes the changes the log still holds after a minute (the age beat sends,
+    settings.ROLLUP_SWEEP_AGE_SECONDS): those whose fast-path task the broker lost
+    (beat, every minute; tracker.services.rollup_queue)."""
+    from tracker.services.rollups import rollup_sweep_run
+
+    rollup_sweep_run(
+        older_than=None if older_than_seconds is None else dt.timedelta(seconds=older_than_seconds)
+    )
+
+
 @shared_task(name="tracker.rollup_full")
 def rollup_full(reference_date: str = "") -> None:
     """Rebuilds every figure and logs the drift it corrected (nightly, by beat)."""

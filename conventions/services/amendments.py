@@ -62,7 +62,13 @@ def amendment_create(
     terms = list(commitments or []) or None
     seen: set[tuple[str, int]] = set()
     for indicator, year, value in terms or []:
-        _check_commitment(indicator=indicator, year=year, target_value=value)
+        _check_commitment(
+            indicator=indicator,
+            year=year,
+            target_value=value,
+            starts_on=convention.starts_on,
+            ends_on=new_ends_on or convention.ends_on,
+        )
         if (indicator, year) in seen:
             raise WorkflowError(
                 {

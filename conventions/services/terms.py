@@ -264,12 +264,19 @@ def convention_party_remove(*, actor: User, party: ConventionParty) -> None:
     party.delete()
 
 
-def _check_commitment(*, indicator: str, year: int, target_value: Decimal) -> None:
+def _check_commitment(
+    *, indicator: str, year: int, target_value: Decimal, starts_on: dt.date, ends_on: dt.date
+) -> None:
+    """The one rule of a commitment (original or amendment): a known indicator, a year
+    within the convention's period (a target for 2035 on a 2027-2029 convention would
+    enter every year selector and chart), a value that can be true."""
     errors: dict[str, str] = {}
     if indicator not in Indicator.values:
         errors["indicator"] = _("Indicateur inconnu.")
-    if not 2000 <= year <= 2100:
-        errors["year"] = _("Année hors limites (2000 à 2100).")
+    if not starts_on.year <= year <= ends_on.year:
+        errors["year"] = _(
+            "L'année %(year)s est hors de la période de la convention (%(start)s – %(end)s)."
+        ) % {"year": year, "start": starts_on.year, "end": ends_on.year}
     if target_value < 0:
         errors["target_value"] = _("Une cible ne peut pas être négative.")
     elif indicator in (Indicator.PLACEMENT_RATE_6M, Indicator.WOMEN_SHARE) and target_value > 100:
@@ -285,7 +292,13 @@ def convention_commitment_set(
     """Sets the original target for one indicator and year (creates or replaces it)."""
     convention = _lock(convention)
     _require_terms_editable(actor, convention)
-    _check_commitment(indicator=indicator, year=year, target_value=target_value)
+    _check_commitment(
+        indicator=indicator,
+        year=year,
+        target_value=target_value,
+        starts_on=convention.starts_on,
+        ends_on=convention.ends_on,
+    )
     commitment, _created = Commitment.objects.update_or_create(
         convention=convention,
         amendment=None,

@@ -126,7 +126,7 @@ CONVENTIONS: tuple[DemoConvention, ...] = (
             ("operator_b", OPERATOR),
             ("operator_a", OPERATOR),
         ),
-        yearly_targets=_targets(range(2024, 2028), 250),
+        yearly_targets=_targets(range(2025, 2028), 250),
         path=("submit", "sign"),
     ),
     DemoConvention(

@@ -16,14 +16,16 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import F, Q, QuerySet, Sum
+from django.db import models
+from django.db.models import Count, F, Min, Q, QuerySet, Sum
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from conventions.models import Convention, Indicator
 from conventions.selectors import convention_list
 from tracker.figures.commitments import COUNT_INDICATORS, targets_to_date
-from tracker.figures.definitions import period_bounds
-from tracker.models import Cohort, Dimension, Rollup, RollupState, User
+from tracker.figures.to_date import AfterDay, after_day
+from tracker.models import Cohort, Dimension, Rollup, RollupChange, RollupState, User
 from tracker.models.rollups import MEASURES
 from tracker.selectors import cohort_list
 
@@ -53,6 +55,11 @@ class Figures:
     def add(self, other: Figures) -> None:
         for measure in MEASURES:
             self.values[measure] += other.values[measure]
+
+    def subtract(self, values: dict[str, int]) -> None:
+        """Takes off counted rows (those dated after the reference day: to_date)."""
+        for measure, value in values.items():
+            self.values[measure] -= value
 
     @staticmethod
     def _percent(numerator: int, denominator: int) -> Decimal | None:
@@ -105,21 +112,50 @@ def _rows(user: User, dimension: str) -> tuple[QuerySet[Rollup], str | None]:
 
 
 def _until_quarter(rows: QuerySet[Rollup], until: dt.date | None) -> QuerySet[Rollup]:
+    """The stored cells up to ``until``'s quarter; the rest of that quarter after ``until``
+    is taken off by the caller (_after, tracker.figures.to_date)."""
     if until is None:
         return rows
     quarter = (until.month - 1) // 3 + 1
     return rows.filter(Q(year__lt=until.year) | Q(year=until.year, quarter__lte=quarter))
 
 
+def _after(user: User | None, until: dt.date, after: AfterDay | None) -> AfterDay:
+    """The rows of ``until``'s quarter dated after it (given, or read: three queries)."""
+    if after is not None and after.until == until:
+        return after
+    return after_day(until=until, reference_date=rollup_freshness().reference_date, user=user)
+
+
+def figures_after_day(*, user: User, until: dt.date, reference_date: dt.date) -> AfterDay:
+    """Read once per page and passed to every figures_* call with the same ``until``."""
+    return after_day(until=until, reference_date=reference_date, user=user)
+
+
 def figures_by_year(
-    *, user: User, dimension: str = Dimension.NATIONAL, member_id: int | None = None
+    *,
+    user: User,
+    dimension: str = Dimension.NATIONAL,
+    member_id: int | None = None,
+    until: dt.date | None = None,
+    after: AfterDay | None = None,
 ) -> dict[int, Figures]:
-    """year -> figures of one member (the nation by default), within the user's scope."""
+    """year -> figures of one member (the nation by default), within the user's scope;
+    with ``until``, the rows dated up to that day only (the year of ``until`` to date)."""
     rows, member_field = _rows(user, dimension)
     if member_field is not None:
         rows = rows.filter(**{member_field: member_id})
-    result = rows.values("year").annotate(**SUMS).order_by("year")
-    return {row["year"]: _figures(row) for row in result}
+    rows = _until_quarter(rows, until)
+    result = {
+        row["year"]: _figures(row) for row in rows.values("year").annotate(**SUMS).order_by("year")
+    }
+    if until is not None and until.year in result:
+        later = _after(user, until, after).total(
+            member_field=None if dimension == Dimension.NATIONAL else dimension,
+            member_id=member_id,
+        )
+        result[until.year].subtract(later)
+    return result
 
 
 def figures_by_member(
@@ -129,8 +165,10 @@ def figures_by_member(
     year: int | None = None,
     until: dt.date | None = None,
     member_ids: list[int] | QuerySet[Any] | None = None,
+    after: AfterDay | None = None,
 ) -> dict[int, Figures]:
-    """member id -> figures (all years, one year, or up to a date's quarter)."""
+    """member id -> figures (all years or one year; with ``until``, the rows dated up to
+    that day only: figures to date)."""
     rows, member_field = _rows(user, dimension)
     assert member_field is not None, "the nation has no members"
     if year is not None:
@@ -138,20 +176,39 @@ def figures_by_member(
     rows = _until_quarter(rows, until)
     if member_ids is not None:
         rows = rows.filter(**{f"{member_field}__in": member_ids})
-    result = (
-        rows.exclude(**{f"{member_field}__isnull": True})
+    result = {
+        row["member"]: _figures(row)
+        for row in rows.exclude(**{f"{member_field}__isnull": True})
         .values(member=F(member_field))
         .annotate(**SUMS)
         .order_by()
-    )
-    return {row["member"]: _figures(row) for row in result}
+    }
+    if until is not None and (year is None or year == until.year):
+        _subtract_after(result, _after(user, until, after).by_member(dimension))
+    return result
 
 
-def total_figures(*, user: User, year: int | None = None) -> Figures:
+def _subtract_after(result: dict[int, Figures], later: dict[int, dict[str, int]]) -> None:
+    for member, values in later.items():
+        if member in result:  # members filtered out by the caller stay out
+            result[member].subtract(values)
+
+
+def total_figures(
+    *,
+    user: User,
+    year: int | None = None,
+    until: dt.date | None = None,
+    after: AfterDay | None = None,
+) -> Figures:
     rows, _member = _rows(user, Dimension.NATIONAL)
     if year is not None:
         rows = rows.filter(year=year)
-    return _figures(rows.aggregate(**SUMS))
+    rows = _until_quarter(rows, until)
+    figures = _figures(rows.aggregate(**SUMS))
+    if until is not None and (year is None or year == until.year):
+        figures.subtract(_after(user, until, after).total())
+    return figures
 
 
 # --- Freshness --------------------------------------------------------------------
@@ -177,6 +234,29 @@ def rollup_freshness() -> Freshness:
     if state is None:
         return Freshness(None, None, timezone.localdate())
     return Freshness(state.updated_at, state.last_full_at, state.reference_date)
+
+
+@dataclass(frozen=True)
+class PendingChanges:
+    """Changes written but not yet counted by the figures, waiting longer than the sweep's
+    age: their number and since when (the oldest)."""
+
+    count: int
+    since: dt.datetime
+
+
+def rollup_pending(*, user: User) -> PendingChanges | None:
+    """The change-log entries (tracker.models.RollupChange) older than the sweep's age,
+    within what the user may see (a partner: its own cohorts' changes only). One query;
+    None when nothing waits that long."""
+    limit = timezone.now() - dt.timedelta(seconds=settings.ROLLUP_SWEEP_AGE_SECONDS)
+    rows = RollupChange.objects.filter(created_at__lte=limit)
+    if not user.is_staff_role:
+        rows = rows.filter(cohort_id__in=cohort_list(user=user).values("id"))
+    found = rows.aggregate(count=Count("id"), since=Min("created_at"))
+    if not found["count"]:
+        return None
+    return PendingChanges(count=found["count"], since=found["since"])
 
 
 # --- Progress against commitments -------------------------------------------------
@@ -208,6 +288,52 @@ def is_lagging(ratio: Decimal | None, threshold: Decimal) -> bool:
     return ratio is not None and ratio < threshold
 
 
+class Standing(models.TextChoices):
+    """Where a convention (or a cohort) stands against its commitments to date."""
+
+    LATE = "late", _("En retard")
+    ON_TRACK = "on_track", _("Dans les temps")
+    SUSPENDED = "suspended", _("Suspendue")
+    NOT_JUDGED = "not_judged", _("Non évaluée")
+
+
+# Only these are judged: a draft or submitted convention has not started its commitments,
+# a closed or terminated one is over (DESIGN.md: "a convention lags when it is signed or
+# active"); suspended ones are shown apart.
+JUDGED_STATUSES = frozenset({Convention.Status.SIGNED, Convention.Status.ACTIVE})
+
+
+def standing_of(
+    *,
+    judged: bool,
+    suspended: bool,
+    figures: Figures,
+    targets: dict[str, Decimal],
+    threshold: Decimal,
+) -> Standing:
+    """The one decision of whether something is late: the dashboard's summary and table,
+    the convention and cohort panels and the e-mail alerts all ask it. Late when judged
+    and a figure to date is under the threshold of its target pro-rated to date (targets
+    to date are nil before the start: nothing planned in the future is late)."""
+    if suspended:
+        return Standing.SUSPENDED
+    if not judged:
+        return Standing.NOT_JUDGED
+    return Standing.LATE if _lagging(figures, targets, threshold) else Standing.ON_TRACK
+
+
+def convention_standing(
+    status: str, figures: Figures, targets: dict[str, Decimal], threshold: Decimal
+) -> Standing:
+    return standing_of(
+        judged=status in JUDGED_STATUSES,
+        suspended=status == Convention.Status.SUSPENDED,
+        figures=figures,
+        targets=targets,
+        threshold=threshold,
+    )
+
+
 @dataclass
 class IndicatorProgress:
     indicator: str
@@ -215,6 +341,8 @@ class IndicatorProgress:
     value: Decimal | None
     target_to_date: Decimal | None
     is_rate: bool
+    # False when the whole is not judged (standing_of): no figure of it is marked late.
+    judged: bool = True
 
     @property
     def figure(self) -> str:
@@ -227,7 +355,7 @@ class IndicatorProgress:
 
     @property
     def lagging(self) -> bool:
-        return is_lagging(self.ratio, lagging_threshold())
+        return self.judged and is_lagging(self.ratio, lagging_threshold())
 
 
 @dataclass
@@ -237,10 +365,11 @@ class Progress:
     figures: Figures
     indicators: list[IndicatorProgress]
     until: dt.date
+    standing: Standing = Standing.NOT_JUDGED
 
     @property
     def lagging(self) -> bool:
-        return any(item.lagging for item in self.indicators)
+        return self.standing == Standing.LATE
 
     @property
     def lagging_indicators(self) -> list[IndicatorProgress]:
@@ -271,8 +400,10 @@ def _progress(
     targets: dict[str, Decimal],
     until: dt.date,
     labels: dict[str, str] | None = None,
+    standing: Standing = Standing.NOT_JUDGED,
 ) -> Progress:
     labels = labels or _indicator_labels()
+    judged = standing in (Standing.LATE, Standing.ON_TRACK)
     items = [
         IndicatorProgress(
             indicator=indicator.value,
@@ -280,25 +411,33 @@ def _progress(
             value=figures.indicator(indicator.value),
             target_to_date=targets.get(indicator.value),
             is_rate=indicator not in COUNT_INDICATORS,
+            judged=judged,
         )
         for indicator in Indicator
     ]
-    return Progress(figures=figures, indicators=items, until=until)
-
-
-def end_of_quarter(day: dt.date) -> dt.date:
-    quarter = (day.month - 1) // 3 + 1
-    return period_bounds(day.year, quarter)[1] - dt.timedelta(days=1)
+    return Progress(figures=figures, indicators=items, until=until, standing=standing)
 
 
 @dataclass
 class ConventionsProgress:
-    """Conventions against their commitments, lagging ones first then by reference:
-    how many there are, how many lag, and the first ``shown`` with their progress."""
+    """Conventions against their commitments, late ones first, then on track, suspended,
+    not judged, each by reference: how many there are, how many stand where, the
+    standing of each, and the first ``shown`` with their progress."""
 
     count: int
     lagging_count: int
     shown: list[tuple[Convention, Progress]]
+    judged_count: int = 0
+    suspended_count: int = 0
+    standings: dict[int, str] = field(default_factory=dict)
+
+
+STANDING_ORDER = {
+    Standing.LATE: 0,
+    Standing.ON_TRACK: 1,
+    Standing.SUSPENDED: 2,
+    Standing.NOT_JUDGED: 3,
+}
 
 
 def _conventions_progress(
@@ -310,31 +449,43 @@ def _conventions_progress(
 ) -> ConventionsProgress:
     """Four queries whatever the number of conventions: the conventions' ids (``scope``),
     the commitments pro-rated to date (``scope`` as a subquery), then the Convention rows
-    of the ``limit`` first ones only. The lagging flag of every convention is computed
-    from plain numbers; a Progress is built for the conventions returned only."""
-    references = list(scope.order_by("reference").values_list("pk", "reference"))
+    of the ``limit`` first ones only. The standing of every convention is decided from
+    plain numbers (convention_standing); a Progress is built for those returned only."""
+    references = list(scope.order_by("reference").values_list("pk", "reference", "status"))
     targets = targets_to_date(conventions=scope.values("pk"), today=today)
     threshold = lagging_threshold()
     empty = Figures()
     flagged = [
-        (_lagging(figures.get(pk, empty), targets.get(pk, {}), threshold), reference, pk)
-        for pk, reference in references
+        (
+            convention_standing(status, figures.get(pk, empty), targets.get(pk, {}), threshold),
+            reference,
+            pk,
+        )
+        for pk, reference, status in references
     ]
-    flagged.sort(key=lambda item: (not item[0], item[1]))
-    lagging_count = sum(1 for item in flagged if item[0])
-    kept = flagged[:lagging_count] if lagging_only else flagged
+    flagged.sort(key=lambda item: (STANDING_ORDER[item[0]], item[1]))
+    counts = dict.fromkeys(Standing, 0)
+    for standing, _ref, _pk in flagged:
+        counts[standing] += 1
+    kept = [item for item in flagged if item[0] == Standing.LATE] if lagging_only else flagged
     kept = kept if limit is None else kept[:limit]
-    rows = Convention.objects.in_bulk([pk for _lag, _ref, pk in kept]) if kept else {}
-    until = min(today, end_of_quarter(today))
+    rows = Convention.objects.in_bulk([pk for _s, _ref, pk in kept]) if kept else {}
     labels = _indicator_labels()
     shown = [
         (
             rows[pk],
-            _progress(figures.get(pk, Figures()), targets.get(pk, {}), until, labels),
+            _progress(figures.get(pk, Figures()), targets.get(pk, {}), today, labels, standing),
         )
-        for _lag, _ref, pk in kept
+        for standing, _ref, pk in kept
     ]
-    return ConventionsProgress(count=len(flagged), lagging_count=lagging_count, shown=shown)
+    return ConventionsProgress(
+        count=len(flagged),
+        lagging_count=counts[Standing.LATE],
+        shown=shown,
+        judged_count=counts[Standing.LATE] + counts[Standing.ON_TRACK],
+        suspended_count=counts[Standing.SUSPENDED],
+        standings={pk: standing.value for standing, _ref, pk in flagged},
+    )
 
 
 def _scoped_conventions(
@@ -347,7 +498,11 @@ def _scoped_conventions(
 
 
 def conventions_progress_summary(
-    *, user: User, today: dt.date | None = None, limit: int | None = None
+    *,
+    user: User,
+    today: dt.date | None = None,
+    limit: int | None = None,
+    after: AfterDay | None = None,
 ) -> ConventionsProgress:
     """The conventions the user may see (drafts aside) against their commitments
     pro-rated to date: their number, the number lagging, and the first ``limit``
@@ -357,7 +512,7 @@ def conventions_progress_summary(
     scoped = _scoped_conventions(user)
     # Every convention's rows (the scope's conventions only for a partner: _rows reads
     # its cohorts); a list of thousands of ids costs more to plan than it filters out.
-    figures = figures_by_member(user=user, dimension=Dimension.CONVENTION, until=today)
+    figures = figures_by_member(user=user, dimension=Dimension.CONVENTION, until=today, after=after)
     return _conventions_progress(scoped, figures, today, limit=limit)
 
 
@@ -389,6 +544,7 @@ def lagging_conventions(*, today: dt.date | None = None) -> list[tuple[Conventio
         row["member_id"]: _figures(row)
         for row in rows.values("member_id").annotate(**SUMS).order_by()
     }
+    _subtract_after(figures, _after(None, today, None).by_member(Dimension.CONVENTION))
     return _conventions_progress(scope, figures, today, lagging_only=True).shown
 
 
@@ -407,7 +563,9 @@ def convention_progress(
 
 def cohort_progress(*, user: User, cohort: Cohort, today: dt.date | None = None) -> Progress:
     """One cohort's figures to date against its planned seats, and against its
-    convention's rate commitments (placement rate, share of women)."""
+    convention's rate commitments (placement rate, share of women). Judged once the
+    cohort has started (a cohort planned to start later is not late), under a signed or
+    active convention, unless cancelled."""
     today = today or timezone.localdate()
     figures = figures_by_member(
         user=user, dimension=Dimension.COHORT, until=today, member_ids=[cohort.pk]
@@ -420,5 +578,15 @@ def cohort_progress(*, user: User, cohort: Cohort, today: dt.date | None = None)
         for key, value in convention_targets.items()
         if key in (Indicator.PLACEMENT_RATE_6M, Indicator.WOMEN_SHARE)
     }
-    targets[Indicator.ENROLLED] = Decimal(cohort.planned_seats)
-    return _progress(figures, targets, today)
+    started = cohort.starts_on <= today
+    if started:
+        targets[Indicator.ENROLLED] = Decimal(cohort.planned_seats)
+    status = cohort.convention.status
+    standing = standing_of(
+        judged=started and cohort.status != Cohort.Status.CANCELLED and status in JUDGED_STATUSES,
+        suspended=status == Convention.Status.SUSPENDED,
+        figures=figures,
+        targets=targets,
+        threshold=lagging_threshold(),
+    )
+    return _progress(figures, targets, today, standing=standing)

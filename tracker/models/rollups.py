@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -150,6 +151,30 @@ class RollupRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.started_at}"
+
+
+class RollupChange(models.Model):
+    """The durable change log of the figures: a cohort whose rows a write changed (or a
+    scope a cohort left), written in the same transaction as the write
+    (tracker.services.rollup_queue). The task queued on commit is the fast path; the
+    sweep (``tracker.rollup_sweep``, every minute) recomputes what is still here after a
+    minute, so a message the broker lost never leaves a figure wrong. A row is deleted by
+    the recompute that covered it, in the recompute's own transaction."""
+
+    # No foreign key: a deleted cohort's figures must still be recomputed.
+    cohort_id = models.BigIntegerField(_("cohorte"), null=True, blank=True)
+    # A scope a cohort has just left, e.g. ("region", old region id).
+    previous_dimension = models.CharField(max_length=12, blank=True)
+    previous_member = models.BigIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(_("enregistré le"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("modification à compter")
+        verbose_name_plural = _("modifications à compter")
+        indexes = [models.Index(fields=["created_at"], name="rollup_change_created_at")]
+
+    def __str__(self) -> str:
+        return f"cohort {self.cohort_id} ({self.created_at})"
 
 
 class LaggingAlert(models.Model):

@@ -63,7 +63,8 @@ def lagging_alerts_send(*, today: dt.date | None = None) -> int:
         if link.user.email and (link.convention_id, link.user_id) not in already_sent:
             due[link.user].append(by_id[link.convention_id])
 
-    dashboard_url = settings.SITE_URL.rstrip("/") + reverse("dashboard")
+    # The convention's page: its progress panel (the dashboard's table is paginated).
+    site = settings.SITE_URL.rstrip("/")
     sent = 0
     for manager, items in due.items():
         items.sort(key=lambda item: item[0].reference)
@@ -83,7 +84,8 @@ def lagging_alerts_send(*, today: dt.date | None = None) -> int:
                         {
                             "convention": convention,
                             "progress": progress,
-                            "url": f"{dashboard_url}#convention-{convention.pk}",
+                            "url": site
+                            + reverse("conventions:convention_detail", args=[convention.pk]),
                         }
                         for convention, progress in items
                     ],

@@ -4,6 +4,12 @@ Services that change cohorts, enrollments or hires (forms, import, API, admin) c
 ``rollup_after_commit`` inside their transaction; the rollup of the affected scopes is
 queued once the transaction commits (tracker.services.rollups).
 
+Durable: each call also writes the cohorts (and left scopes) it adds to the change log
+(tracker.models.RollupChange) in the caller's transaction, each once per transaction.
+The task sent on commit is the fast path; if the broker loses it, the sweep
+(``tracker.rollup_sweep``, every minute) recomputes what the log still holds after a
+minute (tracker.services.rollups.rollup_sweep_run).
+
 De-duplication, in two places:
 - within a transaction, every call adds to one pending scope, sent once on commit (an
   import of 1,000 rows queues one task, not 1,000);
@@ -26,6 +32,27 @@ from django.utils import timezone
 class _PendingScope:
     cohort_ids: set[int] = field(default_factory=set)
     previous: set[tuple[str, int]] = field(default_factory=set)
+
+    def add(self, cohort_ids: set[int], previous: set[tuple[str, int]]) -> None:
+        """Adds to the scope sent on commit, and writes what is new to the change log
+        (one INSERT for a call that adds something, none for one that adds nothing:
+        the thousand calls of an import touching five cohorts write five rows)."""
+        from tracker.models import RollupChange
+
+        new_cohorts = cohort_ids - self.cohort_ids
+        new_previous = previous - self.previous
+        if not new_cohorts and not new_previous:
+            return
+        now = timezone.now()
+        RollupChange.objects.bulk_create(
+            [RollupChange(cohort_id=c, created_at=now) for c in sorted(new_cohorts)]
+            + [
+                RollupChange(previous_dimension=d, previous_member=m, created_at=now)
+                for d, m in sorted(new_previous)
+            ]
+        )
+        self.cohort_ids |= new_cohorts
+        self.previous |= new_previous
 
 
 _local = threading.local()
@@ -66,12 +93,12 @@ def rollup_after_commit(
     pending: _PendingScope | None = getattr(_local, "pending", None)
     connection = connections[DEFAULT_DB_ALIAS]
     in_transaction = connection.in_atomic_block
+    cohorts = {int(c) for c in cohort_ids}
+    left = {(str(d), int(m)) for d, m in previous}
     if pending is None or not (in_transaction and _send_registered()):
         pending = _PendingScope()
         _local.pending = pending
-        pending.cohort_ids.update(int(c) for c in cohort_ids)
-        pending.previous.update((str(d), int(m)) for d, m in previous)
+        pending.add(cohorts, left)
         transaction.on_commit(_send)  # outside a transaction: runs at once
         return
-    pending.cohort_ids.update(int(c) for c in cohort_ids)
-    pending.previous.update((str(d), int(m)) for d, m in previous)
+    pending.add(cohorts, left)

@@ -16,7 +16,7 @@ from django import template
 
 from conventions.models import Convention
 from tracker.figures import links
-from tracker.figures.selectors import cohort_progress, convention_progress
+from tracker.figures.selectors import cohort_progress, convention_progress, rollup_pending
 from tracker.models import Cohort
 from tracker.templatetags import formatting as formatting_tags
 
@@ -55,7 +55,12 @@ def _panel(context: dict[str, Any], progress: Any, dimension: str, member: int) 
         }
         for item in progress.indicators
     ]
-    return {"progress": progress, "rows": rows, "dimension": dimension}
+    return {
+        "progress": progress,
+        "rows": rows,
+        "dimension": dimension,
+        "pending": rollup_pending(user=context["request"].user),
+    }
 
 
 @register.inclusion_tag("figures/includes/progress.html", takes_context=True)

@@ -9,33 +9,87 @@ import datetime as dt
 from typing import Any
 
 from django.contrib import messages
+from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.generic import TemplateView
 
 from conventions.models import Convention, Filiere, Indicator, Region, Zone
 from conventions.selectors import convention_list
 from tracker.figures.charts import bar_chart, column_chart
 from tracker.figures.commitments import targets_by_year
+from tracker.figures.conventions_table import (
+    DashboardConventionFilter,
+    DashboardConventionTable,
+    page_progress,
+    with_standing_rank,
+)
 from tracker.figures.dashboard_cache import FiguresState, cached, dashboard_cache_key
-from tracker.figures.dashboard_rows import conventions_rows_html
 from tracker.figures.links import figure_url
 from tracker.figures.national import sector_figures
 from tracker.figures.selectors import (
     Figures,
     conventions_progress_summary,
+    figures_after_day,
     figures_by_member,
     figures_by_year,
+    rollup_pending,
 )
+from tracker.lists import ScopedListView
 from tracker.models import Dimension, User
 
-CONVENTIONS_SHOWN = 100
 
+class DashboardView(ScopedListView):
+    """The figures (rendered once per state of the data, tracker.figures.dashboard_cache)
+    and below them the conventions table, a list like the others: the scoped conventions
+    (drafts aside, as the summary counts them) filtered, sorted and paginated."""
 
-class DashboardView(TemplateView):
     template_name = "dashboard/dashboard.html"
+    selector = convention_list
+    filterset_class = DashboardConventionFilter
+    table_class = DashboardConventionTable
+
+    @cached_property
+    def _today(self) -> dt.date:
+        return timezone.localdate()
+
+    @cached_property
+    def _state(self) -> FiguresState:
+        return FiguresState.read()
+
+    @cached_property
+    def _cached_figures(self) -> dict[str, Any]:
+        user: User = self.request.user  # type: ignore[assignment]
+        year, today, state = self._year(), self._today, self._state
+        key = dashboard_cache_key(
+            user=user, state=state, today=today, year=year, language=get_language()
+        )
+        return cached(
+            key,
+            lambda: self._figures(
+                user=user, year=year, today=today, reference_date=state.freshness.reference_date
+            ),
+        )
+
+    def get_queryset(self) -> QuerySet[Convention]:
+        conventions = super().get_queryset().exclude(status=Convention.Status.DRAFT)
+        return with_standing_rank(conventions, self._cached_figures["standings"])
+
+    def get_table_kwargs(self) -> dict[str, Any]:
+        return {"standings": self._cached_figures["standings"], "today": self._today}
+
+    def get_table(self, **kwargs: Any) -> DashboardConventionTable:
+        table: DashboardConventionTable = super().get_table(**kwargs)
+        table.progress = page_progress(
+            user=self.request.user,  # type: ignore[arg-type]
+            conventions=[row.record for row in table.page.object_list],
+            standings=self._cached_figures["standings"],
+            today=self._today,
+            after=self._cached_figures["after"],
+        )
+        return table
 
     def _year(self) -> int | None:
         raw = self.request.GET.get("year", "")
@@ -52,32 +106,37 @@ class DashboardView(TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         user: User = self.request.user  # type: ignore[assignment]
-        year = self._year()
-        today = timezone.localdate()
-        state = FiguresState.read()
-        key = dashboard_cache_key(
-            user=user, state=state, today=today, year=year, language=get_language()
-        )
-        figures = cached(key, lambda: self._figures(user=user, year=year, today=today))
+        figures = self._cached_figures
+        table: DashboardConventionTable = context["table"]
         context.update(
             {
-                "year": year,
+                "year": self._year(),
                 "years": figures["years"],
                 "figures_html": figures["html"],  # a SafeString: rendered by our template
-                "freshness": state.freshness,
+                "summary": figures["summary"],
+                "conventions": [
+                    (row.record, table.progress[row.record.pk]) for row in table.page.object_list
+                ],
+                "freshness": self._state.freshness,
+                # Outside the cached part: it changes with the clock, not with the data.
+                "pending": rollup_pending(user=user),
                 "is_partner": user.is_partner,
             }
         )
         return context
 
-    def _figures(self, *, user: User, year: int | None, today: dt.date) -> dict[str, Any]:
+    def _figures(
+        self, *, user: User, year: int | None, today: dt.date, reference_date: dt.date
+    ) -> dict[str, Any]:
         """The figures' part of the page, rendered (what the cache keeps), and the years
-        the year selector offers."""
+        the year selector offers. Every figure is to date: rows dated after today are not
+        counted, whatever period they fall in (tracker.figures.to_date)."""
         context: dict[str, Any] = {}
         sector = sector_figures()
         jobs, exports = sector["jobs"], sector["exports"]
 
-        by_year = figures_by_year(user=user)
+        after = figures_after_day(user=user, until=today, reference_date=reference_date)
+        by_year = figures_by_year(user=user, until=today, after=after)
         scoped_conventions = convention_list(user=user).exclude(status=Convention.Status.DRAFT)
         commitments = targets_by_year(conventions=scoped_conventions)
         years = sorted(set(by_year) | {y for _i, y in commitments})
@@ -92,7 +151,7 @@ class DashboardView(TemplateView):
             }
             for y in years
         ]
-        jobs_urls = {y: figure_url("jobs_created", year=y) for y in years}
+        jobs_urls = {y: figure_url("jobs_created", year=y, until=today) for y in years}
 
         breakdowns = []
         for dimension, members in (
@@ -100,7 +159,9 @@ class DashboardView(TemplateView):
             (Dimension.ZONE, list(Zone.objects.all())),
             (Dimension.FILIERE, list(Filiere.objects.all())),
         ):
-            figures = figures_by_member(user=user, dimension=dimension, year=year)
+            figures = figures_by_member(
+                user=user, dimension=dimension, year=year, until=today, after=after
+            )
             breakdowns.append(
                 {
                     "dimension": dimension.value,
@@ -118,14 +179,20 @@ class DashboardView(TemplateView):
                     row["member"].name,
                     row["figures"].jobs_created,
                     figure_url(
-                        "jobs_created", dimension="region", member=row["member"].pk, year=year
+                        "jobs_created",
+                        dimension="region",
+                        member=row["member"].pk,
+                        year=year,
+                        until=today,
                     ),
                 )
                 for row in regions
             ]
         )
 
-        progress = conventions_progress_summary(user=user, today=today, limit=CONVENTIONS_SHOWN)
+        # Where every convention stands (no Progress built: limit 0); the table shows
+        # them a page at a time from the standings kept with the figures.
+        progress = conventions_progress_summary(user=user, today=today, limit=0, after=after)
         context.update(
             {
                 "year": year,
@@ -149,11 +216,19 @@ class DashboardView(TemplateView):
                 ),
                 "breakdowns": breakdowns,
                 "region_chart": region_chart,
-                "conventions": progress.shown,
-                "conventions_rows": conventions_rows_html(progress.shown),
-                "conventions_count": progress.count,
-                "lagging_count": progress.lagging_count,
             }
         )
         html = render_to_string("dashboard/_figures.html", context, request=self.request)
-        return {"years": years, "html": html}
+        summary = {
+            "conventions_count": progress.count,
+            "lagging_count": progress.lagging_count,
+            "judged_count": progress.judged_count,
+            "suspended_count": progress.suspended_count,
+        }
+        return {
+            "years": years,
+            "html": html,
+            "summary": summary,
+            "standings": progress.standings,
+            "after": after,
+        }

@@ -22,9 +22,10 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from tracker.models import Cohort, RollupRun, RollupState
+from tracker.models import Cohort, RollupChange, RollupRun, RollupState
 from tracker.services.rollups import sql
 from tracker.services.rollups.locks import rollup_lock_acquire
 
@@ -59,10 +60,32 @@ def _state_for_update(*, default_reference: dt.date) -> RollupState:
 
 
 def _fault_pause() -> None:
-    """Fault injection for the worker tests (a worker killed mid-rollup): 0 otherwise."""
+    """Fault injection for the worker tests (a worker killed mid-rollup): 0 otherwise.
+    Called once the corrections are written, before the commit: the most a kill can
+    interrupt (the figures, the run record and the change log's deletions roll back)."""
     pause = float(getattr(settings, "ROLLUP_FAULT_PAUSE_SECONDS", 0) or 0)
     if pause > 0:
         time.sleep(pause)
+
+
+def _logged_changes(
+    *, cohort_ids: set[int] | None, previous: Iterable[tuple[str, int]] = ()
+) -> list[int]:
+    """The change-log rows this run covers (all when ``cohort_ids`` is None), read before
+    it stages anything: a row visible now was committed with its write, so the run sees
+    that write. Deleted with the run's figures, in its transaction (_changes_done)."""
+    rows = RollupChange.objects.all()
+    if cohort_ids is not None:
+        condition = Q(cohort_id__in=sorted(cohort_ids))
+        for dimension, member in previous:
+            condition |= Q(previous_dimension=dimension, previous_member=member)
+        rows = rows.filter(condition)
+    return list(rows.values_list("id", flat=True))
+
+
+def _changes_done(ids: list[int]) -> None:
+    if ids:
+        RollupChange.objects.filter(id__in=ids).delete()
 
 
 def _covered(
@@ -121,10 +144,10 @@ def rollup_scope_recompute(
             return RollupResult(run=run, skipped=True)
 
         state = _state_for_update(default_reference=_today())
+        logged = _logged_changes(cohort_ids=cohort_set, previous=previous_set)
         cohorts = sorted(cohort_set)
         columns = ["id", *(sql.COHORT_COLUMN[d] for d in DIMENSIONS_FROM_COHORTS)]
         existing = list(Cohort.objects.filter(id__in=cohorts).values_list(*columns))
-        _fault_pause()
         sql.stage_cohort_rows(reference_date=state.reference_date, cohort_ids=cohorts)
         members: dict[str, set[int]] | None = None
         if not previous_set and len(existing) == len(cohorts):
@@ -154,6 +177,8 @@ def rollup_scope_recompute(
         sql.diff_create(stored_rows=stored, params=params)
         written = sql.diff_apply()
         sql.temporary_tables_drop()
+        _changes_done(logged)
+        _fault_pause()
         state.updated_at = started_at
         state.save(update_fields=["updated_at"])
         run = RollupRun.objects.create(
@@ -186,8 +211,8 @@ def rollup_full_recompute(*, reference_date: dt.date | None = None) -> RollupRes
         started_at = timezone.now()
         state = _state_for_update(default_reference=reference_date)
         reference_changed = state.reference_date != reference_date
+        logged = _logged_changes(cohort_ids=None)
         stored_before = sql.stored_rows_count()
-        _fault_pause()
         sql.stage_cohort_rows(reference_date=reference_date, cohort_ids=None)
         sql.stage_dimension_rows()
         drift_count = sql.diff_create(stored_rows=sql.EVERY_STORED_ROW)
@@ -196,6 +221,8 @@ def rollup_full_recompute(*, reference_date: dt.date | None = None) -> RollupRes
         }
         written = sql.diff_apply()
         sql.temporary_tables_drop()
+        _changes_done(logged)
+        _fault_pause()
         if written > ANALYZE_ABOVE_SHARE * max(stored_before, 1):
             sql.refresh_statistics()
         state.reference_date = reference_date
@@ -225,3 +252,25 @@ def rollup_full_recompute(*, reference_date: dt.date | None = None) -> RollupRes
             list(drift.items())[:5],
         )
     return RollupResult(run=run, rows_written=written, drift=drift, drift_count=drift_count)
+
+
+def rollup_sweep_run(*, older_than: dt.timedelta | None = None) -> RollupResult | None:
+    """Recomputes what the change log still holds after ``older_than`` (the sweep's age,
+    settings.ROLLUP_SWEEP_AGE_SECONDS): changes whose fast-path task was lost, or has not
+    run yet. None when there is nothing to do."""
+    if older_than is None:
+        older_than = dt.timedelta(seconds=settings.ROLLUP_SWEEP_AGE_SECONDS)
+    rows = RollupChange.objects.filter(created_at__lte=timezone.now() - older_than).values_list(
+        "cohort_id", "previous_dimension", "previous_member"
+    )
+    cohort_ids: set[int] = set()
+    previous: set[tuple[str, int]] = set()
+    for cohort_id, dimension, member in rows:
+        if cohort_id is not None:
+            cohort_ids.add(cohort_id)
+        if dimension and member is not None:
+            previous.add((dimension, member))
+    if not cohort_ids and not previous:
+        return None
+    logger.info("Rollup sweep: %d cohorts, %d left scopes", len(cohort_ids), len(previous))
+    return rollup_scope_recompute(cohort_ids=cohort_ids, previous=previous)
