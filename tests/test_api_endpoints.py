@@ -148,6 +148,12 @@ def test_every_operation_of_the_schema_is_exercised(
         {"graduated_on": "2026-06-30", "version": 3},
     )
     assert graduated["status"] == "graduated"
+    # A staff correction reopens it (partners cannot), then it graduates again.
+    reopened = call(
+        manager, "POST", f"{v1}/enrollments/{{id}}/reopen/", f"{one}reopen/", {"reason": "Jury"}
+    )
+    assert (reopened["status"], reopened["graduated_on"]) == ("enrolled", None)
+    partner.post(f"{one}graduate/", {"graduated_on": "2026-06-30"}, format="json")
     call(
         partner,
         "POST",
@@ -224,6 +230,14 @@ def test_every_operation_of_the_schema_is_exercised(
     )
     put_body = {k: v for k, v in hire_body.items() if k != "enrollment"}
     call(partner, "PUT", f"{v1}/hires/{{id}}/", f"{v1}/hires/{hire['id']}/", put_body)
+    upserted_hire = call(
+        partner,
+        "POST",
+        f"{v1}/hires/upsert/",
+        f"{v1}/hires/upsert/",
+        hire_body | {"job_title": "Chef"},
+    )
+    assert upserted_hire["id"] == hire["id"]
     # Batch.
     record = {
         "cohort": cohort.code,

@@ -72,3 +72,11 @@ def import_commit_task(batch_id: int) -> None:
     from tracker.services.imports import import_commit
 
     import_commit(batch_id=batch_id)
+
+
+@shared_task(name="tracker.idempotency_purge")
+def idempotency_purge() -> int:
+    """Forgets the API's Idempotency-Keys past their 24 hours (hourly, by beat)."""
+    from tracker.services.idempotency import idempotency_purge as purge
+
+    return purge()

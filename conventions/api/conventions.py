@@ -18,6 +18,7 @@ from conventions.filters import ConventionFilter
 from conventions.models import Commitment, Convention, ConventionParty
 from conventions.selectors import convention_list, current_commitments_of
 from tracker.api.base import SmallListPagination, api_user
+from tracker.api.protocol import ApiViewMixin
 
 # The web filter's choices (the signature years of the user's conventions) are known per
 # request only: tell the schema they are years.
@@ -72,7 +73,7 @@ class ConventionSerializer(serializers.ModelSerializer):
         return CommitmentSerializer(by_convention.get(convention.pk, []), many=True).data
 
 
-class ConventionViewSet(viewsets.ReadOnlyModelViewSet):
+class ConventionViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Convention.objects.none()  # the model, for the schema; rows: get_queryset
     serializer_class = ConventionSerializer
     filterset_class = ConventionFilter

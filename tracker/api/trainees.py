@@ -21,6 +21,7 @@ from rest_framework.response import Response
 
 from conventions.models import Region
 from tracker.api.base import LargeListPagination, StrictSerializer, api_user
+from tracker.api.protocol import ApiViewMixin
 from tracker.models import ChangeLog, Enrollment, Trainee
 from tracker.permissions import can_create_person, can_edit_person
 from tracker.privacy import MASK, PERSONAL_FIELDS, PrivacyPolicy
@@ -89,10 +90,17 @@ class PersonSerializer(serializers.Serializer):
     residence_region = serializers.CharField(read_only=True, allow_null=True)
     education_level = serializers.CharField(read_only=True)
     personal_data_visible = serializers.BooleanField(read_only=True)
+    version = serializers.IntegerField(
+        read_only=True, help_text=_("À renvoyer pour corriger la personne (PATCH /trainees/).")
+    )
 
 
 def person_data(trainee: Trainee, *, visible: bool) -> dict[str, Any]:
-    data: dict[str, Any] = {"id": trainee.pk, "personal_data_visible": visible}
+    data: dict[str, Any] = {
+        "id": trainee.pk,
+        "personal_data_visible": visible,
+        "version": trainee.version,
+    }
     for name in PERSON_FIELDS:
         if name == "residence_region":
             region = trainee.residence_region
@@ -107,12 +115,8 @@ def person_data(trainee: Trainee, *, visible: bool) -> dict[str, Any]:
 
 
 class TraineeSerializer(PersonSerializer):
-    version = serializers.IntegerField(read_only=True)
-
     def to_representation(self, trainee: Trainee) -> dict[str, Any]:
-        data = person_data(trainee, visible=bool(getattr(trainee, "visible", False)))
-        data["version"] = trainee.version
-        return data
+        return person_data(trainee, visible=bool(getattr(trainee, "visible", False)))
 
 
 class TraineeFilter(django_filters.FilterSet):
@@ -135,6 +139,7 @@ class TraineeFilter(django_filters.FilterSet):
 
 
 class TraineeViewSet(
+    ApiViewMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     viewsets.GenericViewSet,
@@ -183,7 +188,7 @@ class TraineeViewSet(
         if not can_edit_person(user, trainee):  # 403 inside it, without the right
             raise PermissionDenied
         data = self._validated(TraineeUpdateSerializer, partial=partial)
-        version = data.pop("version", trainee.version)
+        version = data.pop("version", self.expected_version(request, trainee.version))
         if partial:
             current = {name: getattr(trainee, name) for name in UPDATE_FIELDS}
             data = {**current, **data}

@@ -1,5 +1,6 @@
 """The tracking app's models, one module per subject."""
 
+from tracker.models.api_requests import IdempotentRequest
 from tracker.models.api_tokens import ApiToken
 from tracker.models.cohorts import Cohort
 from tracker.models.history import ChangeLog
@@ -22,6 +23,7 @@ __all__ = [
     "Cohort",
     "Dimension",
     "Enrollment",
+    "IdempotentRequest",
     "ImportBatch",
     "ImportRowError",
     "LaggingAlert",

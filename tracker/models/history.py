@@ -17,7 +17,10 @@ ACTION_LABELS = {
     "graduated": _("diplomation"),
     "dropped_out": _("abandon"),
     "failed": _("échec"),
+    "reopened": _("réouverture"),
 }
+# Entries of ``changes`` that are not fields (the reason of a staff correction).
+NOTE_LABELS = {"reason": _("motif")}
 
 
 class ChangeLog(models.Model):
@@ -68,7 +71,7 @@ class ChangeLog(models.Model):
             try:
                 field = model._meta.get_field(name.removesuffix("_id"))
             except FieldDoesNotExist:
-                rows.append((name, old, new))
+                rows.append((capfirst(str(NOTE_LABELS.get(name, name))), old, new))
                 continue
             rows.append(
                 (capfirst(str(field.verbose_name)), _display(field, old), _display(field, new))

@@ -245,6 +245,18 @@ class Placement(models.Model):
                 | models.Q(ended_on__gte=models.F("hired_on")),
                 name="placement_ends_after_hire",
             ),
+            # A hire is identified by its enrollment, hire date and employer (a partner,
+            # or a named employer by its ICE): a sync sent twice never duplicates it.
+            models.UniqueConstraint(
+                fields=["enrollment", "hired_on", "employer"],
+                condition=models.Q(employer__isnull=False),
+                name="placement_unique_partner_hire",
+            ),
+            models.UniqueConstraint(
+                fields=["enrollment", "hired_on", "employer_ice"],
+                condition=models.Q(employer__isnull=True),
+                name="placement_unique_named_hire",
+            ),
         ]
         indexes = [
             models.Index(fields=["enrollment", "hired_on"], name="placement_enrollment_hired"),
