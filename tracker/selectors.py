@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from tracker.models import ApiToken, Cohort, Enrollment, Placement, Trainee, User
+from tracker.models import ApiToken, Cohort, Deletion, Enrollment, Placement, Trainee, User
 
 # What a cohort's row shows (lists, detail page, API): read with it in one query.
 COHORT_RELATED = ("convention", "operator", "filiere", "region", "zone")
@@ -81,3 +81,14 @@ def cohort_figures(*, cohort: Cohort) -> dict[str, int | float | None]:
         round(100 * figures["women_enrolled"] / enrolled, 1) if enrolled else None
     )
     return figures
+
+
+def deletion_list(*, user: User) -> QuerySet[Deletion]:
+    """Tombstones (the API's deletions feed): a partner sees the deletions of its own
+    organisation's rows, staff every deletion."""
+    deletions = Deletion.objects.all()
+    if user.is_staff_role:
+        return deletions
+    if user.partner_id is None:
+        return deletions.none()
+    return deletions.filter(operator_id=user.partner_id)

@@ -19,6 +19,7 @@ from conventions.models import Commitment, Convention, ConventionParty
 from conventions.selectors import convention_list, current_commitments_of
 from tracker.api.base import SmallListPagination, api_user
 from tracker.api.protocol import ApiViewMixin
+from tracker.api.sync import with_updated_since
 
 # The web filter's choices (the signature years of the user's conventions) are known per
 # request only: tell the schema they are years.
@@ -76,7 +77,7 @@ class ConventionSerializer(serializers.ModelSerializer):
 class ConventionViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Convention.objects.none()  # the model, for the schema; rows: get_queryset
     serializer_class = ConventionSerializer
-    filterset_class = ConventionFilter
+    filterset_class = with_updated_since(ConventionFilter)
     pagination_class = SmallListPagination
     ordering_fields = ["reference", "title", "kind", "status", "signed_on", "starts_on", "ends_on"]
     ordering = ["reference"]

@@ -21,6 +21,7 @@ from tracker.api.base import (
     api_user,
 )
 from tracker.api.protocol import ApiViewMixin
+from tracker.api.sync import with_updated_since
 from tracker.filters import CohortFilter
 from tracker.models import Cohort
 from tracker.selectors import COHORT_RELATED, cohort_list
@@ -89,7 +90,7 @@ class CohortViewSet(
 ):
     queryset = Cohort.objects.none()  # the model, for the schema; rows: get_queryset
     serializer_class = CohortSerializer
-    filterset_class = CohortFilter
+    filterset_class = with_updated_since(CohortFilter)
     filter_backends = [DjangoFilterBackend, filters.OrderingFilter]
     # The web list sorts on these (indexed) columns only.
     ordering_fields = ["code", "starts_on"]

@@ -26,6 +26,7 @@ from tracker.api.base import (
     prefix_errors,
 )
 from tracker.api.protocol import ApiViewMixin
+from tracker.api.sync import with_updated_since
 from tracker.api.trainees import (
     PERSON_FIELDS,
     PersonSerializer,
@@ -133,7 +134,7 @@ class EnrollmentViewSet(
 ):
     queryset = Enrollment.objects.none()  # the model, for the schema; rows: get_queryset
     serializer_class = EnrollmentSerializer
-    filterset_class = EnrollmentFilter
+    filterset_class = with_updated_since(EnrollmentFilter)
     filter_backends = [DjangoFilterBackend, filters.OrderingFilter]
     # The web list sorts on these (indexed) columns only.
     ordering_fields = ["enrolled_on", "graduated_on", "id"]

@@ -23,6 +23,7 @@ from tracker.api.base import (
     api_user,
 )
 from tracker.api.protocol import ApiViewMixin
+from tracker.api.sync import with_updated_since
 from tracker.filters import PlacementFilter
 from tracker.models import ChangeLog, Enrollment, Placement, User
 from tracker.selectors import enrollment_list, placement_list
@@ -30,6 +31,7 @@ from tracker.services.placements import (
     PLACEMENT_FIELDS,
     PlacementInput,
     placement_create,
+    placement_delete,
     placement_update,
     placement_upsert,
 )
@@ -128,7 +130,7 @@ class PlacementViewSet(
 ):
     queryset = Placement.objects.none()  # the model, for the schema; rows: get_queryset
     serializer_class = PlacementSerializer
-    filterset_class = PlacementFilter
+    filterset_class = with_updated_since(PlacementFilter)
     filter_backends = [DjangoFilterBackend, filters.OrderingFilter]
     # The web list sorts on this (indexed) column only.
     ordering_fields = ["hired_on", "id"]
@@ -199,3 +201,16 @@ class PlacementViewSet(
     @extend_schema(request=PlacementUpdateSerializer)
     def partial_update(self, request: Request, pk: str | None = None) -> Response:
         return self._update(request, partial=True)
+
+    @extend_schema(responses={204: None})
+    def destroy(self, request: Request, pk: str | None = None) -> Response:
+        """Deletes a hire recorded by mistake (``If-Match`` checks the version); the
+        deletion is listed by ``GET /deletions/`` for the clients that mirror hires."""
+        placement = self.get_object()
+        placement_delete(
+            placement=placement,
+            version=self.expected_version(request, placement.version),
+            actor=api_user(request),
+            source=ChangeLog.Source.API,
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)

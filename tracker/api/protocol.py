@@ -61,7 +61,8 @@ def fingerprint(request: Request) -> str:
 
 
 class ApiViewMixin:
-    """The first base of every API view."""
+    # The first base of every API view. (A comment, not a docstring: the schema would
+    # take a docstring for the description of every operation without its own.)
 
     _idempotent: IdempotentRequest | None = None
 

@@ -22,6 +22,7 @@ from rest_framework.response import Response
 from conventions.models import Region
 from tracker.api.base import LargeListPagination, StrictSerializer, api_user
 from tracker.api.protocol import ApiViewMixin
+from tracker.api.sync import with_updated_since
 from tracker.models import ChangeLog, Enrollment, Trainee
 from tracker.permissions import can_create_person, can_edit_person
 from tracker.privacy import MASK, PERSONAL_FIELDS, PrivacyPolicy
@@ -146,7 +147,7 @@ class TraineeViewSet(
 ):
     queryset = Trainee.objects.none()  # the model, for the schema; rows: get_queryset
     serializer_class = TraineeSerializer
-    filterset_class = TraineeFilter
+    filterset_class = with_updated_since(TraineeFilter)
     filter_backends = [DjangoFilterBackend, filters.OrderingFilter]
     ordering_fields = ["id"]
     pagination_class = LargeListPagination

@@ -23,6 +23,7 @@ from tracker.api.enrollments import EnrollmentViewSet
 from tracker.api.figures import FiguresView
 from tracker.api.placements import PlacementViewSet
 from tracker.api.protocol import ApiViewMixin
+from tracker.api.sync import DeletionViewSet
 from tracker.api.trainees import TraineeViewSet
 
 
@@ -41,6 +42,7 @@ router.register("hires", PlacementViewSet, basename="api-hire")
 router.register("regions", RegionViewSet, basename="api-region")
 router.register("zones", ZoneViewSet, basename="api-zone")
 router.register("filieres", FiliereViewSet, basename="api-filiere")
+router.register("deletions", DeletionViewSet, basename="api-deletion")
 
 
 def _token_authenticated(patterns: list[Any]) -> list[Any]:

@@ -3,7 +3,7 @@
 from tracker.models.api_requests import IdempotentRequest
 from tracker.models.api_tokens import ApiToken
 from tracker.models.cohorts import Cohort
-from tracker.models.history import ChangeLog
+from tracker.models.history import ChangeLog, Deletion
 from tracker.models.imports import ImportBatch, ImportRowError
 from tracker.models.people import Enrollment, Placement, Trainee
 from tracker.models.rollups import (
@@ -21,6 +21,7 @@ __all__ = [
     "ApiToken",
     "ChangeLog",
     "Cohort",
+    "Deletion",
     "Dimension",
     "Enrollment",
     "IdempotentRequest",

@@ -18,6 +18,7 @@ ACTION_LABELS = {
     "dropped_out": _("abandon"),
     "failed": _("échec"),
     "reopened": _("réouverture"),
+    "deleted": _("suppression"),
 }
 # Entries of ``changes`` that are not fields (the reason of a staff correction).
 NOTE_LABELS = {"reason": _("motif")}
@@ -90,3 +91,28 @@ def _display(field: Any, value: Any) -> Any:
         except ValueError:
             return value
     return value
+
+
+class Deletion(models.Model):
+    """A row deleted (a tombstone): what an API client mirroring its data must delete too
+    (``GET /api/v1/deletions/``). ``operator`` scopes it as the row was scoped."""
+
+    entity = models.CharField(max_length=12, choices=ChangeLog.Entity.choices)
+    object_id = models.BigIntegerField()
+    operator = models.ForeignKey(
+        "conventions.Partner", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    deleted_at = models.DateTimeField(auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["deleted_at", "id"]
+        indexes = [
+            models.Index(fields=["deleted_at", "id"], name="deletion_deleted_at"),
+            models.Index(fields=["operator", "deleted_at"], name="deletion_operator"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entity} {self.object_id} deleted ({self.deleted_at})"

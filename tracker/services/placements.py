@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from conventions.models import Filiere, Partner, Region, Zone, ice_validator
 from tracker import rules
-from tracker.models import ChangeLog, Enrollment, Placement, User
+from tracker.models import ChangeLog, Deletion, Enrollment, Placement, User
 from tracker.permissions import can_edit_people_in
 from tracker.services.history import changelog_record, changes_between, snapshot
 from tracker.services.locking import lock_current_version
@@ -241,3 +241,38 @@ def placement_upsert(
         placement=existing, version=existing.version, data=data, actor=actor, source=source
     )
     return updated, False
+
+
+@transaction.atomic
+def placement_delete(
+    *,
+    placement: Placement,
+    version: int,
+    actor: User | None,
+    source: str = ChangeLog.Source.FORM,
+) -> None:
+    """Deletes a hire recorded by mistake: kept in the history (its last values) and as
+    a tombstone (Deletion) so that a client mirroring the hires deletes it too."""
+    _check_actor(actor, placement.enrollment)
+    locked = lock_current_version(placement, version=version)
+    changelog_record(
+        entity=ChangeLog.Entity.PLACEMENT,
+        object_id=locked.pk,
+        action="deleted",
+        changes={
+            name: [value, None]
+            for name, value in snapshot(locked, PLACEMENT_FIELDS).items()
+            if value not in (None, "")
+        },
+        actor=actor,
+        source=source,
+    )
+    Deletion.objects.create(
+        entity=ChangeLog.Entity.PLACEMENT,
+        object_id=locked.pk,
+        operator_id=locked.operator_id,
+        actor=actor,
+    )
+    cohort_id = placement.enrollment.cohort_id
+    locked.delete()
+    rollup_after_commit(cohort_ids=[cohort_id])
