@@ -157,3 +157,39 @@ def test_another_partner_cannot_find_the_enrollment_to_reopen(people, api_b):
         f"{V1}/enrollments/{graduated.pk}/reopen/", {"reason": "x"}, format="json"
     )
     assert response.status_code == 404
+
+
+# --- The staff correction on the page -------------------------------------------------
+
+
+def test_a_manager_reopens_an_enrollment_on_its_page_with_a_reason(people, manager_client):
+    graduated = _graduated(people)
+    page = manager_client.get(f"/enrollments/{graduated.pk}/").content.decode()
+    assert f"/enrollments/{graduated.pk}/reopen/" in page
+    refused = manager_client.post(
+        f"/enrollments/{graduated.pk}/reopen/", {"version": graduated.version, "reason": ""}
+    )
+    assert refused.status_code == 200  # the form again, with its error
+    graduated.refresh_from_db()
+    assert graduated.status == Enrollment.Status.GRADUATED
+    done = manager_client.post(
+        f"/enrollments/{graduated.pk}/reopen/",
+        {"version": graduated.version, "reason": "Jury annulé"},
+    )
+    assert done.status_code == 302
+    graduated.refresh_from_db()
+    assert (graduated.status, graduated.graduated_on) == (Enrollment.Status.ENROLLED, None)
+
+
+def test_a_partner_gets_403_on_the_reopen_page_and_no_button(people, partner_a_client):
+    graduated = _graduated(people)
+    assert "/reopen/" not in partner_a_client.get(f"/enrollments/{graduated.pk}/").content.decode()
+    response = partner_a_client.post(
+        f"/enrollments/{graduated.pk}/reopen/", {"version": graduated.version, "reason": "x"}
+    )
+    assert response.status_code == 403
+
+
+def test_another_partner_gets_404_on_the_reopen_page(people, partner_b_client):
+    graduated = _graduated(people)
+    assert partner_b_client.get(f"/enrollments/{graduated.pk}/reopen/").status_code == 404
