@@ -150,3 +150,11 @@ def test_the_schema_documents_every_error_on_every_operation() -> None:
         if method == "post":
             names = [parameter["name"] for parameter in operation.get("parameters", [])]
             assert "Idempotency-Key" in names, path
+
+
+def test_a_nul_character_anywhere_is_a_400_not_a_server_error(people, api_a):
+    body = {"enrollment": people.enrollment_a.pk, "zone": "C\x00NS", "job_title": "x"}
+    response = api_a.post(f"{V1}/hires/", body, format="json")
+    error = _is_problem(response, 400)["errors"][0]
+    assert (error["field"], error["code"]) == ("zone", "invalid_character")
+    assert api_a.get(f"{V1}/enrollments/", {"q": "A\x00"}).status_code == 400

@@ -49,6 +49,21 @@ def request_language(request: Request, user: Any) -> str:
     return language if language in available else settings.LANGUAGE_CODE
 
 
+def _leaves(data: Any, prefix: str = "") -> list[tuple[str, str]]:
+    """(path, text) of every key and string in a parsed JSON body."""
+    if isinstance(data, dict):
+        found = []
+        for key, value in data.items():
+            name = f"{prefix}.{key}" if prefix else str(key)
+            found += [(name, str(key)), *_leaves(value, name)]
+        return found
+    if isinstance(data, list):
+        return [
+            leaf for index, item in enumerate(data) for leaf in _leaves(item, f"{prefix}[{index}]")
+        ]
+    return [(prefix, data)] if isinstance(data, str) else []
+
+
 def fingerprint(request: Request) -> str:
     """The request as the key protects it: method, path and body (as JSON, keys sorted:
     the same body sent with other spacing is the same request)."""
@@ -73,6 +88,7 @@ class ApiViewMixin:
         user = request.user if request.user.is_authenticated else None
         translation.activate(request_language(request, user))
         self._refuse_unknown_query_parameters(request)
+        self._refuse_nul_characters(request)
         if request.method == "POST" and IDEMPOTENCY_HEADER in request.headers:
             self._begin_idempotent(request)
 
@@ -107,6 +123,24 @@ class ApiViewMixin:
                         code="unknown_parameter",
                     )
                     for name in unknown
+                }
+            )
+
+    def _refuse_nul_characters(self, request: Request) -> None:
+        """A NUL character (U+0000) in a value is refused at the door: PostgreSQL cannot
+        hold one in a text, and no field of this API has any use for it."""
+        fields = [
+            name
+            for name, value in [*request.query_params.items(), *_leaves(request.data)]
+            if "\x00" in value or "\x00" in name
+        ]
+        if fields:
+            raise ValidationError(
+                {
+                    field.replace("\x00", "") or "body": ValidationError(
+                        _("Caractère nul (U+0000) refusé."), code="invalid_character"
+                    )
+                    for field in fields
                 }
             )
 
