@@ -257,6 +257,8 @@ class Convention(models.Model):
         ordering = ["-reference"]
         verbose_name = _("convention")
         verbose_name_plural = _("conventions")
+        # The API's incremental sync (``updated_since``).
+        indexes = [models.Index(fields=["updated_at"], name="convention_updated_at")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(ends_on__gt=models.F("starts_on")),

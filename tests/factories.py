@@ -151,7 +151,8 @@ class PlacementFactory(DjangoModelFactory):
 
     enrollment = factory.SubFactory(EnrollmentFactory)
     employer_name = "Casablanca Nearshore Services"
-    employer_ice = "001987654000078"
+    # A hire is unique per (enrollment, hire date, employer): each its own employer's ICE.
+    employer_ice = factory.Sequence(lambda n: f"{1987654000078 + n:015d}")
     hired_on = dt.date(2026, 7, 1)
     contract_type = Placement.ContractType.CDI
     job_title = "Développeur"

@@ -1,6 +1,7 @@
 """Property-based fuzz of the API from its own OpenAPI schema (schemathesis): whatever
 the generated input, for every operation of the schema, as a partner editor, the answer
-is never a server error.
+is never a server error, and its status, content type, headers and body are the ones the
+schema documents.
 
 Bounded: one test, one set of data, a few generated examples per operation, so the whole
 run takes well under a minute on a quiet machine."""
@@ -13,6 +14,7 @@ from django.core import signals
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
+from schemathesis import checks
 from schemathesis.core.result import Ok
 from schemathesis.generation.modes import GenerationMode
 
@@ -20,6 +22,13 @@ from tests.api_support import token_client
 from tracker.models import User
 
 EXAMPLES_PER_OPERATION = 4
+CONFORMANCE_CHECKS = [
+    checks.not_a_server_error,
+    checks.status_code_conformance,
+    checks.content_type_conformance,
+    checks.response_headers_conformance,
+    checks.response_schema_conformance,
+]
 
 schema = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
 
@@ -70,6 +79,8 @@ def test_no_generated_input_makes_any_operation_fail(people, partner_a_user: Use
         @settings_for_fuzz
         def call(case: schemathesis.Case) -> None:
             response = case.call(headers=headers)
+            # No undocumented status, content type or header, no body off its schema.
+            case.validate_response(response, checks=CONFORMANCE_CHECKS, headers=headers)
             assert response.status_code < 500, (
                 case.method,
                 case.formatted_path,

@@ -214,18 +214,25 @@ def test_the_same_batch_pushed_twice_changes_nothing_the_second_time(people, api
     records = _records("COH-A", 300)
     first = api_a.post(f"{V1}/batch/", {"records": records}, format="json")
     assert first.status_code == 200, first.content
-    assert first.json() | {"errors": []} == {
+    result = first.json()
+    assert {key: result[key] for key in ("committed", "created", "updated", "unchanged")} == {
         "committed": True,
         "created": 300,
         "updated": 0,
         "unchanged": 0,
-        "errors": [],
     }
+    assert [record["index"] for record in result["records"]] == list(range(300))
+    assert {record["outcome"] for record in result["records"]} == {"created"}
+    assert all(record["enrollment"] for record in result["records"])
     before = _state()
     second = api_a.post(f"{V1}/batch/", {"records": records}, format="json")
     assert second.status_code == 200
     assert second.json()["unchanged"] == 300
     assert second.json()["created"] == 0
+    assert [r["enrollment"] for r in second.json()["records"]] == [
+        r["enrollment"] for r in result["records"]
+    ]
+    assert {r["outcome"] for r in second.json()["records"]} == {"unchanged"}
     assert _state() == before
 
 
@@ -238,15 +245,16 @@ def test_a_batch_with_one_bad_record_writes_nothing_and_names_it(people, api_a):
     assert response.status_code == 400
     errors = response.json()["errors"]
     assert {(e["index"], e["field"]) for e in errors} == {(17, "enrolled_on"), (42, "surprise")}
-    assert response.json()["committed"] is False
+    assert response["Content-Type"] == "application/problem+json"
+    assert {e["code"] for e in errors if e["field"] == "surprise"} == {"unknown_field"}
     assert _state() == before
 
 
 def test_batch_size_is_limited(people, api_a, settings):
     settings.API_BATCH_MAX_RECORDS = 10
     response = api_a.post(f"{V1}/batch/", {"records": _records("COH-A", 11)}, format="json")
-    assert response.status_code == 400
-    assert response.json()["errors"][0]["field"] == "records"
+    assert response.status_code == 413
+    assert response.json()["code"] == "batch_too_large"
 
 
 def test_dry_run_validates_without_writing(people, api_a):
@@ -285,7 +293,7 @@ def test_upsert_twice_changes_nothing_the_second_time(people, api_a):
 # --- Throttling ------------------------------------------------------------------------
 
 
-def test_throttling_is_per_token_with_a_clear_429(partner_a_user, settings):
+def test_throttling_is_per_user_with_a_clear_429(partner_a_user, viewer_a_user, settings):
     settings.API_THROTTLE_RATE = "3/minute"
     cache.clear()
     first, second = token_client(partner_a_user), token_client(partner_a_user)
@@ -295,5 +303,6 @@ def test_throttling_is_per_token_with_a_clear_429(partner_a_user, settings):
     assert refused.status_code == 429
     assert int(refused["Retry-After"]) > 0
     assert "secondes" in refused.json()["detail"]
-    assert second.get(f"{V1}/regions/").status_code == 200  # another token, its own budget
+    assert second.get(f"{V1}/regions/").status_code == 429  # another token, the same user
+    assert token_client(viewer_a_user).get(f"{V1}/regions/").status_code == 200
     cache.clear()

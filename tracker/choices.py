@@ -29,6 +29,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 
 from conventions.models import Filiere, Region, Zone
 
@@ -83,8 +84,14 @@ class ReferenceChoiceField(django_filters.fields.ModelChoiceField):
         if value in self.empty_values:
             return None
         key = self.to_field_name or "pk"
-        for row in reference_rows(self.queryset.model):
+        rows = reference_rows(self.queryset.model)
+        for row in rows:
             if str(getattr(row, key)) == str(value):
+                return row
+        # The code too (MA-06, ITO, CNS): what the API's answers and writes use.
+        code = str(value).strip().upper()
+        for row in rows:
+            if str(getattr(row, "code", "")).upper() == code:
                 return row
         raise ValidationError(
             self.error_messages["invalid_choice"],
@@ -93,6 +100,9 @@ class ReferenceChoiceField(django_filters.fields.ModelChoiceField):
         )
 
 
+@extend_schema_field(
+    {"type": "string", "description": "Code (MA-06, ITO, CNS) or id of the reference row."}
+)
 class ReferenceChoiceFilter(django_filters.ModelChoiceFilter):
     field_class = ReferenceChoiceField
 

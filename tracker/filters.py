@@ -14,6 +14,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from conventions.models import Convention, Filiere, Partner, Region, Zone
 from conventions.selectors import convention_list
@@ -25,7 +27,16 @@ from tracker.selectors import cohort_list, placement_list
 
 # A year filter outside these bounds (0, 99999, 2026.5) is an invalid filter, never a
 # database error.
-YEAR_BOUNDS = {"min_value": 1900, "max_value": 2100, "decimal_places": 0}
+YEAR_BOUNDS = {"min_value": 1900, "max_value": 2100}
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class IntegerFilter(django_filters.NumberFilter):
+    """A whole number, typed ``integer`` in the API schema (a generated client sends
+    ``2026``, not ``2026.0``)."""
+
+    field_class = forms.IntegerField
+
 
 CONVENTION_LABEL = ("reference", "title")
 
@@ -62,7 +73,7 @@ class CohortFilter(django_filters.FilterSet):
     zone = ReferenceChoiceFilter(queryset=Zone.objects.all(), label=_("Zone"))
     filiere = ReferenceChoiceFilter(queryset=Filiere.objects.all(), label=_("Filière"))
     status = django_filters.ChoiceFilter(choices=Cohort.Status.choices, label=_("Statut"))
-    year = django_filters.NumberFilter(
+    year = IntegerFilter(
         field_name="starts_on", lookup_expr="year", **YEAR_BOUNDS, label=_("Année")
     )
 
@@ -85,9 +96,9 @@ class EnrollmentFilter(django_filters.FilterSet):
     cohort_code = django_filters.CharFilter(
         field_name="cohort__code", lookup_expr="iexact", label=_("Code de cohorte")
     )
-    # The rows are already scoped: another partner's cohort id simply matches nothing.
-    cohort = django_filters.NumberFilter(
-        field_name="cohort_id", label=_("Cohorte"), widget=forms.HiddenInput
+    # The rows are already scoped: another partner's cohort simply matches nothing.
+    cohort = django_filters.CharFilter(
+        method="by_cohort", label=_("Cohorte"), widget=forms.HiddenInput
     )
     operator = SearchChoiceFilter(
         kind="operators", field_name="operator", queryset=_operators, label=_("Opérateur")
@@ -99,13 +110,21 @@ class EnrollmentFilter(django_filters.FilterSet):
     sex = django_filters.ChoiceFilter(
         field_name="trainee__sex", choices=Trainee.Sex.choices, label=_("Sexe")
     )
-    year = django_filters.NumberFilter(
+    year = IntegerFilter(
         field_name="enrolled_on", lookup_expr="year", **YEAR_BOUNDS, label=_("Année d'inscription")
     )
 
     class Meta:
         model = Enrollment
         fields: list[str] = []
+
+    @extend_schema_field({"type": "string", "description": "Id or code of the cohort."})
+    def by_cohort(self, queryset: QuerySet[Enrollment], name: str, value: str) -> Any:
+        """A cohort's id (links from other pages) or its code (what the API answers)."""
+        value = value.strip()
+        if value.isdigit():
+            return queryset.filter(cohort_id=int(value))
+        return queryset.filter(cohort__code__iexact=value)
 
     def search(self, queryset: QuerySet[Enrollment], name: str, value: str) -> Any:
         """By CIN (exact, normalised) or name, only among the rows whose personal data the
@@ -126,6 +145,10 @@ class EnrollmentFilter(django_filters.FilterSet):
 
 
 class PlacementFilter(django_filters.FilterSet):
+    # The rows are already scoped: another partner's enrollment id matches nothing.
+    enrollment = IntegerFilter(
+        field_name="enrollment_id", label=_("Inscription"), widget=forms.HiddenInput
+    )
     employer = SearchChoiceFilter(
         kind="employers", queryset=_employers, searched_by_partners=True, label=_("Employeur")
     )
@@ -133,7 +156,7 @@ class PlacementFilter(django_filters.FilterSet):
         choices=Placement.ContractType.choices, label=_("Type de contrat")
     )
     zone = ReferenceChoiceFilter(queryset=Zone.objects.all(), label=_("Zone"))
-    year = django_filters.NumberFilter(
+    year = IntegerFilter(
         field_name="hired_on", lookup_expr="year", **YEAR_BOUNDS, label=_("Année d'embauche")
     )
 

@@ -157,6 +157,17 @@ class ExitForm(VersionedForm):
     exited_on = forms.DateField(label=_("Date de sortie"), widget=DateInput)
 
 
+class ReopenForm(VersionedForm):
+    """A staff correction: a closed enrollment back in training, with its reason."""
+
+    reason = forms.CharField(
+        label=_("Motif de la réouverture"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Gardé dans l'historique de l'inscription."),
+    )
+
+
 class PlacementForm(StyledFormMixin, forms.Form):
     employer = forms.ModelChoiceField(
         label=_("Employeur partenaire"), queryset=Partner.objects.none(), required=False

@@ -39,6 +39,14 @@ def can_edit_people_in(user: User, cohort: Cohort) -> bool:
     return is_convention_manager(user, cohort.convention)
 
 
+def can_reopen_enrollment(user: User, cohort: Cohort) -> bool:
+    """Reopen a closed enrollment (a staff correction, with a reason): admins and the
+    convention's managers; never a partner, whose writes follow the lifecycle."""
+    if not user.is_active:
+        return False
+    return bool(user.is_admin) or is_convention_manager(user, cohort.convention)
+
+
 def can_create_person(user: User) -> bool:
     """Record a person outside any cohort: admins only. Everyone else creates a person by
     enrolling them (can_edit_people_in): personal data follow the cohorts

@@ -13,6 +13,7 @@ from tracker.models import (
     ApiToken,
     ChangeLog,
     Cohort,
+    Deletion,
     Enrollment,
     IdentityCorrectionRequest,
     Placement,
@@ -133,3 +134,14 @@ def cohort_figures(*, cohort: Cohort) -> dict[str, int | float | None]:
         round(100 * figures["women_enrolled"] / enrolled, 1) if enrolled else None
     )
     return figures
+
+
+def deletion_list(*, user: User) -> QuerySet[Deletion]:
+    """Tombstones (the API's deletions feed): a partner sees the deletions of its own
+    organisation's rows, staff every deletion."""
+    deletions = Deletion.objects.all()
+    if user.is_staff_role:
+        return deletions
+    if user.partner_id is None:
+        return deletions.none()
+    return deletions.filter(operator_id=user.partner_id)

@@ -305,6 +305,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
             minute=env.int("ROLLUP_FULL_MINUTE", default=30),
         ),
     },
+    # Idempotency-Keys older than API_IDEMPOTENCY_HOURS forgotten (hourly).
+    "idempotency-keys-purge": {"task": "tracker.idempotency_purge", "schedule": 3600.0},
     # Lagging conventions, e-mailed to their managers once per period (Mondays 07:00).
     "lagging-alerts-weekly": {
         "task": "tracker.lagging_alerts",
@@ -383,11 +385,15 @@ REST_FRAMEWORK = {
         "tracker.api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        # Before any body is read: a viewer's write is 403 whatever it sends.
+        "tracker.api.permissions.ApiWritePermission",
+    ],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_THROTTLE_CLASSES": ["tracker.api.throttling.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["tracker.api.throttling.UserRateThrottle"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "tracker.api.errors.api_exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
@@ -407,13 +413,20 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "tracker.api.schema.document_errors",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "CohortStatusEnum": "tracker.models.cohorts.Cohort.Status",
         "EnrollmentStatusEnum": "tracker.models.people.Enrollment.Status",
         "ConventionStatusEnum": "conventions.models.Convention.Status",
     },
 }
-# Requests per API token (per user for a browser session): DRF's "N/second|minute|hour|day".
+# Requests per user, all its tokens and its browser session together (429 beyond):
+# DRF's "N/second|minute|hour|day".
 API_THROTTLE_RATE = env.str("API_THROTTLE_RATE", default="3000/hour")
+# How long an Idempotency-Key's first answer is kept and replayed (hours).
+API_IDEMPOTENCY_HOURS = env.int("API_IDEMPOTENCY_HOURS", default=24)
 # Records per POST /api/v1/batch/ (validated and written synchronously, in one request).
 API_BATCH_MAX_RECORDS = env.int("API_BATCH_MAX_RECORDS", default=5000)

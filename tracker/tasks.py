@@ -92,3 +92,11 @@ def password_reset_email_task(user_id: int, domain: str, use_https: bool) -> Non
     from tracker.services.users import user_password_reset_email_send
 
     user_password_reset_email_send(user_id=user_id, domain=domain, use_https=use_https)
+
+
+@shared_task(name="tracker.idempotency_purge")
+def idempotency_purge() -> int:
+    """Forgets the API's Idempotency-Keys past their 24 hours (hourly, by beat)."""
+    from tracker.services.idempotency import idempotency_purge as purge
+
+    return purge()

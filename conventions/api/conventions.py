@@ -18,6 +18,8 @@ from conventions.filters import ConventionFilter
 from conventions.models import Commitment, Convention, ConventionParty
 from conventions.selectors import convention_list, current_commitments_of
 from tracker.api.base import SmallListPagination, api_user
+from tracker.api.protocol import ApiViewMixin
+from tracker.api.sync import with_updated_since
 
 # The web filter's choices (the signature years of the user's conventions) are known per
 # request only: tell the schema they are years.
@@ -72,10 +74,10 @@ class ConventionSerializer(serializers.ModelSerializer):
         return CommitmentSerializer(by_convention.get(convention.pk, []), many=True).data
 
 
-class ConventionViewSet(viewsets.ReadOnlyModelViewSet):
+class ConventionViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Convention.objects.none()  # the model, for the schema; rows: get_queryset
     serializer_class = ConventionSerializer
-    filterset_class = ConventionFilter
+    filterset_class = with_updated_since(ConventionFilter)
     pagination_class = SmallListPagination
     ordering_fields = ["reference", "title", "kind", "status", "signed_on", "starts_on", "ends_on"]
     ordering = ["reference"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rest_framework import serializers, viewsets
 
 from conventions.models import Filiere, Region, Zone
+from tracker.api.protocol import ApiViewMixin
 
 
 class RegionSerializer(serializers.ModelSerializer):
@@ -27,21 +28,21 @@ class FiliereSerializer(serializers.ModelSerializer):
         fields = ["id", "code", "name_fr", "name_ar", "name_en"]
 
 
-class RegionViewSet(viewsets.ReadOnlyModelViewSet):
+class RegionViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Region.objects.order_by("code")
     serializer_class = RegionSerializer
     pagination_class = None
     filter_backends: list[type] = []
 
 
-class ZoneViewSet(viewsets.ReadOnlyModelViewSet):
+class ZoneViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Zone.objects.select_related("region").order_by("code")
     serializer_class = ZoneSerializer
     pagination_class = None
     filter_backends: list[type] = []
 
 
-class FiliereViewSet(viewsets.ReadOnlyModelViewSet):
+class FiliereViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Filiere.objects.order_by("code")
     serializer_class = FiliereSerializer
     pagination_class = None

@@ -52,7 +52,34 @@ def api_user(request: Request) -> User:
     return user
 
 
-class LargeListPagination(CursorPagination):
+class CheckedPageSize:
+    """``page_size`` from 1 to ``max_page_size``: anything else is a 400 naming the
+    bounds, never a silent default or cap."""
+
+    page_size_query_param = "page_size"
+    max_page_size = 1000
+
+    def get_page_size(self, request: Request) -> int:
+        raw = request.query_params.get(self.page_size_query_param)
+        default: int = self.page_size  # type: ignore[attr-defined]
+        if raw is None:
+            return default
+        if not raw.strip().isdigit() or not 1 <= int(raw) <= self.max_page_size:
+            raise serializers.ValidationError(
+                {
+                    self.page_size_query_param: [
+                        serializers.ErrorDetail(
+                            _("Un entier de 1 à %(max)s est attendu.")
+                            % {"max": self.max_page_size},
+                            code="invalid_page_size",
+                        )
+                    ]
+                }
+            )
+        return int(raw)
+
+
+class LargeListPagination(CheckedPageSize, CursorPagination):
     """Enrollments, hires, trainees: up to a million rows; a cursor stays fast at any
     depth (no OFFSET) and stable while rows are added."""
 
@@ -62,7 +89,7 @@ class LargeListPagination(CursorPagination):
     ordering = "-id"
 
 
-class SmallListPagination(PageNumberPagination):
+class SmallListPagination(CheckedPageSize, PageNumberPagination):
     page_size = 100
     page_size_query_param = "page_size"
     max_page_size = 1000

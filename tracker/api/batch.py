@@ -3,6 +3,7 @@ at once, all or nothing, through the import machinery (tracker.services.api_batc
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import serializers, status
@@ -11,8 +12,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from tracker.api.base import StrictSerializer, api_user
+from tracker.api.errors import PayloadTooLarge, problem
+from tracker.api.protocol import ApiViewMixin
 from tracker.imports.columns import COLUMNS
-from tracker.services.api_batch import records_import
+from tracker.services.api_batch import BatchTooLarge, records_import
+from tracker.services.imports import user_can_import
 
 RECORD_HELP = _(
     "Un enregistrement = une ligne d'import : clés %(keys)s (mêmes règles et mêmes valeurs "
@@ -42,10 +46,12 @@ class BatchRequestSerializer(StrictSerializer):
     )
 
 
-class BatchErrorSerializer(serializers.Serializer):
-    index = serializers.IntegerField()
-    field = serializers.CharField(allow_null=True)
-    reason = serializers.CharField()
+class BatchRecordResultSerializer(serializers.Serializer):
+    index = serializers.IntegerField(help_text=_("Rang de l'enregistrement envoyé (depuis 0)"))
+    outcome = serializers.ChoiceField(choices=["created", "updated", "unchanged"])
+    trainee = serializers.IntegerField(allow_null=True)
+    enrollment = serializers.IntegerField(allow_null=True)
+    hire = serializers.IntegerField(allow_null=True)
 
 
 class BatchResultSerializer(serializers.Serializer):
@@ -53,13 +59,13 @@ class BatchResultSerializer(serializers.Serializer):
     created = serializers.IntegerField()
     updated = serializers.IntegerField()
     unchanged = serializers.IntegerField()
-    errors = BatchErrorSerializer(many=True)
+    records = BatchRecordResultSerializer(many=True)
 
 
-class BatchView(APIView):
+class BatchView(ApiViewMixin, APIView):
     @extend_schema(
         request=BatchRequestSerializer,
-        responses={200: BatchResultSerializer, 400: BatchResultSerializer},
+        responses={200: BatchResultSerializer},
         examples=[
             OpenApiExample(
                 "Deux inscriptions, dont une diplômée et embauchée",
@@ -99,22 +105,48 @@ class BatchView(APIView):
     )
     def post(self, request: Request) -> Response:
         """Validates every record; with no error, writes them all in one transaction
-        (200, ``committed`` true); otherwise writes nothing (400, every error listed)."""
+        (200, ``committed`` true, each record with its ids and outcome); otherwise writes
+        nothing (400, a problem listing every error with its record's ``index``)."""
+        user = api_user(request)
+        if not user_can_import(user):  # before the body: one answer, whatever was sent
+            raise PermissionDenied
         serializer = BatchRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        result = records_import(
-            user=api_user(request),
-            records=serializer.validated_data["records"],
-            dry_run=serializer.validated_data["dry_run"],
-        )
+        try:
+            result = records_import(
+                user=user,
+                records=serializer.validated_data["records"],
+                dry_run=serializer.validated_data["dry_run"],
+            )
+        except BatchTooLarge as error:
+            raise PayloadTooLarge(
+                _("Au plus %(n)s enregistrements par lot.") % {"n": error.limit},
+                code="batch_too_large",
+            ) from None
+        if result.errors:
+            return problem(
+                status.HTTP_400_BAD_REQUEST,
+                code="invalid",
+                detail=_("%(n)s erreur(s) : rien n'a été enregistré.") % {"n": len(result.errors)},
+                errors=[
+                    {"field": e.field, "reason": e.reason, "code": e.code, "index": e.index}
+                    for e in result.errors
+                ],
+            )
         data = {
             "committed": result.committed,
             "created": result.created,
             "updated": result.updated,
             "unchanged": result.unchanged,
-            "errors": [
-                {"index": e.index, "field": e.field, "reason": e.reason} for e in result.errors
+            "records": [
+                {
+                    "index": r.index,
+                    "outcome": r.outcome,
+                    "trainee": r.trainee,
+                    "enrollment": r.enrollment,
+                    "hire": r.hire,
+                }
+                for r in result.records
             ],
         }
-        code = status.HTTP_400_BAD_REQUEST if result.errors else status.HTTP_200_OK
-        return Response(data, status=code)
+        return Response(data, status=status.HTTP_200_OK)

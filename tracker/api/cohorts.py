@@ -20,6 +20,8 @@ from tracker.api.base import (
     StrictSerializer,
     api_user,
 )
+from tracker.api.protocol import ApiViewMixin
+from tracker.api.sync import with_updated_since
 from tracker.filters import CohortFilter
 from tracker.models import Cohort
 from tracker.selectors import COHORT_RELATED, cohort_list
@@ -81,17 +83,21 @@ class CohortWriteSerializer(StrictSerializer):
 
 
 class CohortViewSet(
+    ApiViewMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     viewsets.GenericViewSet,
 ):
     queryset = Cohort.objects.none()  # the model, for the schema; rows: get_queryset
     serializer_class = CohortSerializer
-    filterset_class = CohortFilter
+    filterset_class = with_updated_since(CohortFilter)
     filter_backends = [DjangoFilterBackend, filters.OrderingFilter]
     # The web list sorts on these (indexed) columns only.
     ordering_fields = ["code", "starts_on"]
     pagination_class = SmallListPagination
+    # Cohorts are written by staff only: a partner gets 403 before its body is read (an
+    # edit: 404 first outside its scope, then 403, see tracker.api.permissions).
+    staff_actions = ("create",)
 
     def get_queryset(self) -> QuerySet[Cohort]:
         return cohort_list(user=api_user(self.request)).select_related(*COHORT_RELATED)

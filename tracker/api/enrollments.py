@@ -8,8 +8,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import filters, mixins, serializers, status, viewsets
@@ -24,6 +25,8 @@ from tracker.api.base import (
     api_user,
     prefix_errors,
 )
+from tracker.api.protocol import ApiViewMixin
+from tracker.api.sync import with_updated_since
 from tracker.api.trainees import (
     PERSON_FIELDS,
     PersonSerializer,
@@ -32,6 +35,7 @@ from tracker.api.trainees import (
 )
 from tracker.filters import EnrollmentFilter
 from tracker.models import ChangeLog, Cohort, Enrollment, TraineeContact
+from tracker.permissions import can_reopen_enrollment
 from tracker.privacy import PrivacyPolicy
 from tracker.selectors import cohort_list, enrollment_list
 from tracker.services.enrollment_sync import enrollment_upsert
@@ -40,6 +44,7 @@ from tracker.services.enrollments import (
     enrollment_drop_out,
     enrollment_fail,
     enrollment_graduate,
+    enrollment_reopen,
     enrollment_update,
 )
 from tracker.services.trainees import TraineeInput
@@ -110,6 +115,13 @@ class GraduateSerializer(StrictSerializer):
     certificate_ref = serializers.CharField(max_length=60, required=False, allow_blank=True)
 
 
+class ReopenSerializer(StrictSerializer):
+    version = serializers.IntegerField(required=False, min_value=1)
+    reason = serializers.CharField(
+        max_length=500, help_text=_("Motif de la correction, gardé dans l'historique.")
+    )
+
+
 class ExitSerializer(StrictSerializer):
     version = serializers.IntegerField(required=False, min_value=1)
     exited_on = serializers.DateField()
@@ -125,13 +137,14 @@ def trainee_errors() -> Iterator[None]:
 
 
 class EnrollmentViewSet(
+    ApiViewMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     viewsets.GenericViewSet,
 ):
     queryset = Enrollment.objects.none()  # the model, for the schema; rows: get_queryset
     serializer_class = EnrollmentSerializer
-    filterset_class = EnrollmentFilter
+    filterset_class = with_updated_since(EnrollmentFilter)
     filter_backends = [DjangoFilterBackend, filters.OrderingFilter]
     # The web list sorts on these (indexed) columns only.
     ordering_fields = ["enrolled_on", "graduated_on", "id"]
@@ -211,7 +224,7 @@ class EnrollmentViewSet(
         if not partial:
             current["certificate_ref"] = ""
         values = {**current, **data}
-        values.setdefault("version", enrollment.version)
+        values.setdefault("version", self.expected_version(request, enrollment.version))
         enrollment = enrollment_update(
             enrollment=enrollment, actor=api_user(request), source=API, **values
         )
@@ -231,7 +244,7 @@ class EnrollmentViewSet(
     ) -> Response:
         enrollment = self.get_object()
         data = dict(self._input(serializer_class).validated_data)
-        data.setdefault("version", enrollment.version)
+        data.setdefault("version", self.expected_version(self.request, enrollment.version))
         enrollment = service(
             enrollment=enrollment, actor=api_user(self.request), source=API, **data
         )
@@ -251,3 +264,14 @@ class EnrollmentViewSet(
     @action(detail=True, methods=["post"])
     def fail(self, request: Request, pk: str | None = None) -> Response:
         return self._transition(enrollment_fail, ExitSerializer)
+
+    @extend_schema(request=ReopenSerializer, responses=EnrollmentSerializer)
+    @action(detail=True, methods=["post"])
+    def reopen(self, request: Request, pk: str | None = None) -> Response:
+        """A staff correction (admins, the convention's managers): a closed enrollment
+        back in training, with a reason. Partners get 403: their writes follow the
+        lifecycle."""
+        enrollment = self.get_object()
+        if not can_reopen_enrollment(api_user(request), enrollment.cohort):
+            raise PermissionDenied  # before the body: one answer, whatever was sent
+        return self._transition(enrollment_reopen, ReopenSerializer)

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from tracker.api.base import api_user
+from tracker.api.protocol import ApiViewMixin
 from tracker.figures.selectors import (
     Figures,
     figures_by_member,
@@ -72,7 +73,8 @@ def _row(dimension: str, member_id: int, year: int | None, figures: Figures) -> 
     }
 
 
-class FiguresView(APIView):
+class FiguresView(ApiViewMixin, APIView):
+    extra_query_parameters = ("dimension", "member", "year", "until")
     """National: one row per year, or the year asked. By dimension: one row per member
     (all years, one year, or to date), or one row per year of the member asked."""
 

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import filters, mixins, serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -21,6 +22,8 @@ from tracker.api.base import (
     StrictSerializer,
     api_user,
 )
+from tracker.api.protocol import ApiViewMixin
+from tracker.api.sync import with_updated_since
 from tracker.filters import PlacementFilter
 from tracker.models import ChangeLog, Enrollment, Placement, User
 from tracker.selectors import enrollment_list, placement_list
@@ -28,7 +31,9 @@ from tracker.services.placements import (
     PLACEMENT_FIELDS,
     PlacementInput,
     placement_create,
+    placement_delete,
     placement_update,
+    placement_upsert,
 )
 
 # The fields a hire is written from: the service's own list.
@@ -118,13 +123,14 @@ def _input(data: dict[str, Any]) -> PlacementInput:
 
 
 class PlacementViewSet(
+    ApiViewMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     viewsets.GenericViewSet,
 ):
     queryset = Placement.objects.none()  # the model, for the schema; rows: get_queryset
     serializer_class = PlacementSerializer
-    filterset_class = PlacementFilter
+    filterset_class = with_updated_since(PlacementFilter)
     filter_backends = [DjangoFilterBackend, filters.OrderingFilter]
     # The web list sorts on this (indexed) column only.
     ordering_fields = ["hired_on", "id"]
@@ -157,6 +163,23 @@ class PlacementViewSet(
         )
         return self._show(placement, status.HTTP_201_CREATED)
 
+    @extend_schema(
+        request=PlacementCreateSerializer,
+        responses={200: PlacementSerializer, 201: PlacementSerializer},
+    )
+    @action(detail=False, methods=["post"])
+    def upsert(self, request: Request) -> Response:
+        """The hire of this enrollment, hire date and employer, recorded (201) or brought
+        up to date (200); sending the same data again changes nothing."""
+        data = self._validated(PlacementCreateSerializer)
+        placement, created = placement_upsert(
+            enrollment=data["enrollment"],
+            data=_input(data),
+            actor=api_user(request),
+            source=ChangeLog.Source.API,
+        )
+        return self._show(placement, status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
     def _update(self, request: Request, *, partial: bool) -> Response:
         placement = self.get_object()
         data = self._validated(PlacementUpdateSerializer, partial=partial)
@@ -164,7 +187,7 @@ class PlacementViewSet(
             data = {**{name: getattr(placement, name) for name in INPUT_FIELDS}, **data}
         placement = placement_update(
             placement=placement,
-            version=data.get("version", placement.version),
+            version=data.get("version", self.expected_version(request, placement.version)),
             data=_input(data),
             actor=api_user(request),
             source=ChangeLog.Source.API,
@@ -178,3 +201,16 @@ class PlacementViewSet(
     @extend_schema(request=PlacementUpdateSerializer)
     def partial_update(self, request: Request, pk: str | None = None) -> Response:
         return self._update(request, partial=True)
+
+    @extend_schema(responses={204: None})
+    def destroy(self, request: Request, pk: str | None = None) -> Response:
+        """Deletes a hire recorded by mistake (``If-Match`` checks the version); the
+        deletion is listed by ``GET /deletions/`` for the clients that mirror hires."""
+        placement = self.get_object()
+        placement_delete(
+            placement=placement,
+            version=self.expected_version(request, placement.version),
+            actor=api_user(request),
+            source=ChangeLog.Source.API,
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)

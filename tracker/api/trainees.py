@@ -29,6 +29,8 @@ from tracker.api.identity_corrections import (
     CorrectionRequestInputSerializer,
     IdentityCorrectionSerializer,
 )
+from tracker.api.protocol import ApiViewMixin
+from tracker.api.sync import with_updated_since
 from tracker.models import CONTACT_FIELDS, ChangeLog, Enrollment, Trainee, TraineeContact
 from tracker.permissions import (
     can_create_person,
@@ -115,6 +117,9 @@ class PersonSerializer(serializers.Serializer):
     residence_region = serializers.CharField(read_only=True, allow_null=True)
     education_level = serializers.CharField(read_only=True)
     personal_data_visible = serializers.BooleanField(read_only=True)
+    version = serializers.IntegerField(
+        read_only=True, help_text=_("À renvoyer pour corriger la personne (PATCH /trainees/).")
+    )
 
 
 def _plain(raw: Any) -> Any:
@@ -143,7 +148,11 @@ def person_data(
     """The identity (masked unless ``visible``) and ``contact``, the one operator's record
     the caller may read here (None: nothing shown). The Arabic names are left empty when
     not ``arabic_names_visible`` (a partner that never supplied them)."""
-    data: dict[str, Any] = {"id": trainee.pk, "personal_data_visible": visible}
+    data: dict[str, Any] = {
+        "id": trainee.pk,
+        "personal_data_visible": visible,
+        "version": trainee.version,
+    }
     for name in PERSON_INPUT_FIELDS:
         if name in CONTACT_FIELDS:
             continue
@@ -171,7 +180,6 @@ class OperatorContactSerializer(serializers.Serializer):
 
 
 class TraineeSerializer(PersonSerializer):
-    version = serializers.IntegerField(read_only=True)
     contacts = OperatorContactSerializer(
         many=True,
         read_only=True,
@@ -185,7 +193,6 @@ class TraineeSerializer(PersonSerializer):
         shown = max(trainee.contacts.all(), key=lambda c: (c.updated_at, c.pk), default=None)
         arabic = not user.is_partner or bool(shown is not None and shown.arabic_names_known)
         data = person_data(trainee, visible=visible, contact=shown, arabic_names_visible=arabic)
-        data["version"] = trainee.version
         data["contacts"] = []
         if visible and not user.is_partner:
             data["contacts"] = [
@@ -219,13 +226,14 @@ class TraineeFilter(django_filters.FilterSet):
 
 
 class TraineeViewSet(
+    ApiViewMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     viewsets.GenericViewSet,
 ):
     queryset = Trainee.objects.none()  # the model, for the schema; rows: get_queryset
     serializer_class = TraineeSerializer
-    filterset_class = TraineeFilter
+    filterset_class = with_updated_since(TraineeFilter)
     filter_backends = [DjangoFilterBackend, filters.OrderingFilter]
     ordering_fields = ["id"]
     pagination_class = LargeListPagination
@@ -275,7 +283,7 @@ class TraineeViewSet(
         if not can_edit_person(user, trainee):  # 403 inside it, without the right
             raise PermissionDenied
         data = self._validated(TraineeUpdateSerializer, partial=partial)
-        version = data.pop("version", trainee.version)
+        version = data.pop("version", self.expected_version(request, trainee.version))
         if partial:
             # The fields not sent keep their values: the identity's, and the caller's
             # organisation's own record of the person.

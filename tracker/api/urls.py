@@ -6,9 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
-from django.urls import URLPattern, URLResolver, include, path
+from django.urls import URLPattern, URLResolver, include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
+from rest_framework.exceptions import NotFound
+from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
+from rest_framework.views import APIView
 
 from conventions.api.conventions import ConventionViewSet
 from conventions.api.reference import FiliereViewSet, RegionViewSet, ZoneViewSet
@@ -19,6 +23,8 @@ from tracker.api.enrollments import EnrollmentViewSet
 from tracker.api.figures import FiguresView
 from tracker.api.identity_corrections import IdentityCorrectionViewSet
 from tracker.api.placements import PlacementViewSet
+from tracker.api.protocol import ApiViewMixin
+from tracker.api.sync import DeletionViewSet
 from tracker.api.trainees import TraineeViewSet
 
 
@@ -43,6 +49,7 @@ router.register("hires", PlacementViewSet, basename="api-hire")
 router.register("regions", RegionViewSet, basename="api-region")
 router.register("zones", ZoneViewSet, basename="api-zone")
 router.register("filieres", FiliereViewSet, basename="api-filiere")
+router.register("deletions", DeletionViewSet, basename="api-deletion")
 
 
 def _token_authenticated(patterns: list[Any]) -> list[Any]:
@@ -56,10 +63,24 @@ def _token_authenticated(patterns: list[Any]) -> list[Any]:
     return patterns
 
 
+class ApiNotFoundView(ApiViewMixin, APIView):
+    """Any other path under /api/v1/ (a mistyped route, an id that is not a number):
+    the API's own 404 problem, never the site's HTML page."""
+
+    def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        self.http_method_names = [request.method.lower()] if request.method else []
+        setattr(self, request.method.lower(), self.not_found)
+        return super().dispatch(request, *args, **kwargs)
+
+    def not_found(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        raise NotFound
+
+
 v1 = [
     *router.urls,
     path("figures/", FiguresView.as_view(), name="api-figures"),
     path("batch/", BatchView.as_view(), name="api-batch"),
+    re_path(r"^.*$", ApiNotFoundView.as_view(), name="api-not-found"),
 ]
 
 urlpatterns: list[URLPattern | URLResolver] = _token_authenticated(

@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from conventions.models import Filiere, Partner, Region, Zone, ice_validator
-from tracker import rules
+from tracker import lifecycle, rules
 from tracker.identity import (
     IDENTITY_MISMATCH_MESSAGE,
     SHARED_IDENTITY_MESSAGE,
@@ -37,6 +37,7 @@ from tracker.identity import (
 from tracker.imports.columns import COLUMNS_BY_KEY, HIRE_KEYS, normalize_label, value_lookup
 from tracker.models import Enrollment, Placement, Trainee, TraineeContact, User
 from tracker.selectors import cohort_list
+from tracker.services.placements import hire_key
 
 # Model field -> import column, to place the errors the rules raise by field name.
 # The same dates and amounts recur on thousands of rows: memoise the shared rules
@@ -370,8 +371,19 @@ def parse_row(
         enrollment["graduated_on"] = graduated_on
     if row.has("certificate_ref"):
         enrollment["certificate_ref"] = row.limited("certificate_ref", "certificate_ref")
-    if status == Enrollment.Status.GRADUATED and graduated_on is None:
-        row.error("graduated_on", _("Obligatoire pour le statut Diplômé."))
+    if status == Enrollment.Status.GRADUATED and graduated_on is not None:
+        # A graduate leaves on its graduation day (as enrollment_graduate records it).
+        enrollment.setdefault("exited_on", graduated_on)
+    if status in Enrollment.Status.values:
+        # The dates the row gives must agree with its status; a date the row leaves out
+        # is checked against the stored one (plan_chunk) or, for a new row, as absent.
+        for key, message in lifecycle.state_errors(
+            status,
+            graduated_on=enrollment.get("graduated_on"),
+            exited_on=enrollment.get("exited_on"),
+        ).items():
+            if row.has(key) or status == Enrollment.Status.GRADUATED:
+                row.error(key, message)
     if cohort is not None and enrolled_on is not None:
         row.rule(
             lambda: rules.check_enrollment_date(
@@ -542,6 +554,8 @@ class ChunkPlan:
     to_update: int = 0
     unchanged: int = 0
     cohort_ids: set[int] = field(default_factory=set)
+    # Row number -> "created", "updated" or "unchanged" (the API batch lists them).
+    outcomes: dict[int, str] = field(default_factory=dict)
     # Writes, for the commit: new objects and (object, changes) pairs.
     # New rows are plain field -> value dicts (no model instances: the commit writes
     # them with COPY on PostgreSQL).
@@ -633,6 +647,33 @@ def _identity_error(
     return None
 
 
+def _lifecycle_errors(record: RowRecord, stored: Enrollment | None) -> list[RowError]:
+    """The row's status against the lifecycle (tracker.lifecycle): a stored enrollment
+    moves only along it, and the dates the row leaves out keep their stored values."""
+    values = record.enrollment
+    status = values["status"]
+    if stored is not None and not lifecycle.move_allowed(stored.status, status):
+        try:
+            lifecycle.check_move(stored.status, status)
+        except ValidationError as error:
+            return [
+                (record.row_number, COLUMNS_BY_KEY["status"].header, message)
+                for message in error.messages
+            ]
+
+    def current(name: str) -> Any:
+        if name in values:
+            return values[name]
+        return getattr(stored, name) if stored is not None else None
+
+    errors = lifecycle.state_errors(
+        status, graduated_on=current("graduated_on"), exited_on=current("exited_on")
+    )
+    return [
+        (record.row_number, COLUMNS_BY_KEY[key].header, message) for key, message in errors.items()
+    ]
+
+
 def plan_chunk(
     records: list[RowRecord], context: ImportContext, state: FileState | None
 ) -> ChunkPlan:
@@ -686,13 +727,20 @@ def plan_chunk(
             key_in(TraineeContact, "trainee_id", [t.id for t in trainees.values()])
         ).order_by():
             contacts[(contact.trainee_id, contact.operator_id)] = contact
-    placements: dict[tuple[int, dt.date], Placement] = {}
+    placements: dict[tuple[int, dt.date, int | None, str], Placement] = {}
     hired = [e.id for (t, c), e in enrollments.items()]
     if hired and any(record.hire for record in accepted):
         for placement in Placement.objects.filter(
             key_in(Placement, "enrollment_id", hired)
         ).order_by():
-            placements[(placement.enrollment_id, placement.hired_on)] = placement
+            placements[
+                hire_key(
+                    enrollment_id=placement.enrollment_id,
+                    hired_on=placement.hired_on,
+                    employer_id=placement.employer_id,
+                    employer_ice=placement.employer_ice,
+                )
+            ] = placement
     # Enrollments that this chunk closes (status no longer "enrolled") do not overlap.
     closing = {
         (record.cin, record.cohort_id)
@@ -775,8 +823,13 @@ def plan_chunk(
                     for name, (old, new_value) in changes.items():
                         merged[name] = [merged.get(name, [old])[0], new_value]
             enrollment = enrollments.get((trainee.id, record.cohort_id))
+        lifecycle_errors = _lifecycle_errors(record, enrollment)
+        if lifecycle_errors:
+            plan.errors.extend(lifecycle_errors)
+            continue
         if enrollment is None:
             plan.to_create += 1
+            plan.outcomes[record.row_number] = "created"
             plan.new_enrollments.append(
                 (
                     record.cin,
@@ -800,7 +853,14 @@ def plan_chunk(
             enrollment.updated_by = context.user
             plan.updated_enrollments.append((enrollment, changes))
         if record.hire:
-            existing_hire = placements.get((enrollment.id, record.hire["hired_on"]))
+            existing_hire = placements.get(
+                hire_key(
+                    enrollment_id=enrollment.id,
+                    hired_on=record.hire["hired_on"],
+                    employer_id=record.hire["employer_id"],
+                    employer_ice=record.hire["employer_ice"],
+                )
+            )
             if existing_hire is None:
                 row_changed = True
                 plan.new_placements.append(
@@ -822,5 +882,6 @@ def plan_chunk(
             plan.to_update += 1
         else:
             plan.unchanged += 1
+        plan.outcomes[record.row_number] = "updated" if row_changed else "unchanged"
     plan.updated_trainees = list(updated_trainees.values())
     return plan

@@ -1,9 +1,10 @@
 """The tracking app's models, one module per subject."""
 
+from tracker.models.api_requests import IdempotentRequest
 from tracker.models.api_tokens import ApiToken
 from tracker.models.cohorts import Cohort
 from tracker.models.corrections import IdentityCorrectionRequest
-from tracker.models.history import ChangeLog
+from tracker.models.history import ChangeLog, Deletion
 from tracker.models.imports import ImportBatch, ImportRowError
 from tracker.models.people import CONTACT_FIELDS, Enrollment, Placement, Trainee, TraineeContact
 from tracker.models.rollups import (
@@ -23,8 +24,10 @@ __all__ = [
     "ApiToken",
     "ChangeLog",
     "Cohort",
+    "Deletion",
     "Dimension",
     "Enrollment",
+    "IdempotentRequest",
     "IdentityCorrectionRequest",
     "ImportBatch",
     "ImportRowError",

@@ -73,7 +73,11 @@ class Cohort(models.Model):
             )
         ]
         # The cohort list sorts on the start date.
-        indexes = [models.Index(fields=["starts_on"], name="cohort_starts_on")]
+        indexes = [
+            models.Index(fields=["starts_on"], name="cohort_starts_on"),
+            # The API's incremental sync (``updated_since``).
+            models.Index(fields=["updated_at"], name="cohort_updated_at"),
+        ]
 
     def __str__(self) -> str:
         return self.code

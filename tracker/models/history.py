@@ -20,7 +20,11 @@ ACTION_LABELS = {
     "linked": _("rattachement à un opérateur"),
     "correction_requested": _("demande de correction d'identité"),
     "identity_corrected": _("correction d'identité"),
+    "reopened": _("réouverture"),
+    "deleted": _("suppression"),
 }
+# Entries of ``changes`` that are not fields (the reason of a staff correction).
+NOTE_LABELS = {"reason": _("motif")}
 
 
 class ChangeLog(models.Model):
@@ -76,7 +80,7 @@ class ChangeLog(models.Model):
             try:
                 field = model._meta.get_field(name.removesuffix("_id"))
             except FieldDoesNotExist:
-                rows.append((name, old, new))
+                rows.append((capfirst(str(NOTE_LABELS.get(name, name))), old, new))
                 continue
             rows.append(
                 (capfirst(str(field.verbose_name)), _display(field, old), _display(field, new))
@@ -100,3 +104,28 @@ def _display(field: Any, value: Any) -> Any:
         except ValueError:
             return value
     return value
+
+
+class Deletion(models.Model):
+    """A row deleted (a tombstone): what an API client mirroring its data must delete too
+    (``GET /api/v1/deletions/``). ``operator`` scopes it as the row was scoped."""
+
+    entity = models.CharField(max_length=20, choices=ChangeLog.Entity.choices)
+    object_id = models.BigIntegerField()
+    operator = models.ForeignKey(
+        "conventions.Partner", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    deleted_at = models.DateTimeField(auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["deleted_at", "id"]
+        indexes = [
+            models.Index(fields=["deleted_at", "id"], name="deletion_deleted_at"),
+            models.Index(fields=["operator", "deleted_at"], name="deletion_operator"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entity} {self.object_id} deleted ({self.deleted_at})"

@@ -48,6 +48,8 @@ class Trainee(models.Model):
         ordering = ["last_name", "first_name"]
         verbose_name = _("stagiaire")
         verbose_name_plural = _("stagiaires")
+        # The API's incremental sync (``updated_since``).
+        indexes = [models.Index(fields=["updated_at"], name="trainee_updated_at")]
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}"
@@ -178,6 +180,8 @@ class Enrollment(models.Model):
         # date ranges (the year filters, the figures): no single-column date index.
         indexes = [
             models.Index(fields=["cohort", "status"], name="enrollment_cohort_status"),
+            # The API's incremental sync (``updated_since``).
+            models.Index(fields=["updated_at"], name="enrollment_updated_at"),
             # The list's default order and sorts, with the key: index-only deep pages.
             models.Index(fields=["-enrolled_on", "id"], name="enrollment_enrolled_on_id"),
             models.Index(fields=["-graduated_on", "id"], name="enrollment_graduated_on_id"),
@@ -293,12 +297,26 @@ class Placement(models.Model):
                 | models.Q(ended_on__gte=models.F("hired_on")),
                 name="placement_ends_after_hire",
             ),
+            # A hire is identified by its enrollment, hire date and employer (a partner,
+            # or a named employer by its ICE): a sync sent twice never duplicates it.
+            models.UniqueConstraint(
+                fields=["enrollment", "hired_on", "employer"],
+                condition=models.Q(employer__isnull=False),
+                name="placement_unique_partner_hire",
+            ),
+            models.UniqueConstraint(
+                fields=["enrollment", "hired_on", "employer_ice"],
+                condition=models.Q(employer__isnull=True),
+                name="placement_unique_named_hire",
+            ),
         ]
         indexes = [
             models.Index(fields=["enrollment", "hired_on"], name="placement_enrollment_hired"),
             models.Index(fields=["-hired_on", "id"], name="placement_hired_on_id"),
             # A partner's scope in the list's default order.
             models.Index(fields=["operator", "-hired_on", "id"], name="placement_operator_hired"),
+            # The API's incremental sync (``updated_since``).
+            models.Index(fields=["updated_at"], name="placement_updated_at"),
         ]
 
     def __str__(self) -> str:

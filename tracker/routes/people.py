@@ -33,6 +33,11 @@ urlpatterns = [
     ),
     path("enrollments/<int:pk>/fail/", enrollments.enrollment_fail_view, name="enrollment_fail"),
     path(
+        "enrollments/<int:pk>/reopen/",
+        enrollments.enrollment_reopen_view,
+        name="enrollment_reopen",
+    ),
+    path(
         "enrollments/<int:pk>/hire/",
         placements.placement_create_view,
         name="placement_create",

@@ -32,8 +32,9 @@ from tracker.imports.validation import (
     parse_row,
     plan_chunk,
 )
-from tracker.models import Cohort, User
+from tracker.models import Cohort, Enrollment, Placement, User
 from tracker.services.imports import user_can_import
+from tracker.services.placements import hire_key
 from tracker.services.rollup_queue import rollup_after_commit
 
 KEY_BY_HEADER = {column.header: column.key for column in COLUMNS}
@@ -44,6 +45,19 @@ class RecordError:
     index: int
     field: str | None
     reason: str
+    code: str = "invalid"
+
+
+@dataclass(frozen=True)
+class RecordOutcome:
+    """What became of one record: its rows' ids (None in a dry run for a new row) and
+    ``created``, ``updated`` or ``unchanged``."""
+
+    index: int
+    outcome: str
+    trainee: int | None
+    enrollment: int | None
+    hire: int | None
 
 
 @dataclass
@@ -53,6 +67,15 @@ class BatchResult:
     unchanged: int = 0
     errors: list[RecordError] = field(default_factory=list)
     committed: bool = False
+    records: list[RecordOutcome] = field(default_factory=list)
+
+
+class BatchTooLarge(Exception):  # noqa: N818 - answered 413 by the API
+    """More records than API_BATCH_MAX_RECORDS."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        super().__init__(limit)
 
 
 def _cell(value: Any) -> str | None:
@@ -74,9 +97,11 @@ def _parse(
     index: int, record: Any, context: ImportContext
 ) -> tuple[RowRecord | None, list[RecordError]]:
     if not isinstance(record, dict):
-        return None, [RecordError(index, None, _("Chaque enregistrement est un objet JSON."))]
+        return None, [
+            RecordError(index, None, _("Chaque enregistrement est un objet JSON."), "invalid_type")
+        ]
     errors = [
-        RecordError(index, str(key), _("Champ inconnu."))
+        RecordError(index, str(key), _("Champ inconnu."), "unknown_field")
         for key in record
         if key not in COLUMNS_BY_KEY
     ]
@@ -87,7 +112,7 @@ def _parse(
             continue
         text = _cell(value)
         if text is None:
-            errors.append(RecordError(index, key, _("Valeur de type non accepté.")))
+            errors.append(RecordError(index, key, _("Valeur de type non accepté."), "invalid_type"))
             continue
         positions[key] = len(cells)
         cells.append(text)
@@ -107,9 +132,7 @@ def records_import(*, user: User, records: list[Any], dry_run: bool = False) -> 
     if not records:
         raise ValidationError({"records": _("Aucun enregistrement.")})
     if len(records) > limit:
-        raise ValidationError(
-            {"records": _("Au plus %(n)s enregistrements par lot.") % {"n": limit}}
-        )
+        raise BatchTooLarge(limit)
     result = BatchResult()
     context = ImportContext.for_user(user)
     parsed: list[RowRecord] = []
@@ -137,7 +160,13 @@ def records_import(*, user: User, records: list[Any], dry_run: bool = False) -> 
             result.updated += plan.to_update
             result.unchanged += plan.unchanged
         result.errors.sort(key=lambda error: error.index)
-        if result.errors or dry_run:
+        if result.errors:
+            return result
+        outcomes = {
+            row: outcome for _chunk, plan in plans for row, outcome in plan.outcomes.items()
+        }
+        if dry_run:
+            result.records = _outcomes(parsed, outcomes)
             return result
         touched: set[int] = set()
         for chunk, plan in plans:
@@ -149,4 +178,51 @@ def records_import(*, user: User, records: list[Any], dry_run: bool = False) -> 
             touched |= plan.cohort_ids
         rollup_after_commit(cohort_ids=sorted(touched))
         result.committed = True
+        result.records = _outcomes(parsed, outcomes)
     return result
+
+
+def _outcomes(parsed: list[RowRecord], outcomes: dict[int, str]) -> list[RecordOutcome]:
+    """Each record with the ids of what it wrote or matched: two queries for the batch
+    (enrollments by CIN and cohort, then the hires of those enrollments)."""
+    cins = {row.cin for row in parsed}
+    enrollments = {
+        (cin, cohort_id): (pk, trainee_id)
+        for pk, trainee_id, cin, cohort_id in Enrollment.objects.filter(
+            trainee__cin__in=cins, cohort_id__in={row.cohort_id for row in parsed}
+        ).values_list("pk", "trainee_id", "trainee__cin", "cohort_id")
+    }
+    hires = {
+        hire_key(
+            enrollment_id=enrollment_id,
+            hired_on=hired_on,
+            employer_id=employer_id,
+            employer_ice=employer_ice,
+        ): pk
+        for pk, enrollment_id, hired_on, employer_id, employer_ice in Placement.objects.filter(
+            enrollment_id__in=[pk for pk, _trainee in enrollments.values()]
+        ).values_list("pk", "enrollment_id", "hired_on", "employer_id", "employer_ice")
+    }
+    records = []
+    for row in parsed:
+        enrollment_id, trainee_id = enrollments.get((row.cin, row.cohort_id), (None, None))
+        hire_id = None
+        if row.hire and enrollment_id is not None:
+            hire_id = hires.get(
+                hire_key(
+                    enrollment_id=enrollment_id,
+                    hired_on=row.hire["hired_on"],
+                    employer_id=row.hire["employer_id"],
+                    employer_ice=row.hire["employer_ice"],
+                )
+            )
+        records.append(
+            RecordOutcome(
+                index=row.row_number,
+                outcome=outcomes.get(row.row_number, "unchanged"),
+                trainee=trainee_id,
+                enrollment=enrollment_id,
+                hire=hire_id,
+            )
+        )
+    return records

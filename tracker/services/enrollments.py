@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from tracker import rules
 from tracker.models import ChangeLog, Cohort, Enrollment, Trainee, User
-from tracker.permissions import can_edit_people_in
+from tracker.permissions import can_edit_people_in, can_reopen_enrollment
 from tracker.services.history import changelog_record, changes_between, snapshot
 from tracker.services.locking import lock_current_version
 from tracker.services.rollup_queue import rollup_after_commit
@@ -297,4 +297,51 @@ def enrollment_update(
         locked.exited_on = exited_on
     _save(locked, actor=actor)
     _record(locked, action="updated", before=before, actor=actor, source=source)
+    return locked
+
+
+@transaction.atomic
+def enrollment_reopen(
+    *,
+    enrollment: Enrollment,
+    version: int,
+    reason: str,
+    actor: User,
+    source: str = ChangeLog.Source.FORM,
+) -> Enrollment:
+    """A staff correction: a closed enrollment (graduated, dropped out, failed) back in
+    training, its exit and graduation dates cleared, the reason kept in its history.
+    Admins and the convention's managers only (tracker.permissions); every other write
+    follows the lifecycle (tracker.lifecycle)."""
+    if not can_reopen_enrollment(actor, enrollment.cohort):
+        raise PermissionDenied
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Indiquez le motif de la réouverture.")})
+    locked = lock_current_version(enrollment, version=version)
+    if locked.status == Enrollment.Status.ENROLLED:
+        raise ValidationError(_("Cette inscription est déjà en cours."), code="not_closed")
+    check_no_overlap(
+        trainee=locked.trainee,
+        cohort=enrollment.cohort,
+        enrolled_on=locked.enrolled_on,
+        exclude_id=locked.pk,
+    )
+    before = snapshot(locked, ENROLLMENT_FIELDS)
+    locked.status = Enrollment.Status.ENROLLED
+    locked.graduated_on = None
+    locked.exited_on = None
+    _save(locked, actor=actor)
+    changelog_record(
+        entity=ChangeLog.Entity.ENROLLMENT,
+        object_id=locked.pk,
+        action="reopened",
+        changes={
+            **changes_between(before, snapshot(locked, ENROLLMENT_FIELDS)),
+            "reason": [None, reason],
+        },
+        actor=actor,
+        source=source,
+    )
+    rollup_after_commit(cohort_ids=[locked.cohort_id])
     return locked

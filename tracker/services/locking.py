@@ -15,7 +15,9 @@ M = TypeVar("M", bound=Model)
 class ConcurrentEditError(ValidationError):
     """Someone saved the object after the form was opened."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, current_version: int | None = None) -> None:
+        # The API tells its clients which version to read again (tracker.api.errors).
+        self.current_version = current_version
         super().__init__(
             _(
                 "Cette fiche a été modifiée par quelqu'un d'autre depuis que vous l'avez "
@@ -31,5 +33,5 @@ def lock_current_version(instance: M, *, version: int) -> M:
     model = type(instance)
     locked = model._default_manager.select_for_update().get(pk=instance.pk)
     if locked.version != version:  # type: ignore[attr-defined]
-        raise ConcurrentEditError
+        raise ConcurrentEditError(current_version=locked.version)  # type: ignore[attr-defined]
     return locked

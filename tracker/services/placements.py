@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from conventions.models import Filiere, Partner, Region, Zone, ice_validator
 from tracker import rules
-from tracker.models import ChangeLog, Enrollment, Placement, User
+from tracker.models import ChangeLog, Deletion, Enrollment, Placement, User
 from tracker.permissions import can_edit_people_in
 from tracker.services.history import changelog_record, changes_between, snapshot
 from tracker.services.locking import lock_current_version
@@ -146,6 +146,36 @@ def _record(
     rollup_after_commit(cohort_ids=[placement.enrollment.cohort_id])
 
 
+def hire_key(
+    *, enrollment_id: int, hired_on: dt.date, employer_id: int | None, employer_ice: str
+) -> tuple[int, dt.date, int | None, str]:
+    """What identifies a hire (the database's unique constraints say the same): its
+    enrollment, hire date and employer, a partner by id or a named employer by ICE."""
+    return (enrollment_id, hired_on, employer_id, "" if employer_id else employer_ice)
+
+
+def placement_find(*, enrollment: Enrollment, data: PlacementInput) -> Placement | None:
+    """The hire already recorded under the key of ``data`` (normalised), if any."""
+    found = Placement.objects.filter(enrollment=enrollment, hired_on=data.hired_on)
+    if data.employer is not None:
+        found = found.filter(employer=data.employer)
+    else:
+        found = found.filter(employer__isnull=True, employer_ice=data.employer_ice)
+    return found.first()
+
+
+def _refuse_duplicate(existing: Placement | None) -> None:
+    if existing is not None:
+        raise ValidationError(
+            _(
+                "Cette embauche est déjà enregistrée (embauche n° %(id)s : même inscription, "
+                "même date d'embauche, même employeur)."
+            )
+            % {"id": existing.pk},
+            code="duplicate_hire",
+        )
+
+
 @transaction.atomic
 def placement_create(
     *,
@@ -156,6 +186,7 @@ def placement_create(
 ) -> Placement:
     _check_actor(actor, enrollment)
     data = placement_check(data, enrolled_on=enrollment.enrolled_on)
+    _refuse_duplicate(placement_find(enrollment=enrollment, data=data))
     placement = Placement(enrollment=enrollment, updated_by=actor)
     _apply(placement, data)
     placement.full_clean()
@@ -176,6 +207,8 @@ def placement_update(
     _check_actor(actor, placement.enrollment)
     locked = lock_current_version(placement, version=version)
     data = placement_check(data, enrolled_on=placement.enrollment.enrolled_on)
+    existing = placement_find(enrollment=placement.enrollment, data=data)
+    _refuse_duplicate(existing if existing is not None and existing.pk != locked.pk else None)
     before = snapshot(locked, PLACEMENT_FIELDS)
     _apply(locked, data)
     locked.version += 1
@@ -185,3 +218,61 @@ def placement_update(
     locked.enrollment = placement.enrollment
     _record(locked, action="updated", before=before, actor=actor, source=source)
     return locked
+
+
+@transaction.atomic
+def placement_upsert(
+    *,
+    enrollment: Enrollment,
+    data: PlacementInput,
+    actor: User | None,
+    source: str = ChangeLog.Source.FORM,
+) -> tuple[Placement, bool]:
+    """The hire of this enrollment, date and employer: recorded (True) or brought up to
+    date (False); the same data again changes nothing (no version bump, no history)."""
+    _check_actor(actor, enrollment)
+    checked = placement_check(data, enrolled_on=enrollment.enrolled_on)
+    existing = placement_find(enrollment=enrollment, data=checked)
+    if existing is None:
+        return placement_create(enrollment=enrollment, data=data, actor=actor, source=source), True
+    if all(getattr(existing, name) == getattr(checked, name) for name in PLACEMENT_FIELDS):
+        return existing, False
+    updated = placement_update(
+        placement=existing, version=existing.version, data=data, actor=actor, source=source
+    )
+    return updated, False
+
+
+@transaction.atomic
+def placement_delete(
+    *,
+    placement: Placement,
+    version: int,
+    actor: User | None,
+    source: str = ChangeLog.Source.FORM,
+) -> None:
+    """Deletes a hire recorded by mistake: kept in the history (its last values) and as
+    a tombstone (Deletion) so that a client mirroring the hires deletes it too."""
+    _check_actor(actor, placement.enrollment)
+    locked = lock_current_version(placement, version=version)
+    changelog_record(
+        entity=ChangeLog.Entity.PLACEMENT,
+        object_id=locked.pk,
+        action="deleted",
+        changes={
+            name: [value, None]
+            for name, value in snapshot(locked, PLACEMENT_FIELDS).items()
+            if value not in (None, "")
+        },
+        actor=actor,
+        source=source,
+    )
+    Deletion.objects.create(
+        entity=ChangeLog.Entity.PLACEMENT,
+        object_id=locked.pk,
+        operator_id=locked.operator_id,
+        actor=actor,
+    )
+    cohort_id = placement.enrollment.cohort_id
+    locked.delete()
+    rollup_after_commit(cohort_ids=[cohort_id])

@@ -20,12 +20,22 @@ from conventions.models import Region
 from tracker.choices import reference_rows
 from tracker.exports import ExportColumn
 from tracker.filters import EnrollmentFilter
-from tracker.forms import EnrollmentCreateForm, EnrollmentUpdateForm, ExitForm, GraduateForm
+from tracker.forms import (
+    EnrollmentCreateForm,
+    EnrollmentUpdateForm,
+    ExitForm,
+    GraduateForm,
+    ReopenForm,
+)
 from tracker.identity import is_shared
 from tracker.lists import ScopedListView
 from tracker.mixins import get_scoped_object_or_404
 from tracker.models import ChangeLog, Enrollment, TraineeContact
-from tracker.permissions import can_edit_people_in, can_request_identity_correction
+from tracker.permissions import (
+    can_edit_people_in,
+    can_reopen_enrollment,
+    can_request_identity_correction,
+)
 from tracker.privacy import PrivacyPolicy
 from tracker.selectors import (
     cohort_list,
@@ -39,6 +49,7 @@ from tracker.services.enrollments import (
     enrollment_drop_out,
     enrollment_fail,
     enrollment_graduate,
+    enrollment_reopen,
     enrollment_update,
 )
 from tracker.services.history import changelog_for
@@ -272,6 +283,8 @@ def enrollment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "graduate_form": GraduateForm(initial=initial, auto_id="graduate_%s"),
             "drop_out_form": ExitForm(initial=initial, auto_id="drop_out_%s"),
             "fail_form": ExitForm(initial=initial, auto_id="fail_%s"),
+            "can_reopen": enrollment.status != Enrollment.Status.ENROLLED
+            and can_reopen_enrollment(user, enrollment.cohort),
         },
     )
 
@@ -416,3 +429,29 @@ def enrollment_fail_view(request: HttpRequest, pk: int) -> HttpResponse:
         title=_("Enregistrer un échec"),
         done=_("Échec enregistré."),
     )
+
+
+@require_http_methods(["GET", "POST"])
+def enrollment_reopen_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The staff correction of a closed enrollment (tracker.lifecycle): 404 outside the
+    user's scope, 403 for whoever may not reopen (partners), a reason required."""
+    user = current_user(request)
+    enrollment = _scoped_enrollment(request, pk)
+    if not can_reopen_enrollment(user, enrollment.cohort):
+        raise PermissionDenied
+    form = ReopenForm(request.POST or None, initial={"version": enrollment.version})
+    context = {"enrollment": enrollment, "title": _("Rouvrir l'inscription")}
+    template = "enrollments/enrollment_edit.html"
+    if request.method == "POST" and form.is_valid():
+        try:
+            enrollment_reopen(
+                enrollment=enrollment,
+                version=form.cleaned_data["version"],
+                reason=form.cleaned_data["reason"],
+                actor=user,
+            )
+        except ValidationError as error:
+            return render_form_with_error(request, template, context, form=form, error=error)
+        messages.success(request, _("Inscription rouverte."))
+        return redirect("enrollment_detail", pk=enrollment.pk)
+    return render(request, template, {**context, "form": form})
