@@ -29,7 +29,9 @@ def test_a_write_records_its_cohort_in_its_own_transaction(people, partner_a_use
     with mock.patch("tracker.tasks.rollup_scope.delay"), transaction.atomic():
         placement_create(enrollment=people.enrollment_a, data=hire(), actor=partner_a_user)
         placement_create(
-            enrollment=people.enrollment_a, data=hire(job_title="Autre"), actor=partner_a_user
+            enrollment=people.enrollment_a,
+            data=hire(hired_on=dt.date(2026, 6, 1), job_title="Autre"),
+            actor=partner_a_user,
         )
         # Two writes in one transaction, one cohort: one entry.
         assert list(RollupChange.objects.values_list("cohort_id", flat=True)) == [
