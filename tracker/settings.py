@@ -205,6 +205,8 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+    # Load balancers probe the health URLs over plain HTTP, behind the TLS proxy.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 
 # Everything the pages need is served from this host: no CDN, no inline script.
 CONTENT_SECURITY_POLICY = {
@@ -262,8 +264,41 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
 }
+# Separate queues, so that a million-row import never delays a rollup or an e-mail: each
+# has its own workers (README, "With PostgreSQL, Redis, a worker and beat"). Routed by
+# task name (first matching pattern wins): a new task lands on its queue by its name alone.
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_QUEUE_NAMES = ("default", "imports", "figures", "email")
+CELERY_TASK_ROUTES = {
+    "tracker.import_*": {"queue": "imports"},
+    "tracker.rollup_*": {"queue": "figures"},
+    "tracker.figures_*": {"queue": "figures"},
+    "tracker.operator_consistency": {"queue": "figures"},  # the nightly rollup's precheck
+    "tracker.*alert*": {"queue": "email"},
+    "tracker.*email*": {"queue": "email"},
+    "tracker.*mail*": {"queue": "email"},
+    "tracker.*notif*": {"queue": "email"},
+}
+# One beat sends the schedule, however many are started (tracker/beat.py): it holds a
+# lock in Redis, renewed at every tick, and writes its own heartbeat.
+CELERY_BEAT_SCHEDULER = "tracker.beat:SingleBeatScheduler"
+CELERY_BEAT_MAX_LOOP_INTERVAL = 30
+BEAT_LOCK_TTL_SECONDS = env.int("BEAT_LOCK_TTL_SECONDS", default=90)
+BEAT_HEARTBEAT_SECONDS = 60
+# /readyz and the admin home call a worker or beat silent after this long (3 heartbeats).
+HEARTBEAT_STALE_AFTER_SECONDS = env.int("HEARTBEAT_STALE_AFTER_SECONDS", default=900)
+# /readyz waits this long for the broker before calling it unreachable.
+READYZ_TIMEOUT_SECONDS = env.float("READYZ_TIMEOUT_SECONDS", default=2.0)
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
-    "heartbeat": {"task": "tracker.heartbeat", "schedule": 300.0},
+    # One heartbeat per queue: each proves that some worker consumes that queue.
+    **{
+        f"heartbeat-{queue}": {
+            "task": "tracker.heartbeat",
+            "schedule": 300.0,
+            "options": {"queue": queue},
+        }
+        for queue in CELERY_TASK_QUEUE_NAMES
+    },
     # The operator copied on enrollments and hires checked against the cohorts' (02:15).
     "operator-consistency-nightly": {
         "task": "tracker.operator_consistency",

@@ -13,11 +13,12 @@ from tracker.models.rollups import (
     RollupState,
     TermsRevision,
 )
-from tracker.models.system import WorkerHeartbeat
+from tracker.models.system import BeatHeartbeat, WorkerHeartbeat
 from tracker.models.users import Role, User
 
 __all__ = [
     "ApiToken",
+    "BeatHeartbeat",
     "ChangeLog",
     "Cohort",
     "Dimension",
