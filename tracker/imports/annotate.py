@@ -19,6 +19,7 @@ from tracker.exports import escape_formula
 from tracker.imports.columns import column_label, error_column_header
 from tracker.imports.formats import Inspection, cell_text, inspect_upload
 from tracker.models import ImportBatch, ImportRowError
+from tracker.storage import local_copy
 
 
 def _errors_by_row(batch: ImportBatch) -> Iterator[tuple[int, str]]:
@@ -50,7 +51,11 @@ class _Merger:
 
 def annotated_file(batch: ImportBatch) -> tuple[IO[bytes], str, str]:
     """(file object, download name, content type)."""
-    path = Path(batch.file.path)
+    with local_copy(batch.file.storage, batch.file.name) as path:
+        return _annotated(batch, path)
+
+
+def _annotated(batch: ImportBatch, path: Path) -> tuple[IO[bytes], str, str]:
     inspection = inspect_upload(path, name=batch.file_name)
     stem = Path(batch.file_name).stem
     if inspection.file_format == "xlsx":
