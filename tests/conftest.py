@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import uuid
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -80,7 +81,7 @@ def _s3_bucket() -> None:
     import boto3
     from django.conf import settings
 
-    options = settings.STORAGES["default"]["OPTIONS"]
+    options: dict[str, Any] = settings.STORAGES["default"]["OPTIONS"]
     client = boto3.client(
         "s3",
         endpoint_url=options["endpoint_url"],

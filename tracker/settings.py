@@ -7,6 +7,7 @@ Celery broker and cache. ``DJANGO_ENV=production`` refuses to start without a re
 """
 
 from pathlib import Path
+from typing import Any
 
 import environ
 from celery.schedules import crontab
@@ -136,7 +137,7 @@ FILE_STORAGE = env.str("FILE_STORAGE", default="local")
 if FILE_STORAGE not in ("local", "s3"):
     raise ImproperlyConfigured("FILE_STORAGE must be 'local' or 's3'.")
 if FILE_STORAGE == "s3":
-    DEFAULT_FILE_STORAGE_CONFIG: dict[str, object] = {
+    DEFAULT_FILE_STORAGE_CONFIG: dict[str, Any] = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
             "bucket_name": env.str("S3_BUCKET"),
