@@ -97,6 +97,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         sections = self._sections(options["only"])
         self._check_database(small=options["small"])
+        if options["small"]:
+            os.environ["BENCH_SMALL"] = "1"  # sections (and their subprocesses) adapt
         # Measure as in production: with DEBUG on, Django would keep every query's text.
         settings.DEBUG = False
         report = Report()
