@@ -20,6 +20,7 @@ from typing import Any
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils.html import escape
 
 from tracker.server import prepare_worker
 
@@ -107,6 +108,36 @@ def measure_page(client: Client, url: str, *, repeat: int = 20) -> PageTiming:
         queries = len(captured.captured_queries)
         status = response.status_code
     return PageTiming(statistics.median(timings), percentile(timings, 0.95), queries, status)
+
+
+def measure_minimal_page(client: Client, url: str, *, repeat: int = 20) -> PageTiming:
+    """The limit a list page is measured against in the same run: a minimal page doing the
+    same query and writing the same rows as plain HTML. The page's own SELECTs are
+    captured from one real view of ``url``, then run ``repeat`` times through one cursor,
+    every row fetched and written as escaped ``<td>`` cells: no middleware, no filter or
+    table classes, no template."""
+    with CaptureQueriesContext(connection) as captured:
+        client.get(url)
+    statements = [
+        query["sql"]
+        for query in captured.captured_queries
+        if query["sql"].lstrip().upper().startswith(("SELECT", "WITH"))
+    ]
+    timings = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        parts = ["<!doctype html><table>"]
+        with connection.cursor() as cursor:
+            for sql in statements:
+                cursor.execute(sql)  # the page's own statements, captured just above
+                for row in cursor.fetchall():
+                    cells = "".join(f"<td>{escape(value)}</td>" for value in row)
+                    parts.append(f"<tr>{cells}</tr>")
+        parts.append("</table>")
+        body = "".join(parts).encode()  # the bytes a response would carry
+        timings.append((time.perf_counter() - started) * 1000)
+        del body
+    return PageTiming(statistics.median(timings), percentile(timings, 0.95), len(statements), 200)
 
 
 def peak_rss_mb() -> float:

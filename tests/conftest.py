@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import uuid
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -70,9 +71,39 @@ def _cache_keys_of_its_own(settings) -> None:
     }
 
 
+# FILE_STORAGE=s3 (with S3_BUCKET and S3_ENDPOINT_URL, as .ci/run sets them against its
+# S3-protocol server): the import and document tests run against the object store.
+S3_STORAGE = os.environ.get("FILE_STORAGE") == "s3"
+
+
+@pytest.fixture(scope="session")
+def _s3_bucket() -> None:
+    import boto3
+    from django.conf import settings
+
+    options: dict[str, Any] = settings.STORAGES["default"]["OPTIONS"]
+    client = boto3.client(
+        "s3",
+        endpoint_url=options["endpoint_url"],
+        region_name=options["region_name"] or "us-east-1",
+        aws_access_key_id=options["access_key"],
+        aws_secret_access_key=options["secret_key"],
+    )
+    buckets = {bucket["Name"] for bucket in client.list_buckets().get("Buckets", [])}
+    if options["bucket_name"] not in buckets:
+        client.create_bucket(Bucket=options["bucket_name"])
+
+
 @pytest.fixture(autouse=True)
-def _private_media(settings, tmp_path):
-    """Uploaded documents go to a temporary folder, never into the project."""
+def _private_media(settings, tmp_path, request):
+    """Uploaded documents go to a temporary folder (or, on the object store, a prefix of
+    the test's own), never into the project."""
+    if S3_STORAGE:
+        request.getfixturevalue("_s3_bucket")
+        default = settings.STORAGES["default"]
+        options = {**default["OPTIONS"], "location": f"tests/{uuid.uuid4().hex}"}
+        settings.STORAGES = {**settings.STORAGES, "default": {**default, "OPTIONS": options}}
+        return
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     settings.MEDIA_ROOT = settings.PRIVATE_MEDIA_ROOT
     settings.STORAGES = {

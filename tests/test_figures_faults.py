@@ -19,6 +19,7 @@ from unittest import mock
 
 import pytest
 import redis
+from django.conf import settings
 from django.db import connection, connections
 from django.test import Client
 from django.utils import timezone
@@ -43,7 +44,7 @@ LOST_QUEUE = "figures-lost-in-test"  # no worker ever reads it
 FAULT_QUEUE = "figures-fault-test"
 SWEEP_ENV = {"ROLLUP_SWEEP_INTERVAL_SECONDS": "1", "ROLLUP_SWEEP_AGE_SECONDS": "2"}
 # The default queue, and the one issue 21 routes the tracker.rollup_* tasks to.
-QUEUES = "celery,figures"
+QUEUES = ",".join(settings.CELERY_TASK_QUEUE_NAMES)  # every queue: imports too
 
 
 @contextmanager

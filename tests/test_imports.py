@@ -409,16 +409,16 @@ def test_cancel_at_preview_leaves_nothing(partner_a_user, cohort_a, employer) ->
     rows = [row(cohort_a.code, "BK920001"), row(cohort_a.code, "BAD!")]
     batch = upload(partner_a_user, csv_bytes(rows))
     assert batch.row_errors.count() == 1
-    path = batch.file.path
+    storage, name = batch.file.storage, batch.file.name
+    assert storage.exists(name)
+    assert storage.exists(f"{name}.staged")
     import_cancel(user=partner_a_user, batch=batch)
     batch.refresh_from_db()
     assert batch.status == ImportBatch.Status.CANCELLED
     assert not batch.file
     assert batch.row_errors.count() == 0
-    import os
-
-    assert not os.path.exists(path)
-    assert not os.path.exists(path + ".staged")
+    assert not storage.exists(name)
+    assert not storage.exists(f"{name}.staged")
     assert database_snapshot() == before
 
 

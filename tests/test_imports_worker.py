@@ -10,10 +10,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from tests.conftest import S3_STORAGE
 from tests.factories import CohortFactory
 from tests.import_support import csv_bytes, row
 from tests.worker_support import wait_for
-from tracker.models import ChangeLog, Enrollment, ImportBatch
+from tracker.models import ChangeLog, Enrollment, ImportBatch, RollupRun
 from tracker.services.imports import import_confirm, import_upload
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -22,7 +23,19 @@ pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def shared_private_media(settings):
     """The worker stores and reads files where the project's default settings say, so
-    the test process must use the same folder (not the per-test temporary one)."""
+    the test process must use the same folder (not the per-test temporary one), or, with
+    FILE_STORAGE=s3, the same bucket and prefix: then the worker shares no disk with the
+    test process and reads the upload from the object store, as on another host."""
+    if S3_STORAGE:
+        from tracker.settings import DEFAULT_FILE_STORAGE_CONFIG
+
+        settings.STORAGES = {**settings.STORAGES, "default": DEFAULT_FILE_STORAGE_CONFIG}
+        yield None
+        for batch in ImportBatch.objects.all():
+            if batch.file:
+                batch.file.storage.delete(f"{batch.file.name}.staged")
+                batch.file.delete(save=False)
+        return
     location = settings.BASE_DIR / "var" / "private"
     settings.PRIVATE_MEDIA_ROOT = location
     settings.MEDIA_ROOT = location
@@ -64,3 +77,9 @@ def test_import_validates_and_commits_in_the_worker(
     ), ImportBatch.objects.get(id=batch.id).failure_reason
     assert Enrollment.objects.filter(cohort=cohort).count() == 300
     assert ChangeLog.objects.filter(source="import", entity="enrollment").count() == 300
+    # The commit queued the rollup of the imported cohort: let the worker finish it, so
+    # that the end-of-test flush never races a rollup still writing (a deadlock).
+    assert wait_for(
+        lambda: RollupRun.objects.filter(kind="scope", scope__cohorts=[cohort.id]).exists(),
+        timeout=60,
+    ), "the rollup queued by the import never ran"

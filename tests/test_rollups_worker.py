@@ -27,6 +27,8 @@ FAULT_QUEUE = "rollup-fault-test"
 
 
 def _rollup_lock_held_elsewhere() -> bool:
+    # pg_locks spans the whole server: only this database's lock counts (CI runs other
+    # suites side by side on the same server, whose rollups take the same key).
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = %s"

@@ -46,7 +46,8 @@ def test_embedded_default_runs_tasks_inline_and_redis_url_switches_to_a_broker()
         )
 
     assert run() == (
-        "True memory:// django.db.backends.sqlite3 django.core.cache.backends.locmem.LocMemCache"
+        "True memory://localhost/ django.db.backends.sqlite3"
+        " django.core.cache.backends.locmem.LocMemCache"
     )
     assert run(REDIS_URL="redis://127.0.0.1:6379/3", DATABASE_URL="postgres://u@h/db") == (
         "False redis://127.0.0.1:6379/3 django.db.backends.postgresql "

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
 from django.db import connection
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -54,8 +55,8 @@ def start_worker(
         "-n",
         f"{name}@%h",
     ]
-    if queues:
-        command += ["-Q", queues]
+    # Every queue unless the test names some: the tasks are routed to several queues.
+    command += ["-Q", queues or ",".join(django_settings.CELERY_TASK_QUEUE_NAMES)]
     with open(log_path, "wb") as log:
         worker = subprocess.Popen(
             command, cwd=PROJECT_DIR, env=env, stdout=log, stderr=subprocess.STDOUT

@@ -14,3 +14,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
 app = Celery("tracker")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+# The request id of a web request travels with the tasks it queues (tracker.request_log).
+from tracker.request_log import connect_task_signals  # noqa: E402
+
+connect_task_signals()

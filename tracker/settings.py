@@ -8,6 +8,7 @@ Celery broker and cache. ``DJANGO_ENV=production`` refuses to start without a re
 
 import ipaddress
 from pathlib import Path
+from typing import Any
 
 import environ
 from celery.schedules import crontab
@@ -62,6 +63,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: times every request, and gives it the id its log lines and tasks carry.
+    "tracker.request_log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -125,14 +128,42 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Signed documents and uploaded files live outside the web root; views serve them after
-# checking that the user may see the object they belong to.
+# checking that the user may see the object they belong to. Every file goes through
+# Django's storage API: local disk by default, or (FILE_STORAGE=s3) a private bucket of
+# an S3-compatible object store that every web server and worker reads, so a worker on
+# another host reads what a web server received. Nothing is ever given a public URL.
 PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "var" / "private")))
 MEDIA_ROOT = PRIVATE_MEDIA_ROOT
-STORAGES = {
-    "default": {
+FILE_STORAGE = env.str("FILE_STORAGE", default="local")
+if FILE_STORAGE not in ("local", "s3"):
+    raise ImproperlyConfigured("FILE_STORAGE must be 'local' or 's3'.")
+if FILE_STORAGE == "s3":
+    DEFAULT_FILE_STORAGE_CONFIG: dict[str, Any] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("S3_BUCKET"),
+            "endpoint_url": env.str("S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("S3_REGION", default="") or None,
+            # Empty: boto3's own chain (instance role, AWS_* variables, ~/.aws).
+            "access_key": env.str("S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("S3_SECRET_ACCESS_KEY", default="") or None,
+            "location": env.str("S3_PREFIX", default=""),
+            # Private: objects get no ACL of their own (the bucket's, which must block
+            # public access), never a public URL, and two uploads never share a name.
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": 60,
+            "file_overwrite": False,
+            "addressing_style": env.str("S3_ADDRESSING_STYLE", default="") or None,
+        },
+    }
+else:
+    DEFAULT_FILE_STORAGE_CONFIG = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT), "base_url": None},
-    },
+    }
+STORAGES = {
+    "default": DEFAULT_FILE_STORAGE_CONFIG,
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -220,6 +251,8 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+    # Load balancers probe the health URLs over plain HTTP, behind the TLS proxy.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 
 # Everything the pages need is served from this host: no CDN, no inline script.
 CONTENT_SECURITY_POLICY = {
@@ -268,7 +301,8 @@ PASSWORD_RESET_RATE_WINDOW = env.int("PASSWORD_RESET_RATE_WINDOW", default=60 * 
 
 # --- Celery -----------------------------------------------------------------------
 
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL) or "memory://"
+# (memory://localhost: the eager path opens a producer; without a host kombu warns.)
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL) or "memory://localhost/"
 # No broker configured: run every task inline, through the same code path.
 CELERY_TASK_ALWAYS_EAGER = not (REDIS_URL or env.str("CELERY_BROKER_URL", default=""))
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -283,8 +317,41 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
 }
+# Separate queues, so that a million-row import never delays a rollup or an e-mail: each
+# has its own workers (README, "With PostgreSQL, Redis, a worker and beat"). Routed by
+# task name (first matching pattern wins): a new task lands on its queue by its name alone.
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_QUEUE_NAMES = ("default", "imports", "figures", "email")
+CELERY_TASK_ROUTES = {
+    "tracker.import_*": {"queue": "imports"},
+    "tracker.rollup_*": {"queue": "figures"},
+    "tracker.figures_*": {"queue": "figures"},
+    "tracker.operator_consistency": {"queue": "figures"},  # the nightly rollup's precheck
+    "tracker.*alert*": {"queue": "email"},
+    "tracker.*email*": {"queue": "email"},
+    "tracker.*mail*": {"queue": "email"},
+    "tracker.*notif*": {"queue": "email"},
+}
+# One beat sends the schedule, however many are started (tracker/beat.py): it holds a
+# lock in Redis, renewed at every tick, and writes its own heartbeat.
+CELERY_BEAT_SCHEDULER = "tracker.beat:SingleBeatScheduler"
+CELERY_BEAT_MAX_LOOP_INTERVAL = 30
+BEAT_LOCK_TTL_SECONDS = env.int("BEAT_LOCK_TTL_SECONDS", default=90)
+BEAT_HEARTBEAT_SECONDS = 60
+# /readyz and the admin home call a worker or beat silent after this long (3 heartbeats).
+HEARTBEAT_STALE_AFTER_SECONDS = env.int("HEARTBEAT_STALE_AFTER_SECONDS", default=900)
+# /readyz waits this long for the broker before calling it unreachable.
+READYZ_TIMEOUT_SECONDS = env.float("READYZ_TIMEOUT_SECONDS", default=2.0)
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
-    "heartbeat": {"task": "tracker.heartbeat", "schedule": 300.0},
+    # One heartbeat per queue: each proves that some worker consumes that queue.
+    **{
+        f"heartbeat-{queue}": {
+            "task": "tracker.heartbeat",
+            "schedule": 300.0,
+            "options": {"queue": queue},
+        }
+        for queue in CELERY_TASK_QUEUE_NAMES
+    },
     # The figures' change log swept: what a lost broker message left uncounted.
     "rollup-sweep": {
         "task": "tracker.rollup_sweep",
@@ -351,13 +418,34 @@ MAX_DOCUMENT_BYTES = env.int("MAX_DOCUMENT_BYTES", default=10 * 1024 * 1024)
 DJANGO_TABLES2_TEMPLATE = "django_tables2/tracker.html"  # bootstrap5-responsive, fast body
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "table table-sm table-hover align-middle"}
 
+# One line per request and per task (tracker/request_log.py), with the request id that
+# ties a request to the tasks it queued; LOG_FORMAT=json for a log collector.
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "tracker.request_log.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "json": {"()": "tracker.request_log.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if LOG_FORMAT == "json" else "plain",
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # tracker.requests and tracker.tasks write these lines, with duration and user id.
+        "django.server": {"level": "WARNING"},
+        "celery.app.trace": {"level": "WARNING"},
+    },
 }
+# Workers and beat log through LOGGING above (same format) instead of Celery's own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # --- Bulk imports (tracker.imports) -------------------------------------------------
 

@@ -10,10 +10,12 @@ from celery import shared_task
 from tracker.services.system import heartbeat_record
 
 
-@shared_task(name="tracker.heartbeat")
-def heartbeat(token: str = "") -> None:
-    """Records that a worker consumed the queue (admins see the last beat)."""
-    heartbeat_record(worker=socket.gethostname(), token=token)
+@shared_task(name="tracker.heartbeat", bind=True)
+def heartbeat(self, token: str = "") -> None:
+    """Records that a worker consumed this queue (beat sends one to every queue; admins
+    and /readyz see the last one of each)."""
+    queue = (self.request.delivery_info or {}).get("routing_key") or ""
+    heartbeat_record(worker=socket.gethostname(), queue=queue, token=token)
 
 
 @shared_task(name="tracker.rollup_scope")

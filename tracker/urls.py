@@ -53,5 +53,6 @@ urlpatterns = [
     path("", include("tracker.routes.imports")),
     path("", include("tracker.routes.api_tokens")),
     path("", include("tracker.routes.choices")),
+    path("", include("tracker.routes.health")),
     path("api/", include("tracker.api.urls")),
 ]

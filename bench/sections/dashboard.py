@@ -84,6 +84,15 @@ def _report(
         note=f"computed and rendered; p95 {computed.p95_ms:.0f} ms, of which its "
         f"{computed.queries} queries {sql_ms:.0f} ms, {_load()}",
     )
+    # The budget that carries from one machine to another (DESIGN.md): the computed page
+    # within 2x its own queries' time, both measured in this run.
+    report.add(
+        f"dashboard: {who}, computed page / its queries' time",
+        round(computed.median_ms / sql_ms, 2) if sql_ms else float("inf"),
+        "x",
+        2,
+        note=f"{computed.median_ms:.0f} ms / {sql_ms:.0f} ms, same run",
+    )
 
 
 def run(report: Report) -> None:

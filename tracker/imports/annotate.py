@@ -31,6 +31,7 @@ from tracker.imports.formats import Inspection, cell_text, inspect_upload
 from tracker.models import ImportBatch, ImportRowError
 from tracker.privacy import MASK, PrivacyPolicy, is_personal_column
 from tracker.spreadsheets import SafeCsvWriter, xlsx_cell, xlsx_row
+from tracker.storage import local_copy
 
 
 def error_text(column: str, message: str, *, visible: bool) -> str:
@@ -96,7 +97,13 @@ class _Merger:
 
 def annotated_file(batch: ImportBatch, *, policy: PrivacyPolicy) -> tuple[IO[bytes], str, str]:
     """(file object, download name, content type), masked as ``policy`` decides."""
-    path = Path(batch.file.path)
+    with local_copy(batch.file.storage, batch.file.name) as path:
+        return _annotated(batch, path, policy=policy)
+
+
+def _annotated(
+    batch: ImportBatch, path: Path, *, policy: PrivacyPolicy
+) -> tuple[IO[bytes], str, str]:
     inspection = inspect_upload(path, name=batch.file_name)
     stem = Path(batch.file_name).stem
     visible = policy.can_see_import(batch)

@@ -16,12 +16,13 @@ from tracker.models.rollups import (
     RollupState,
     TermsRevision,
 )
-from tracker.models.system import WorkerHeartbeat
+from tracker.models.system import BeatHeartbeat, WorkerHeartbeat
 from tracker.models.users import Role, User
 
 __all__ = [
     "CONTACT_FIELDS",
     "ApiToken",
+    "BeatHeartbeat",
     "ChangeLog",
     "Cohort",
     "Deletion",

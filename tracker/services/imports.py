@@ -47,6 +47,7 @@ from tracker.models import (
     User,
 )
 from tracker.services.rollup_queue import rollup_after_commit
+from tracker.storage import local_copy, local_output
 
 logger = logging.getLogger(__name__)
 
@@ -95,7 +96,8 @@ def import_upload(*, user: User, uploaded_file: File) -> ImportBatch:
         return batch
     batch.file.save(name, uploaded_file, save=False)
     try:
-        inspection = inspect_upload(Path(batch.file.path), name=name, verify_archive=True)
+        with local_copy(batch.file.storage, batch.file.name) as path:
+            inspection = inspect_upload(path, name=name, verify_archive=True)
         batch.file_format = inspection.file_format
     except Exception as error:
         # Whatever the file does to the readers, the upload ends as a failed batch with
@@ -220,14 +222,23 @@ def _uploader_language(batch: ImportBatch) -> translation.override:
 
 
 def _validate(batch: ImportBatch) -> None:
-    path = Path(batch.file.path)
+    # The upload and the staged plans live in the file storage (another host's web
+    # server received the file; another worker may run the commit): worked on locally.
+    with (
+        local_copy(batch.file.storage, batch.file.name) as path,
+        local_output(batch.file.storage, _staged_name(batch)) as staged_path,
+    ):
+        _validate_file(batch, path, staged_path)
+
+
+def _validate_file(batch: ImportBatch, path: Path, staged_path: Path) -> None:
     inspection = inspect_upload(path, name=batch.file_name)
     context = ImportContext.for_user(batch.uploaded_by)
     state = FileState()
     counts = {"create": 0, "update": 0, "unchanged": 0, "rows_in_error": 0, "errors": 0}
     cohort_ids: set[int] = set()
     source = open_rows(path, inspection)
-    staged = _staged_path(batch).open("wb")
+    staged = staged_path.open("wb")
     try:
         # Taken before the first lookup: the commit replays the staged plans only if
         # the database still has this watermark.
@@ -346,7 +357,7 @@ def import_commit(*, batch_id: int) -> ImportBatch:
                 _("Erreur inattendue pendant l'enregistrement : rien n'a été enregistré."),
             )
         else:
-            _staged_path(batch).unlink(missing_ok=True)
+            batch.file.storage.delete(_staged_name(batch))
             if connection.vendor == "postgresql" and counts["create"] >= ANALYZE_AFTER_ROWS:
                 # Fresh statistics for the next import's lookups (autovacuum comes later).
                 with connection.cursor() as cursor:
@@ -434,8 +445,8 @@ def _unpack(packed: list[tuple[Any, ...]]) -> list[RowRecord]:
     return [RowRecord(*values) for values in packed]
 
 
-def _staged_path(batch: ImportBatch) -> Path:
-    return Path(batch.file.path + ".staged")
+def _staged_name(batch: ImportBatch) -> str:
+    return f"{batch.file.name}.staged"
 
 
 def database_watermark() -> list[tuple[Any, ...]]:
@@ -454,9 +465,12 @@ def database_watermark() -> list[tuple[Any, ...]]:
 
 def _staged_chunks(batch: ImportBatch) -> Iterator[Any]:
     """The database watermark, then (rows, plan) chunk by chunk, as staged by the
-    validation. The staging file is written by this service only, in the private media
-    folder (never user-supplied)."""
-    with _staged_path(batch).open("rb") as staged:
+    validation. The staging file is written by this service only, in the private file
+    storage (never user-supplied)."""
+    with (
+        local_copy(batch.file.storage, _staged_name(batch)) as path,
+        path.open("rb") as staged,
+    ):
         while True:
             try:
                 yield pickle.load(staged)  # noqa: S301 - our own staging file
@@ -488,6 +502,6 @@ def import_cancel(*, user: User, batch: ImportBatch) -> ImportBatch:
 
 def _discard_file(batch: ImportBatch) -> None:
     if batch.file:
-        _staged_path(batch).unlink(missing_ok=True)
+        batch.file.storage.delete(_staged_name(batch))
         batch.file.delete(save=False)
         ImportBatch.objects.filter(id=batch.id).update(file="")

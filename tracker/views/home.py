@@ -14,7 +14,8 @@ from django.views.generic import TemplateView
 
 from conventions.models import Convention
 from conventions.selectors import convention_list
-from tracker.models import Role, User, WorkerHeartbeat
+from tracker.health import background_heartbeats
+from tracker.models import Role, User
 from tracker.selectors import cohort_list
 
 
@@ -34,8 +35,8 @@ def _admin_context(user: User) -> dict[str, Any]:
             (label, by_status.get(value, 0)) for value, label in Convention.Status.choices
         ],
         "awaiting_review": by_status.get(Convention.Status.SUBMITTED, 0),
-        "last_heartbeat": WorkerHeartbeat.objects.order_by("-at").first(),
         "eager_tasks": settings.CELERY_TASK_ALWAYS_EAGER,
+        "heartbeats": None if settings.CELERY_TASK_ALWAYS_EAGER else background_heartbeats(),
     }
 
 
