@@ -122,6 +122,8 @@ ROUTES: dict[str, Route] = {
 # creation forms and reference data read by everyone.
 UNSCOPED: dict[str, str] = {
     "home": "the user's own home",
+    "healthz": "public liveness probe: no data, no login (test_health)",
+    "readyz": "public readiness probe: counts and ages only, nothing personal (test_health)",
     "privacy": "public privacy notice",
     "login": "public",
     "logout": "the user's own session",
