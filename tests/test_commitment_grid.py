@@ -298,3 +298,22 @@ def test_partners_cannot_add_an_amendment_grid(
     assert partner_b_client.post(_amendment_url(active), data).status_code == 404
     assert partner_a_client.post(_amendment_url(active), data).status_code in (302, 403)
     assert active.amendments.count() == 0
+
+
+def test_targets_outside_the_period_are_named_and_left_alone(
+    manager_client: Client, manager_user: User, operator_a: Partner
+) -> None:
+    draft = signable_convention(
+        manager=manager_user,
+        operator=operator_a,
+        starts_on=dt.date(2027, 1, 1),
+        ends_on=dt.date(2028, 12, 31),
+    )  # its target of 2026 is now before the period
+    response = manager_client.get(_url(draft))
+    assert response.context["grid"].years == [2027, 2028]
+    assert "Stagiaires inscrits 2026 (100)" in response.content.decode()
+    assert manager_client.post(_url(draft), {"c-enrolled-2027": "5"}).status_code == 302
+    assert _originals(draft) == {
+        (Indicator.ENROLLED, 2026): Decimal(100),
+        (Indicator.ENROLLED, 2027): Decimal(5),
+    }

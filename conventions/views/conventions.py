@@ -384,6 +384,9 @@ def commitment_grid_view(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "convention": convention,
             "grid": grid,
+            # Targets of years the period no longer covers (its dates changed): not in
+            # the grid, left as they are, and said so rather than hidden.
+            "outside_period": original_commitments(convention).exclude(year__in=years),
             "title": _("Engagements — %(reference)s") % {"reference": convention.reference},
         },
     )
