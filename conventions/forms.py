@@ -9,7 +9,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from conventions.models import Convention, ConventionParty, Indicator, Partner
+from conventions.models import Convention, ConventionParty, Partner
 from conventions.selectors import manager_choices, partner_list
 from tracker.form_styles import StyledFormMixin
 from tracker.models import User
@@ -91,14 +91,6 @@ class PartyForm(StyledFormMixin, forms.Form):
         partner.queryset = partner_list(user=user)
 
 
-class CommitmentForm(StyledFormMixin, forms.Form):
-    indicator = forms.ChoiceField(label=_("Indicateur"), choices=Indicator.choices)
-    year = forms.IntegerField(label=_("Année"), min_value=2000, max_value=2100)
-    target_value = forms.DecimalField(
-        label=_("Cible"), min_value=0, max_digits=12, decimal_places=2
-    )
-
-
 class DocumentForm(StyledFormMixin, forms.Form):
     document = forms.FileField(
         label=_("Document signé (PDF)"),
@@ -107,8 +99,8 @@ class DocumentForm(StyledFormMixin, forms.Form):
 
 
 class AmendmentForm(StyledFormMixin, forms.Form):
-    """An amendment; ``commitments`` is one ``indicator;year;target`` per line and, when
-    filled, replaces the current targets as a whole."""
+    """An amendment's date, reason, new end date and document; its new commitments are
+    typed in the grid beside it (conventions.commitment_grid)."""
 
     signed_on = forms.DateField(label=_("Date de l'avenant"), widget=forms.DateInput())
     reason = forms.CharField(label=_("Motif"), widget=forms.Textarea(attrs={"rows": 3}))
@@ -120,42 +112,6 @@ class AmendmentForm(StyledFormMixin, forms.Form):
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf"}),
     )
-    commitments = forms.CharField(
-        label=_("Nouveaux engagements"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=_(
-            "Une ligne par engagement : indicateur;année;cible (ex. enrolled;2026;300). "
-            "Laisser vide pour garder les engagements en vigueur."
-        ),
-    )
-
-    def clean_commitments(self) -> list[tuple[str, int, Any]]:
-        from decimal import Decimal, InvalidOperation
-
-        rows = []
-        for number, line in enumerate(self.cleaned_data["commitments"].splitlines(), start=1):
-            if not line.strip():
-                continue
-            parts = [part.strip() for part in line.split(";")]
-            if len(parts) != 3:
-                raise forms.ValidationError(
-                    _("Ligne %(line)s : trois valeurs attendues (indicateur;année;cible).")
-                    % {"line": number}
-                )
-            indicator, year, value = parts
-            if indicator not in Indicator.values:
-                raise forms.ValidationError(
-                    _("Ligne %(line)s : indicateur « %(value)s » inconnu (attendu : %(known)s).")
-                    % {"line": number, "value": indicator, "known": ", ".join(Indicator.values)}
-                )
-            try:
-                rows.append((indicator, int(year), Decimal(value.replace(",", "."))))
-            except (ValueError, InvalidOperation):
-                raise forms.ValidationError(
-                    _("Ligne %(line)s : année ou cible illisible.") % {"line": number}
-                ) from None
-        return rows
 
 
 class TransitionForm(forms.Form):

@@ -22,7 +22,7 @@ urlpatterns = [
         views.party_remove_view,
         name="party_remove",
     ),
-    path("conventions/<int:pk>/commitments/", views.commitment_set_view, name="commitment_set"),
+    path("conventions/<int:pk>/commitments/", views.commitment_grid_view, name="commitment_grid"),
     path(
         "conventions/<int:pk>/commitments/<int:commitment_pk>/remove/",
         views.commitment_remove_view,

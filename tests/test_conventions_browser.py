@@ -47,11 +47,9 @@ def test_manager_drafts_admin_returns_manager_fixes_admin_signs_and_activates(
     party_form.locator("button").click()
     assert operator_a.name in page.locator("[data-testid=parties]").inner_text()
 
-    commitment_form = page.locator("[data-testid=commitment-form]")
-    commitment_form.locator("select[name=indicator]").select_option("enrolled")
-    commitment_form.locator("input[name=year]").fill("2026")
-    commitment_form.locator("input[name=target_value]").fill("120")
-    commitment_form.locator("button").click()
+    page.click("[data-testid=edit-commitments]")
+    page.fill("[data-testid=cell-enrolled-2026]", "120")
+    page.click("[data-testid=grid-submit]")
     assert "120" in page.locator("[data-testid=current-commitments]").inner_text()
 
     document_form = page.locator("[data-testid=document-form]")

@@ -79,7 +79,7 @@ def test_partner_b_gets_404_on_everything_of_partner_a(
         reverse("conventions:review_queue"),
     ]:
         assert partner_b_client.get(url).status_code == 404, url
-    for name in ["transition", "party_add", "commitment_set", "document_upload"]:
+    for name in ["transition", "party_add", "commitment_grid", "document_upload"]:
         args = [pk, "suspend"] if name == "transition" else [pk]
         response = partner_b_client.post(
             reverse(f"conventions:{name}", args=args), {"comment": "x"}
@@ -424,8 +424,8 @@ def test_manager_drafts_a_convention_through_the_pages(
         {"partner": operator_a.pk, "role": "training_operator"},
     )
     manager_client.post(
-        reverse("conventions:commitment_set", args=[convention.pk]),
-        {"indicator": "enrolled", "year": "2026", "target_value": "120"},
+        reverse("conventions:commitment_grid", args=[convention.pk]),
+        {"c-enrolled-2026": "120"},
     )
     bad_upload = manager_client.post(
         reverse("conventions:document_upload", args=[convention.pk]),
@@ -444,7 +444,7 @@ def test_manager_drafts_a_convention_through_the_pages(
     assert manager_client.get(detail).status_code == 200
 
 
-def test_amendment_page_reports_bad_lines_then_records_the_amendment(
+def test_amendment_page_reports_bad_cells_then_records_the_amendment(
     manager_client: Client, convention_a: Convention, operator_a: Partner
 ) -> None:
     url = reverse("conventions:amendment_create", args=[convention_a.pk])
@@ -454,11 +454,12 @@ def test_amendment_page_reports_bad_lines_then_records_the_amendment(
         {
             "signed_on": "2025-05-01",
             "reason": "Cibles revues",
-            "commitments": "enrolled;2026;150\nhires;2026;10",
+            "c-enrolled-2026": "150",
+            "c-graduates-2026": "dix",
         },
     )
     assert bad.status_code == 200
-    assert "Ligne 2" in str(bad.context["form"].errors["commitments"])
+    assert bad.context["grid"].errors == ["Lauréats, 2026 : « dix » n'est pas un nombre."]
     assert convention_a.amendments.count() == 1
     good = manager_client.post(
         url,
@@ -466,7 +467,8 @@ def test_amendment_page_reports_bad_lines_then_records_the_amendment(
             "signed_on": "2025-05-01",
             "reason": "Cibles revues",
             "new_ends_on": "2028-06-30",
-            "commitments": "enrolled;2026;150\ngraduates;2026;120,5",
+            "c-enrolled-2026": "150",
+            "c-graduates-2026": "120,5",
             "document": SimpleUploadedFile("avenant.pdf", MINIMAL_PDF),
         },
     )

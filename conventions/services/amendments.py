@@ -17,7 +17,7 @@ from conventions.models import Amendment, Commitment, Convention
 from conventions.services.documents import document_check_pdf
 from conventions.services.errors import WorkflowError, require
 from conventions.services.permissions import user_may_amend
-from conventions.services.terms import _check_commitment
+from conventions.services.terms import commitment_targets_check
 from tracker.models import User
 
 CommitmentTerms = tuple[str, int, Decimal]  # (indicator, year, target value)
@@ -61,14 +61,7 @@ def amendment_create(
     # An empty set would leave no targets at all: it keeps the current ones instead.
     terms = list(commitments or []) or None
     seen: set[tuple[str, int]] = set()
-    for indicator, year, value in terms or []:
-        _check_commitment(
-            indicator=indicator,
-            year=year,
-            target_value=value,
-            starts_on=convention.starts_on,
-            ends_on=new_ends_on or convention.ends_on,
-        )
+    for indicator, year, _value in terms or []:
         if (indicator, year) in seen:
             raise WorkflowError(
                 {
@@ -77,6 +70,12 @@ def amendment_create(
                 }
             )
         seen.add((indicator, year))
+    # Every bad target at once, each named with its indicator and year.
+    commitment_targets_check(
+        {(indicator, year): value for indicator, year, value in terms or []},
+        starts_on=convention.starts_on,
+        ends_on=new_ends_on or convention.ends_on,
+    )
     if document is not None:
         document_check_pdf(file=document)
 

@@ -5,9 +5,10 @@ the workflow (conventions.services.workflow) is the only writer of the status.""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -307,6 +308,94 @@ def convention_commitment_set(
         defaults={"target_value": target_value},
     )
     return commitment
+
+
+CommitmentTargets = Mapping[tuple[str, int], Decimal | None]  # (indicator, year) -> target
+
+
+def commitment_cell_key(indicator: str, year: int) -> str:
+    """The error key of one cell of a commitments grid (see ``commitment_targets_check``)."""
+    return f"{indicator}:{year}"
+
+
+def _cell_message(indicator: str, year: int, error: ValidationError) -> str:
+    label = Indicator(indicator).label if indicator in Indicator.values else indicator
+    return _("%(indicator)s, %(year)s : %(error)s") % {
+        "indicator": label,
+        "year": year,
+        "error": " ".join(str(message) for message in error.messages),
+    }
+
+
+def commitment_targets_check(
+    targets: CommitmentTargets, *, starts_on: dt.date, ends_on: dt.date
+) -> None:
+    """Checks every target of a set at once (blank cells, None, are not targets) against
+    the period ``starts_on``-``ends_on`` and refuses them together: one error per cell,
+    keyed by ``commitment_cell_key`` and naming its indicator and year, so a grid shows
+    all of them in one go."""
+    errors: dict[str, str] = {}
+    for (indicator, year), value in targets.items():
+        if value is None:
+            continue
+        try:
+            _check_commitment(
+                indicator=indicator,
+                year=year,
+                target_value=value,
+                starts_on=starts_on,
+                ends_on=ends_on,
+            )
+        except ValidationError as error:
+            errors[commitment_cell_key(indicator, year)] = _cell_message(indicator, year, error)
+    if errors:
+        raise WorkflowError(errors)
+
+
+@transaction.atomic
+def convention_commitments_replace(
+    *, actor: User, convention: Convention, targets: CommitmentTargets
+) -> int:
+    """Applies a whole grid of original targets, all or nothing: a value sets the cell, None
+    clears it, a cell absent from ``targets`` is left alone. Each changed cell goes through
+    ``convention_commitment_set`` / ``convention_commitment_remove``, so the checks are
+    exactly those of a one-cell edit; every refused cell is collected before the whole
+    transaction is rolled back. Returns the number of cells changed."""
+    convention = _lock(convention)
+    _require_terms_editable(actor, convention)
+    commitment_targets_check(targets, starts_on=convention.starts_on, ends_on=convention.ends_on)
+    existing = {
+        (c.indicator, c.year): c
+        for c in Commitment.objects.filter(convention=convention, amendment__isnull=True)
+    }
+    errors: dict[str, str] = {}
+    changed = 0
+    for (indicator, year), value in targets.items():
+        current = existing.get((indicator, year))
+        if value is None and current is None:
+            continue
+        if current is not None and value is not None and current.target_value == value:
+            continue  # unchanged: no write, so rules on new targets do not refire
+        try:
+            with transaction.atomic():  # a savepoint: the next cells are still checked
+                if value is None:
+                    assert current is not None
+                    convention_commitment_remove(actor=actor, commitment=current)
+                else:
+                    convention_commitment_set(
+                        actor=actor,
+                        convention=convention,
+                        indicator=indicator,
+                        year=year,
+                        target_value=value,
+                    )
+        except ValidationError as error:
+            errors[commitment_cell_key(indicator, year)] = _cell_message(indicator, year, error)
+        else:
+            changed += 1
+    if errors:
+        raise WorkflowError(errors)  # rolls back the cells already written
+    return changed
 
 
 @transaction.atomic

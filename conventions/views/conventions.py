@@ -4,22 +4,24 @@ back as a message or a form error, never as a crash page."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods, require_POST
 from django.views.generic import DetailView
 
+from conventions.commitment_grid import CommitmentGrid, period_years
 from conventions.filters import ConventionFilter
 from conventions.forms import (
     AmendmentForm,
-    CommitmentForm,
     ConventionForm,
     DocumentForm,
     PartyForm,
@@ -38,8 +40,9 @@ from conventions.services import (
     TRANSITION_SERVICES,
     TRANSITIONS,
     amendment_create,
+    commitment_targets_check,
     convention_commitment_remove,
-    convention_commitment_set,
+    convention_commitments_replace,
     convention_create,
     convention_document_attach,
     convention_party_add,
@@ -49,6 +52,7 @@ from conventions.services import (
     transitions_available,
     user_may_amend,
     user_may_attach_document,
+    user_may_edit_convention,
     user_may_edit_terms,
 )
 from conventions.tables import CONVENTION_EXPORT_COLUMNS, ConventionTable
@@ -123,7 +127,6 @@ class ConventionDetailView(ScopedQuerysetMixin, DetailView):
                 "can_attach_document": user_may_attach_document(user, convention),
                 "can_amend": user_may_amend(user, convention),
                 "party_form": PartyForm(user=user),
-                "commitment_form": CommitmentForm(),
                 "document_form": DocumentForm(),
             }
         )
@@ -280,20 +283,6 @@ def party_remove_view(request: HttpRequest, pk: int, party_pk: int) -> HttpRespo
 
 
 @require_POST
-def commitment_set_view(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
-    return _post_form_then_service(
-        request,
-        pk,
-        form_class=CommitmentForm,
-        service=lambda convention, data: convention_commitment_set(
-            actor=user, convention=convention, **data
-        ),
-        success=_("Engagement enregistré."),
-    )
-
-
-@require_POST
 def commitment_remove_view(request: HttpRequest, pk: int, commitment_pk: int) -> HttpResponse:
     user = _user(request)
     return _post_remove(
@@ -347,6 +336,89 @@ def amendment_document_view(request: HttpRequest, pk: int, number: int) -> FileR
     )
 
 
+@require_http_methods(["GET", "POST"])
+def commitment_grid_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The draft's original targets as one grid (indicators x years of the period),
+    saved as a whole or refused as a whole with every cell's error and the typed
+    values kept."""
+    convention = _scoped_convention(request, pk)
+    user = _user(request)
+    if user.is_partner or not user_may_edit_convention(user, convention):
+        raise PermissionDenied
+    if not user_may_edit_terms(user, convention):
+        return _refuse(
+            request,
+            convention,
+            _("Les engagements d'une convention qui n'est plus un brouillon changent par avenant."),
+        )
+    years = period_years(convention.starts_on.year, convention.ends_on.year)
+    if request.method == "POST":
+        grid = CommitmentGrid.build(years=years, data=request.POST)
+        targets = grid.targets()
+        try:  # the readable cells are checked even when others are not: all errors at once
+            commitment_targets_check(
+                targets, starts_on=convention.starts_on, ends_on=convention.ends_on
+            )
+        except ValidationError as error:
+            grid.add_service_error(error)
+        if not grid.errors:
+            try:
+                changed = convention_commitments_replace(
+                    actor=user, convention=convention, targets=targets
+                )
+            except ValidationError as error:
+                grid.add_service_error(error)
+            else:
+                messages.success(
+                    request,
+                    ngettext(
+                        "Engagements enregistrés (%(count)s cellule modifiée).",
+                        "Engagements enregistrés (%(count)s cellules modifiées).",
+                        changed,
+                    )
+                    % {"count": changed},
+                )
+                return redirect("conventions:convention_detail", pk=convention.pk)
+    else:
+        grid = CommitmentGrid.build(years=years, initial=original_commitments(convention))
+    return render(
+        request,
+        "conventions/commitment_grid.html",
+        {
+            "convention": convention,
+            "grid": grid,
+            # Targets of years the period no longer covers (its dates changed): not in
+            # the grid, left as they are, and said so rather than hidden.
+            "outside_period": original_commitments(convention).exclude(year__in=years),
+            "title": _("Engagements — %(reference)s") % {"reference": convention.reference},
+        },
+    )
+
+
+def _amendment_years(convention: Convention, form: AmendmentForm) -> list[int]:
+    """The convention's period, extended to the new end date typed in the form (the
+    "update the grid" button re-renders with it)."""
+    last = convention.ends_on.year
+    if not form.is_bound:
+        return period_years(convention.starts_on.year, last)
+    form.is_valid()  # cleaned_data holds the fields that are valid, even if others are not
+    new_ends_on = form.cleaned_data.get("new_ends_on")
+    if new_ends_on is not None:
+        last = max(last, new_ends_on.year)
+    return period_years(convention.starts_on.year, last)
+
+
+def _amendment_commitments(
+    targets: dict[tuple[str, int], Any], current: list[Commitment]
+) -> list[tuple[str, int, Any]] | None:
+    """The amendment's new set, or None to keep the current targets: a blank grid, or
+    one that repeats the current targets unchanged, replaces nothing."""
+    terms = [(ind, year, value) for (ind, year), value in targets.items() if value is not None]
+    if sorted(terms) == sorted((c.indicator, c.year, c.target_value) for c in current):
+        return None
+    return terms or None
+
+
 def amendment_create_view(request: HttpRequest, pk: int) -> HttpResponse:
     convention = _scoped_convention(request, pk)
     user = _user(request)
@@ -354,36 +426,65 @@ def amendment_create_view(request: HttpRequest, pk: int) -> HttpResponse:
         return _refuse(
             request, convention, _("Vous ne pouvez pas ajouter d'avenant à cette convention.")
         )
+    current = list(current_commitments(convention))
     form = AmendmentForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            amendment = amendment_create(
-                actor=user,
-                convention=convention,
-                signed_on=data["signed_on"],
-                reason=data["reason"],
-                document=data["document"],
-                new_ends_on=data["new_ends_on"],
-                commitments=data["commitments"],
+    years = _amendment_years(convention, form)
+    if request.method != "POST":
+        grid = CommitmentGrid.build(years=years, initial=current)
+    else:
+        grid = CommitmentGrid.build(years=years, data=request.POST)
+        targets = grid.targets()
+        try:  # every cell's error now, together with the form's (the grid's years are
+            # the period the amendment would set; the service checks its real end date)
+            commitment_targets_check(
+                targets,
+                starts_on=convention.starts_on,
+                ends_on=dt.date(max(years), 12, 31) if years else convention.ends_on,
             )
         except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(
-                request, _("Avenant n° %(number)s enregistré.") % {"number": amendment.number}
-            )
-            return redirect("conventions:convention_detail", pk=convention.pk)
+            grid.add_service_error(error)
+        if form.is_valid() and not grid.errors and "refresh_grid" not in request.POST:
+            data = form.cleaned_data
+            try:
+                amendment = amendment_create(
+                    actor=user,
+                    convention=convention,
+                    signed_on=data["signed_on"],
+                    reason=data["reason"],
+                    document=data["document"],
+                    new_ends_on=data["new_ends_on"],
+                    commitments=_amendment_commitments(targets, current),
+                )
+            except ValidationError as error:
+                _amendment_refused(form, grid, error)
+            else:
+                messages.success(
+                    request, _("Avenant n° %(number)s enregistré.") % {"number": amendment.number}
+                )
+                return redirect("conventions:convention_detail", pk=convention.pk)
     return render(
         request,
-        "conventions/form.html",
+        "conventions/amendment_form.html",
         {
             "form": form,
-            "multipart": True,
+            "grid": grid,
             "convention": convention,
             "title": _("Nouvel avenant — %(reference)s") % {"reference": convention.reference},
         },
     )
+
+
+def _amendment_refused(form: AmendmentForm, grid: CommitmentGrid, error: ValidationError) -> None:
+    """The service's refusal where it belongs: a field's error on the field, a cell's on
+    the cell, the rest above the form."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for key, messages_ in error.message_dict.items():
+        if key in form.fields:
+            form.add_error(key, messages_)
+        else:
+            grid.add_service_error(ValidationError({key: messages_}))
 
 
 @require_POST
