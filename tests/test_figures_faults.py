@@ -89,7 +89,10 @@ def _paused_after_writing_corrections() -> bool:
 def _hires(people, user, count: int) -> None:
     for index in range(count):
         placement_create(
-            enrollment=people.enrollment_a, data=hire(job_title=f"Poste {index}"), actor=user
+            enrollment=people.enrollment_a,
+            # one hire per day: a hire is unique per enrollment, date and employer
+            data=hire(hired_on=dt.date(2026, 5, 1) + dt.timedelta(days=index)),
+            actor=user,
         )
 
 
@@ -234,9 +237,12 @@ def test_two_workers_and_eight_concurrent_writers_lose_no_update(
                     counted = 1
                 elif kind == "hire":
                     mine = to_hire[index::2]
+                    # a new (enrollment, day) each step: hires are unique per enrollment,
+                    # date and employer
+                    day = dt.date(2026, 7, 1) + dt.timedelta(days=step // len(mine))
                     placement_create(
                         enrollment=mine[step % len(mine)],
-                        data=hire(hired_on=dt.date(2026, 7, 1), job_title=f"{index}-{step}"),
+                        data=hire(hired_on=day, job_title=f"{index}-{step}"),
                         actor=partner_a_user,
                     )
                     counted = 1
