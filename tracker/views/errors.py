@@ -3,13 +3,15 @@ visitor's language, each with a way back home.
 
 Two families, because the failing request is not always safe to look at:
 
-- 403, 404 and CSRF failures happen on a healthy site: they render with the request, so
-  the top bar shows the user's menu and the footer its language switcher (base.html).
-- 400 and 500 render WITHOUT the request, hence without context processors: a 500 is
-  often the database being down (the user, the session and the navigation all query it),
-  and a 400 is often a hostile request (a forged Host header makes request.get_host()
-  raise). Their layout (errors/standalone.html) reads nothing but the active language,
-  which the locale middleware chose before the failure.
+- 403 and CSRF failures happen on a healthy site: they render with the request, so the
+  top bar shows the user's menu and the footer its language switcher (base.html).
+- 400, 404 and 500 render WITHOUT the request, hence without context processors: a 500
+  is often the database being down (the user, the session and the navigation all query
+  it), a 400 is often a hostile request (a forged Host header makes request.get_host()
+  raise), and a 404 for another partner's record must be byte for byte the 404 of a
+  missing one (base.html carries the path and a fresh CSRF token). Their layout
+  (errors/standalone.html) reads nothing but the active language, which the locale
+  middleware chose before the failure.
 """
 
 from __future__ import annotations
@@ -45,10 +47,9 @@ def permission_denied(request: HttpRequest, exception: Exception) -> HttpRespons
 
 
 @login_not_required
-@requires_csrf_token
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
-    # The same page whether the address never existed or names another partner's record.
-    return HttpResponseNotFound(loader.render_to_string("404.html", request=request))
+    # The same bytes whether the address never existed or names another partner's record.
+    return HttpResponseNotFound(_render_without_request("404.html"))
 
 
 @login_not_required
