@@ -56,7 +56,17 @@ def _main_pages(world) -> list[tuple[str, str]]:
         ("imports", reverse("import_list")),
         ("convention", reverse("conventions:convention_detail", args=[world.convention_a.pk])),
         ("cohort", reverse("cohort_detail", args=[world.cohort_a.pk])),
+        ("identity corrections", reverse("identity_correction_list")),
+        ("api tokens", reverse("api_tokens")),
     ]
+
+
+def _staff_pages(role: str) -> list[tuple[str, str]]:
+    """The other lists, for the roles that see them."""
+    pages = [("partners", reverse("conventions:partner_list"))] if role != "partner" else []
+    if role == "admin":
+        pages.append(("review", reverse("conventions:review_queue")))
+    return pages
 
 
 def _overflows(page, base_url: str, pages: list[tuple[str, str]], widths) -> list[str]:
@@ -88,7 +98,8 @@ def test_no_page_is_wider_than_the_screen(
     user = _user(people, role, admin_user, manager_user, partner_a_user)
     login(page, user.username)
     page.wait_for_selector("[data-testid=user-menu]")
-    overflows = _overflows(page, page.base_url, _main_pages(people), WIDTHS)
+    pages = _main_pages(people) + _staff_pages(role)
+    overflows = _overflows(page, page.base_url, pages, WIDTHS)
     assert not overflows, "\n".join(overflows)
 
 
@@ -103,7 +114,8 @@ def test_no_page_is_wider_than_the_screen_in_arabic(
     login(page, user.username)
     page.wait_for_selector("[data-testid=user-menu]")
     assert page.evaluate("() => document.documentElement.dir") == "rtl"
-    overflows = _overflows(page, page.base_url, _main_pages(people), (1366, 390))
+    pages = _main_pages(people) + _staff_pages(role)
+    overflows = _overflows(page, page.base_url, pages, (1366, 390))
     assert not overflows, "\n".join(overflows)
 
 
