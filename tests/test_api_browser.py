@@ -30,6 +30,7 @@ def test_partner_creates_a_token_and_reads_the_docs_under_the_csp(page, partner_
         ),
     )
     login(page, "partner.a")
+    page.click("[data-testid=user-menu]")  # personal links live in the user menu
     page.click("nav >> text=Mes jetons d'API")
     page.fill("#id_name", "SI nocturne")
     page.click("[data-testid=create-token]")

@@ -56,3 +56,9 @@ urlpatterns = [
     path("", include("tracker.routes.health")),
     path("api/", include("tracker.api.urls")),
 ]
+
+# The error pages in the site's layout and language (tracker/views/errors.py).
+handler400 = "tracker.views.errors.bad_request"
+handler403 = "tracker.views.errors.permission_denied"
+handler404 = "tracker.views.errors.page_not_found"
+handler500 = "tracker.views.errors.server_error"
