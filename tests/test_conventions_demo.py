@@ -99,7 +99,7 @@ def test_the_programme_contract_shows_its_amended_targets() -> None:
         .filter(indicator="enrolled")
         .values_list("year", "target_value")
     )
-    assert enrolled[2027] == 1600
+    assert enrolled[2027] == 240
 
 
 def test_demo_pdf_is_a_well_formed_pdf() -> None:
