@@ -26,6 +26,14 @@ from django.core.files import File
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 
+from bench.import_limits import (
+    Limits,
+    bare_copy_seconds,
+    import_export_seconds,
+    rolled_back_savepoint,
+    stored_files,
+    table_marks,
+)
 from conventions.models import Convention, ConventionParty, Filiere, Partner, Region
 from tracker.imports.samples import write_sample_csv
 from tracker.models import (
@@ -192,6 +200,16 @@ class Command(BaseCommand):
                 "database exactly as it was (the national benchmark's shared dataset)"
             ),
         )
+        parser.add_argument(
+            "--limits",
+            action="store_true",
+            help=(
+                "with --rollback: also measure the limits the import's budgets are ratios "
+                "to, in the same transaction: django-import-export on the same file "
+                "(--compare-rows rows) and, on PostgreSQL, bare COPY of the rows our "
+                "import wrote into the same tables"
+            ),
+        )
         parser.add_argument("--json", help="also write our figures to this JSON file")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -200,11 +218,20 @@ class Command(BaseCommand):
         settings.DEBUG = False
         rows: int = options["rows"]
         if options["rollback"]:
-            figures = self._rolled_back(rows)
+            compare_rows = (options["compare_rows"] or rows) if options["limits"] else 0
+            figures, limits = self._rolled_back(rows, compare_rows=compare_rows)
             self.stdout.write(figures.describe())
+            if options["limits"]:
+                self.stdout.write(limits.describe(figures))
             if options["json"]:
                 Path(options["json"]).write_text(
-                    json.dumps({**asdict(figures), "total": figures.total})
+                    json.dumps(
+                        {
+                            **asdict(figures),
+                            "total": figures.total,
+                            "limits": asdict(limits) if options["limits"] else None,
+                        }
+                    )
                 )
             return
         user, cohorts = bench_fixtures()
@@ -230,10 +257,17 @@ class Command(BaseCommand):
             if not options["keep"]:
                 bench_clean(user, cohorts)
 
-    def _rolled_back(self, rows: int) -> ImportFigures:
+    def _rolled_back(self, rows: int, *, compare_rows: int = 0) -> tuple[ImportFigures, Limits]:
         """Fixtures, import and measurement in one transaction, then rolled back; the
-        stored files are deleted. Nothing remains, whatever the database."""
+        stored files are deleted. Nothing remains, whatever the database.
+
+        ``compare_rows``: also measure the limits (``Limits``) in the same transaction:
+        django-import-export first, on a file of that many rows, in a savepoint rolled
+        back (the tables as ours finds them), with ours on that same file when it is not
+        the main one; then, after our import of the main file, bare COPY of the rows it
+        wrote (PostgreSQL only)."""
         stored: list[Path] = []
+        limits = Limits()
         try:
             with tempfile.TemporaryDirectory() as folder, transaction.atomic():
                 user, cohorts = bench_fixtures()
@@ -243,19 +277,44 @@ class Command(BaseCommand):
                     f"{path.stat().st_size / 2**20:.1f} MB (rolled back at the end)"
                 )
                 try:
+                    if compare_rows:
+                        compare_path = path
+                        if compare_rows != rows:
+                            compare_path = write_sample_csv(
+                                Path(folder) / "compare.csv", cohorts, compare_rows
+                            )
+                        limits.compare_rows = compare_rows
+                        limits.import_export = rolled_back_savepoint(
+                            lambda: import_export_seconds(compare_path)
+                        )
+                        if compare_path != path:
+                            limits.ours_on_compare = rolled_back_savepoint(
+                                lambda: (
+                                    measure_import(
+                                        compare_path,
+                                        user=user,
+                                        rows=compare_rows,
+                                        check_constraints_now=True,
+                                    ).total
+                                ),
+                                keep_files=stored,
+                                user=user,
+                            )
+                    marks = table_marks() if compare_rows else {}
                     figures = measure_import(path, user=user, rows=rows, check_constraints_now=True)
+                    if compare_rows:
+                        if limits.ours_on_compare is None:
+                            limits.ours_on_compare = figures.total
+                        if connection.vendor == "postgresql":
+                            limits.copy, limits.copy_rows = bare_copy_seconds(marks)
                 finally:
-                    stored = [
-                        Path(batch.file.path)
-                        for batch in ImportBatch.objects.filter(uploaded_by=user)
-                        if batch.file
-                    ]
+                    stored += stored_files(user)
                     transaction.set_rollback(True)
         finally:
             for file in stored:
                 file.unlink(missing_ok=True)
                 Path(f"{file}.staged").unlink(missing_ok=True)
-        return figures
+        return figures, limits
 
     def _ours(self, path: Path, user: User, rows: int) -> float:
         """Our import end to end; returns its rows per second."""
