@@ -25,6 +25,7 @@ from django.conf import settings
 from django.core.files import File
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
+from django.utils import timezone
 
 from bench.import_limits import (
     Limits,
@@ -345,6 +346,7 @@ class Command(BaseCommand):
 
 
 def bench_fixtures() -> tuple[User, list[Cohort]]:
+    today = timezone.localdate()
     region = Region.objects.get(code="MA-06")
     partner, _ = Partner.objects.get_or_create(
         name=BENCH_PARTNER,
@@ -363,8 +365,8 @@ def bench_fixtures() -> tuple[User, list[Cohort]]:
             reference="CONV-BENCH-0001",
             title="Convention de benchmark",
             kind=Convention.Kind.TRAINING,
-            starts_on=dt.date(2025, 1, 1),
-            ends_on=dt.date(2028, 12, 31),
+            starts_on=dt.date(today.year - 3, 1, 1),
+            ends_on=dt.date(today.year + 3, 12, 31),
             budget_state_mad=Decimal("1000000"),
             budget_partner_mad=Decimal("0"),
         )
@@ -373,8 +375,12 @@ def bench_fixtures() -> tuple[User, list[Cohort]]:
         )
     filiere = Filiere.objects.get(code="CRM")
     cohorts = []
+    # Dated back from today: the sample's hires come up to 120 days after a cohort's
+    # end, and a hire in the future is (rightly) refused by the validation.
+    last_end = today - dt.timedelta(days=130)
     for index in range(COHORTS):
-        cohort, _ = Cohort.objects.get_or_create(
+        ends_on = last_end - dt.timedelta(days=7 * (COHORTS - 1 - index))
+        cohort, _ = Cohort.objects.update_or_create(
             code=f"BENCH-{index + 1:03d}",
             defaults={
                 "convention": convention,
@@ -386,8 +392,8 @@ def bench_fixtures() -> tuple[User, list[Cohort]]:
                 "modality": Cohort.Modality.BOOTCAMP,
                 "hours": 400,
                 "planned_seats": 30,
-                "starts_on": dt.date(2025, 9, 1) + dt.timedelta(days=7 * index),
-                "ends_on": dt.date(2026, 3, 1) + dt.timedelta(days=7 * index),
+                "starts_on": ends_on - dt.timedelta(days=181),
+                "ends_on": ends_on,
             },
         )
         cohorts.append(cohort)
