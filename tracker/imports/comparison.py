@@ -71,6 +71,12 @@ def _resources() -> tuple[Any, Any]:
         )
         exited_on = fields.Field(attribute="exited_on", column_name="Date de sortie", widget=date)
 
+        def before_save_instance(self, instance: Any, row: Any, **kwargs: Any) -> None:
+            # The operator is stored on the enrollment (NOT NULL since migration 0009):
+            # the cohort's, as every write path of the product sets it (no query: the
+            # cohort was read by its widget).
+            instance.operator_id = instance.cohort.operator_id
+
         class Meta:
             model = Enrollment
             fields = ("trainee", "cohort", "status", "enrolled_on", "graduated_on", "exited_on")

@@ -25,7 +25,16 @@ from django.conf import settings
 from django.core.files import File
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
+from django.utils import timezone
 
+from bench.import_limits import (
+    Limits,
+    bare_copy_seconds,
+    import_export_seconds,
+    rolled_back_savepoint,
+    stored_files,
+    table_marks,
+)
 from conventions.models import Convention, ConventionParty, Filiere, Partner, Region
 from tracker.imports.samples import write_sample_csv
 from tracker.models import (
@@ -192,6 +201,16 @@ class Command(BaseCommand):
                 "database exactly as it was (the national benchmark's shared dataset)"
             ),
         )
+        parser.add_argument(
+            "--limits",
+            action="store_true",
+            help=(
+                "with --rollback: also measure the limits the import's budgets are ratios "
+                "to, in the same transaction: django-import-export on the same file "
+                "(--compare-rows rows) and, on PostgreSQL, bare COPY of the rows our "
+                "import wrote into the same tables"
+            ),
+        )
         parser.add_argument("--json", help="also write our figures to this JSON file")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -200,11 +219,20 @@ class Command(BaseCommand):
         settings.DEBUG = False
         rows: int = options["rows"]
         if options["rollback"]:
-            figures = self._rolled_back(rows)
+            compare_rows = (options["compare_rows"] or rows) if options["limits"] else 0
+            figures, limits = self._rolled_back(rows, compare_rows=compare_rows)
             self.stdout.write(figures.describe())
+            if options["limits"]:
+                self.stdout.write(limits.describe(figures))
             if options["json"]:
                 Path(options["json"]).write_text(
-                    json.dumps({**asdict(figures), "total": figures.total})
+                    json.dumps(
+                        {
+                            **asdict(figures),
+                            "total": figures.total,
+                            "limits": asdict(limits) if options["limits"] else None,
+                        }
+                    )
                 )
             return
         user, cohorts = bench_fixtures()
@@ -230,10 +258,17 @@ class Command(BaseCommand):
             if not options["keep"]:
                 bench_clean(user, cohorts)
 
-    def _rolled_back(self, rows: int) -> ImportFigures:
+    def _rolled_back(self, rows: int, *, compare_rows: int = 0) -> tuple[ImportFigures, Limits]:
         """Fixtures, import and measurement in one transaction, then rolled back; the
-        stored files are deleted. Nothing remains, whatever the database."""
+        stored files are deleted. Nothing remains, whatever the database.
+
+        ``compare_rows``: also measure the limits (``Limits``) in the same transaction:
+        django-import-export first, on a file of that many rows, in a savepoint rolled
+        back (the tables as ours finds them), with ours on that same file when it is not
+        the main one; then, after our import of the main file, bare COPY of the rows it
+        wrote (PostgreSQL only)."""
         stored: list[Path] = []
+        limits = Limits()
         try:
             with tempfile.TemporaryDirectory() as folder, transaction.atomic():
                 user, cohorts = bench_fixtures()
@@ -243,19 +278,44 @@ class Command(BaseCommand):
                     f"{path.stat().st_size / 2**20:.1f} MB (rolled back at the end)"
                 )
                 try:
+                    if compare_rows:
+                        compare_path = path
+                        if compare_rows != rows:
+                            compare_path = write_sample_csv(
+                                Path(folder) / "compare.csv", cohorts, compare_rows
+                            )
+                        limits.compare_rows = compare_rows
+                        limits.import_export = rolled_back_savepoint(
+                            lambda: import_export_seconds(compare_path)
+                        )
+                        if compare_path != path:
+                            limits.ours_on_compare = rolled_back_savepoint(
+                                lambda: (
+                                    measure_import(
+                                        compare_path,
+                                        user=user,
+                                        rows=compare_rows,
+                                        check_constraints_now=True,
+                                    ).total
+                                ),
+                                keep_files=stored,
+                                user=user,
+                            )
+                    marks = table_marks() if compare_rows else {}
                     figures = measure_import(path, user=user, rows=rows, check_constraints_now=True)
+                    if compare_rows:
+                        if limits.ours_on_compare is None:
+                            limits.ours_on_compare = figures.total
+                        if connection.vendor == "postgresql":
+                            limits.copy, limits.copy_rows = bare_copy_seconds(marks)
                 finally:
-                    stored = [
-                        Path(batch.file.path)
-                        for batch in ImportBatch.objects.filter(uploaded_by=user)
-                        if batch.file
-                    ]
+                    stored += stored_files(user)
                     transaction.set_rollback(True)
         finally:
             for file in stored:
                 file.unlink(missing_ok=True)
                 Path(f"{file}.staged").unlink(missing_ok=True)
-        return figures
+        return figures, limits
 
     def _ours(self, path: Path, user: User, rows: int) -> float:
         """Our import end to end; returns its rows per second."""
@@ -286,6 +346,7 @@ class Command(BaseCommand):
 
 
 def bench_fixtures() -> tuple[User, list[Cohort]]:
+    today = timezone.localdate()
     region = Region.objects.get(code="MA-06")
     partner, _ = Partner.objects.get_or_create(
         name=BENCH_PARTNER,
@@ -304,8 +365,8 @@ def bench_fixtures() -> tuple[User, list[Cohort]]:
             reference="CONV-BENCH-0001",
             title="Convention de benchmark",
             kind=Convention.Kind.TRAINING,
-            starts_on=dt.date(2025, 1, 1),
-            ends_on=dt.date(2028, 12, 31),
+            starts_on=dt.date(today.year - 3, 1, 1),
+            ends_on=dt.date(today.year + 3, 12, 31),
             budget_state_mad=Decimal("1000000"),
             budget_partner_mad=Decimal("0"),
         )
@@ -314,8 +375,12 @@ def bench_fixtures() -> tuple[User, list[Cohort]]:
         )
     filiere = Filiere.objects.get(code="CRM")
     cohorts = []
+    # Dated back from today: the sample's hires come up to 120 days after a cohort's
+    # end, and a hire in the future is (rightly) refused by the validation.
+    last_end = today - dt.timedelta(days=130)
     for index in range(COHORTS):
-        cohort, _ = Cohort.objects.get_or_create(
+        ends_on = last_end - dt.timedelta(days=7 * (COHORTS - 1 - index))
+        cohort, _ = Cohort.objects.update_or_create(
             code=f"BENCH-{index + 1:03d}",
             defaults={
                 "convention": convention,
@@ -327,8 +392,8 @@ def bench_fixtures() -> tuple[User, list[Cohort]]:
                 "modality": Cohort.Modality.BOOTCAMP,
                 "hours": 400,
                 "planned_seats": 30,
-                "starts_on": dt.date(2025, 9, 1) + dt.timedelta(days=7 * index),
-                "ends_on": dt.date(2026, 3, 1) + dt.timedelta(days=7 * index),
+                "starts_on": ends_on - dt.timedelta(days=181),
+                "ends_on": ends_on,
             },
         )
         cohorts.append(cohort)
