@@ -185,6 +185,7 @@ def _refusals(shared, partner_a_client, api_a) -> Iterable[tuple[str, str]]:
         response = api_a.post(url, {**body, "trainee": api_person(WRONG)}, format="json")
         assert response.status_code == 400, response.content
         assert response.json()["errors"][0]["field"] == "trainee.cin"
+        assert response.json()["errors"][0]["code"] == "identity_mismatch"
         yield url, response.content.decode()
     answers = []
     for dry_run in (True, False):
@@ -199,7 +200,12 @@ def _refusals(shared, partner_a_client, api_a) -> Iterable[tuple[str, str]]:
     # The dry run answers exactly what the live call does.
     assert answers[0] == answers[1]
     assert answers[0]["errors"] == [
-        {"index": 0, "field": "cin", "reason": str(IDENTITY_MISMATCH_MESSAGE), "code": "invalid"}
+        {
+            "index": 0,
+            "field": "cin",
+            "reason": str(IDENTITY_MISMATCH_MESSAGE),
+            "code": "identity_mismatch",
+        }
     ]
     for name, content in (
         ("inscriptions.csv", csv_bytes([file_row(shared, WRONG)])),

@@ -167,6 +167,29 @@ class RowRecord:
 RowError = tuple[int, str, str]  # row number, column header, reason
 
 
+class Reason(str):
+    """A row error's reason carrying the stable code the single API endpoints answer for
+    the same refusal (``closed_enrollment``, ``identity_mismatch``, ``invalid_cin``...):
+    the file import stores the words only, the API batch answers the code too. A plain
+    str reason has the code ``invalid``."""
+
+    code: str
+
+    def __new__(cls, message: str, code: str = "invalid") -> Reason:
+        reason = super().__new__(cls, message)
+        reason.code = code
+        return reason
+
+
+def reason_code(reason: str) -> str:
+    return getattr(reason, "code", "invalid")
+
+
+def _error_code(error: ValidationError) -> str:
+    """The code of a ValidationError raised without a field (its first coded error)."""
+    return next((e.code for e in error.error_list if e.code), "invalid")
+
+
 def _clean(cell: str) -> str:
     """Stray spaces go: around the value, and runs of spaces inside it."""
     cell = cell.strip()
@@ -247,20 +270,20 @@ class _Row:
     def text(self, key: str) -> str:
         return self.values.get(key, "")
 
-    def error(self, key: str, message: str) -> None:
-        self.errors.append((self.number, COLUMNS_BY_KEY[key].header, message))
+    def error(self, key: str, message: str, code: str = "invalid") -> None:
+        self.errors.append((self.number, COLUMNS_BY_KEY[key].header, Reason(message, code)))
 
     def required(self, key: str) -> str:
         value = self.values.get(key, "")
         if not value:
-            self.error(key, _("Valeur obligatoire manquante."))
+            self.error(key, _("Valeur obligatoire manquante."), "required")
         return value
 
     def apply(self, key: str, function: Callable[[str], Any], raw: str) -> Any:
         try:
             return function(raw)
         except ValidationError as error:
-            self.error(key, " ".join(error.messages))
+            self.error(key, " ".join(error.messages), _error_code(error))
             return None
 
     # The readers below are on every row's path: they read self.values directly.
@@ -271,7 +294,7 @@ class _Row:
         try:
             return parse_date(raw)
         except ValidationError as error:
-            self.error(key, " ".join(error.messages))
+            self.error(key, " ".join(error.messages), _error_code(error))
             return None
 
     def coded(self, key: str, *, required: bool = False) -> str:
@@ -283,6 +306,7 @@ class _Row:
             self.error(
                 key,
                 _("Valeur « %(value)s » non reconnue (voir la feuille Valeurs).") % {"value": raw},
+                "invalid_choice",
             )
             return ""
         return value
@@ -296,6 +320,7 @@ class _Row:
             self.error(
                 key,
                 _("Valeur « %(value)s » non reconnue (voir la feuille Valeurs).") % {"value": raw},
+                "does_not_exist",
             )
         return pk
 
@@ -303,7 +328,9 @@ class _Row:
         value = self.required(key) if required else self.values.get(key, "")
         if len(value) > MAX_TEXT[field_name]:
             self.error(
-                key, _("Trop long : %(n)s caractères au plus.") % {"n": MAX_TEXT[field_name]}
+                key,
+                _("Trop long : %(n)s caractères au plus.") % {"n": MAX_TEXT[field_name]},
+                "max_length",
             )
         return value
 
@@ -313,11 +340,12 @@ class _Row:
             check()
         except ValidationError as error:
             if hasattr(error, "error_dict"):
-                for field_name, errors in error.message_dict.items():
+                for field_name, errors in error.error_dict.items():
                     key = FIELD_COLUMNS.get(field_name, default_key)
-                    self.error(key, " ".join(errors))
+                    field_error = ValidationError(errors)
+                    self.error(key, " ".join(field_error.messages), _error_code(field_error))
             else:
-                self.error(default_key, " ".join(error.messages))
+                self.error(default_key, " ".join(error.messages), _error_code(error))
 
 
 def parse_row(
@@ -331,6 +359,7 @@ def parse_row(
         row.error(
             "cohort",
             _("Cohorte « %(code)s » inconnue ou hors de votre périmètre.") % {"code": code},
+            "does_not_exist",
         )
     cin = row.apply("cin", rules.normalize_cin, row.text("cin"))
 
@@ -422,7 +451,9 @@ def _parse_hire(
     employer_id = context.employers_by_ice.get(ice) if ice else None
     employer_name = row.limited("employer_name", "employer_name")
     if employer_id is None and not employer_name:
-        row.error("employer_name", _("Nom de l'employeur obligatoire pour une embauche."))
+        row.error(
+            "employer_name", _("Nom de l'employeur obligatoire pour une embauche."), "required"
+        )
     hire: dict[str, Any] = {
         "employer_id": employer_id,
         "employer_name": employer_name,
@@ -485,7 +516,10 @@ class FileState:
                 (
                     record.row_number,
                     COLUMNS_BY_KEY["cin"].header,
-                    _("Cette CIN figure déjà plus haut dans le fichier pour la même cohorte."),
+                    Reason(
+                        _("Cette CIN figure déjà plus haut dans le fichier pour la même cohorte."),
+                        "duplicate_record",
+                    ),
                 )
             )
             return errors
@@ -505,7 +539,11 @@ class FileState:
                 start, end, other_start, other_end
             ):
                 errors.append(
-                    (record.row_number, COLUMNS_BY_KEY["enrolled_on"].header, overlap_message())
+                    (
+                        record.row_number,
+                        COLUMNS_BY_KEY["enrolled_on"].header,
+                        Reason(overlap_message(), "overlapping_enrollment"),
+                    )
                 )
                 return errors
         self.in_progress[person] = (
@@ -625,7 +663,7 @@ def _identity_error(
         return (
             record.row_number,
             COLUMNS_BY_KEY[missing[0]].header,
-            _("Valeur obligatoire manquante."),
+            Reason(_("Valeur obligatoire manquante."), "required"),
         )
     if trainee is None or context.partner_id is None:
         return None
@@ -640,10 +678,18 @@ def _identity_error(
             last_name_ar=values.get("last_name_ar", ""),
         ):
             return None
-        return (record.row_number, COLUMNS_BY_KEY["cin"].header, str(IDENTITY_MISMATCH_MESSAGE))
+        return (
+            record.row_number,
+            COLUMNS_BY_KEY["cin"].header,
+            Reason(str(IDENTITY_MISMATCH_MESSAGE), "identity_mismatch"),
+        )
     changed = identity_changes(trainee, values)
     if changed and len(operators.get(trainee.id, ())) > 1:
-        return (record.row_number, COLUMNS_BY_KEY[changed[0]].header, str(SHARED_IDENTITY_MESSAGE))
+        return (
+            record.row_number,
+            COLUMNS_BY_KEY[changed[0]].header,
+            Reason(str(SHARED_IDENTITY_MESSAGE), "shared_identity"),
+        )
     return None
 
 
@@ -657,7 +703,11 @@ def _lifecycle_errors(record: RowRecord, stored: Enrollment | None) -> list[RowE
             lifecycle.check_move(stored.status, status)
         except ValidationError as error:
             return [
-                (record.row_number, COLUMNS_BY_KEY["status"].header, message)
+                (
+                    record.row_number,
+                    COLUMNS_BY_KEY["status"].header,
+                    Reason(message, "closed_enrollment"),
+                )
                 for message in error.messages
             ]
 
@@ -767,7 +817,11 @@ def plan_chunk(
                 for other_cohort, other_start, other_end in in_progress.get(trainee.id, ())
             ):
                 plan.errors.append(
-                    (record.row_number, COLUMNS_BY_KEY["enrolled_on"].header, overlap_message())
+                    (
+                        record.row_number,
+                        COLUMNS_BY_KEY["enrolled_on"].header,
+                        Reason(overlap_message(), "overlapping_enrollment"),
+                    )
                 )
                 continue
         identity = {k: v for k, v in record.trainee.items() if k in TRAINEE_FIELDS}

@@ -31,6 +31,7 @@ from tracker.imports.validation import (
     RowRecord,
     parse_row,
     plan_chunk,
+    reason_code,
 )
 from tracker.models import Cohort, Enrollment, Placement, User
 from tracker.services.imports import user_can_import
@@ -42,6 +43,9 @@ KEY_BY_HEADER = {column.header: column.key for column in COLUMNS}
 
 @dataclass(frozen=True)
 class RecordError:
+    """One refusal: the record (index), its field (column key), the words, and the
+    stable code the single endpoints answer for the same refusal."""
+
     index: int
     field: str | None
     reason: str
@@ -118,7 +122,8 @@ def _parse(
         cells.append(text)
     parsed, row_errors = parse_row(index, cells, positions, context)
     errors += [
-        RecordError(row, KEY_BY_HEADER.get(header), message) for row, header, message in row_errors
+        RecordError(row, KEY_BY_HEADER.get(header), message, reason_code(message))
+        for row, header, message in row_errors
     ]
     return (parsed if not errors else None), errors
 
@@ -152,7 +157,7 @@ def records_import(*, user: User, records: list[Any], dry_run: bool = False) -> 
         for chunk in chunks:
             plan = plan_chunk(chunk, context, state)
             result.errors += [
-                RecordError(row, KEY_BY_HEADER.get(header), message)
+                RecordError(row, KEY_BY_HEADER.get(header), message, reason_code(message))
                 for row, header, message in plan.errors
             ]
             plans.append((chunk, plan))

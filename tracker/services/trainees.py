@@ -121,7 +121,10 @@ def _refuse_shared_identity_change(trainee: Trainee, values: dict[str, Any]) -> 
     changed = identity_changes(trainee, values)
     if changed and is_shared(trainee):
         raise ValidationError(
-            dict.fromkeys(changed, SHARED_IDENTITY_MESSAGE), code="shared_identity"
+            {
+                name: ValidationError(SHARED_IDENTITY_MESSAGE, code="shared_identity")
+                for name in changed
+            }
         )
 
 
@@ -209,7 +212,9 @@ def trainee_upsert(
             first_name_ar=data.first_name_ar,
             last_name_ar=data.last_name_ar,
         ):
-            raise ValidationError({"cin": IDENTITY_MISMATCH_MESSAGE}, code="identity_mismatch")
+            raise ValidationError(
+                {"cin": ValidationError(IDENTITY_MISMATCH_MESSAGE, code="identity_mismatch")}
+            )
     else:
         identity = _identity(data)
         if actor is not None and not actor.is_staff_role:
