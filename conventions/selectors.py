@@ -101,6 +101,16 @@ def convention_transitions(convention: Convention) -> QuerySet[ConventionTransit
     return ConventionTransition.objects.filter(convention=convention).select_related("actor")
 
 
+def convention_last_transition_to(
+    convention: Convention, status: str
+) -> ConventionTransition | None:
+    """The latest move of the convention into ``status`` (e.g. its submission, with the
+    submitter's comment), or None if it never went there."""
+    return (
+        convention_transitions(convention).filter(to_status=status).order_by("-at", "-id").first()
+    )
+
+
 def convention_parties(convention: Convention) -> QuerySet[ConventionParty]:
     return ConventionParty.objects.filter(convention=convention).select_related("partner")
 
@@ -139,6 +149,7 @@ from conventions.services.permissions import user_manages_convention  # noqa: E4
 
 __all__ = [
     "convention_amendments",
+    "convention_last_transition_to",
     "convention_list",
     "convention_parties",
     "convention_signature_years",

@@ -14,6 +14,7 @@ urlpatterns = [
     path("conventions/", views.ConventionListView.as_view(), name="convention_list"),
     path("conventions/new/", views.convention_create_view, name="convention_create"),
     path("review/", review.ReviewQueueView.as_view(), name="review_queue"),
+    path("review/<int:pk>/", review.review_convention_view, name="review_convention"),
     path("conventions/<int:pk>/", views.ConventionDetailView.as_view(), name="convention_detail"),
     path("conventions/<int:pk>/edit/", views.convention_update_view, name="convention_update"),
     path("conventions/<int:pk>/parties/", views.party_add_view, name="party_add"),

@@ -1,6 +1,6 @@
 """The review journey in a real Chromium: the manager drafts and submits a convention,
-the admin returns it with a comment, the manager fixes and resubmits, the admin signs
-and activates it."""
+the admin reads it on its review page and returns it with a comment, the manager fixes
+and resubmits, the admin signs and activates it."""
 
 from __future__ import annotations
 
@@ -70,11 +70,24 @@ def test_manager_drafts_admin_returns_manager_fixes_admin_signs_and_activates(
     checks = card.locator("[data-testid=checks]").inner_text()
     assert "Manquant — Date de signature renseignée" in checks
     assert "OK — Document signé joint (PDF)" in checks
-    card.locator("[data-testid=return] button").click()
-    assert "Un commentaire est obligatoire" in page.locator(".alert-danger").inner_text()
-    card = page.locator(f"[data-testid=review-{reference}]")
-    card.locator("[data-testid=return] textarea").fill("Renseigner la date de signature.")
-    card.locator("[data-testid=return] button").click()
+    card.locator("[data-testid=open-review]").click()
+    # The review page shows what the admin decides on.
+    assert (
+        "Sans commentaire du soumetteur." in page.locator("[data-testid=submission]").inner_text()
+    )
+    assert "Opérateur de formation" in page.locator("[data-testid=review-parties]").inner_text()
+    assert page.locator("[data-testid=cell-enrolled-2026]").inner_text() == "120"
+    assert page.locator("[data-testid=review-document-link]").count() == 1
+    assert "À saisir pour approuver" in page.locator("[data-testid=check-signed_on]").inner_text()
+    page.set_viewport_size({"width": 390, "height": 844})  # fits a phone: no sideways scroll
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.locator("[data-testid=return] button").click()
+    assert (
+        "Un commentaire est obligatoire" in page.locator("[data-testid=return-error]").inner_text()
+    )
+    page.locator("[data-testid=return] textarea").fill("Renseigner la date de signature.")
+    page.locator("[data-testid=return] button").click()
     assert page.locator("[data-testid=review-empty]").count() == 1
     _logout(page)
 
@@ -97,7 +110,12 @@ def test_manager_drafts_admin_returns_manager_fixes_admin_signs_and_activates(
     page.goto(f"{page.base_url}/review/")
     card = page.locator(f"[data-testid=review-{reference}]")
     assert "Manquant" not in card.locator("[data-testid=checks]").inner_text()
-    card.locator("[data-testid=approve] button").click()
+    card.locator("[data-testid=open-review]").click()
+    submission = page.locator("[data-testid=submission]").inner_text()
+    assert "Date ajoutée." in submission
+    assert "Renseigner la date de signature." in submission
+    assert page.locator("[data-testid=approve-blockers]").count() == 0
+    page.locator("[data-testid=approve] button").click()
     assert "nouveau statut « Signée »" in page.locator(".alert-success").inner_text()
     page.locator("[data-testid=main-nav]").get_by_text("Conventions").click()
     page.get_by_role("link", name=reference).click()

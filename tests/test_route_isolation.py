@@ -77,6 +77,7 @@ ROUTES: dict[str, Route] = {
     "conventions:transition": Route(
         lambda b: {"pk": b.convention.pk, "action": "suspend"}, ROLE | NOT_ALLOWED
     ),
+    "conventions:review_convention": Route(_pk("convention"), NOT_ALLOWED),
     # Cohorts, enrollments, hires
     "cohort_detail": Route(_pk("cohort"), NOT_ALLOWED),
     "cohort_update": Route(_pk("cohort"), ROLE | NOT_ALLOWED),

@@ -26,6 +26,7 @@ from conventions.services.terms import (
     convention_update,
 )
 from conventions.services.workflow import (
+    SIGNED_ON_CHECK,
     TRANSITION_SERVICES,
     TRANSITIONS,
     convention_activate,
@@ -41,6 +42,7 @@ from conventions.services.workflow import (
 )
 
 __all__ = [
+    "SIGNED_ON_CHECK",
     "TRANSITIONS",
     "TRANSITION_SERVICES",
     "WorkflowError",

@@ -87,25 +87,36 @@ TRANSITIONS: dict[str, Transition] = {
 class Check:
     label: str | Promise
     passed: bool
+    # Names the check for pages that treat one specially (the review page lets the
+    # reviewer type a missing signature date: SIGNED_ON_CHECK).
+    key: str = ""
+
+
+SIGNED_ON_CHECK = "signed_on"
 
 
 def convention_sign_checks(
     *, convention: Convention, signed_on: dt.date | None = None
 ) -> list[Check]:
-    """The preconditions of signing, each passed or failed (shown in the review queue)."""
+    """The preconditions of signing, each passed or failed: the one place that decides
+    them, for the ``sign`` service and for the review pages that show them."""
     parties = convention.parties.all()
     return [
         Check(
-            gettext_lazy("Date de signature renseignée"), bool(signed_on or convention.signed_on)
+            gettext_lazy("Date de signature renseignée"),
+            bool(signed_on or convention.signed_on),
+            SIGNED_ON_CHECK,
         ),
-        Check(gettext_lazy("Document signé joint (PDF)"), bool(convention.document)),
+        Check(gettext_lazy("Document signé joint (PDF)"), bool(convention.document), "document"),
         Check(
             gettext_lazy("Au moins un opérateur de formation partie"),
             any(p.role == ConventionParty.Role.TRAINING_OPERATOR for p in parties),
+            "training_operator",
         ),
         Check(
             gettext_lazy("Au moins un engagement"),
             convention.commitments.filter(amendment__isnull=True).exists(),
+            "commitments",
         ),
     ]
 
