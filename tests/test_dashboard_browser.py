@@ -1,9 +1,12 @@
 """Browser journey: the admin opens the dashboard, follows a region's jobs-created
-figure to the hires behind it, and the count matches."""
+figure to the hires behind it, and the count matches, on the page and in its export."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
+from pathlib import Path
 
 import pytest
 
@@ -42,3 +45,9 @@ def test_admin_follows_a_region_jobs_figure_to_the_hires_behind_it(page) -> None
     assert "Emplois créés" in page.locator("[data-testid=figure-title]").inner_text()
     assert page.locator("[data-testid=row-count]").inner_text().strip() == shown
     assert page.locator("[data-testid=figure-rows] tbody tr").count() == int(shown)
+    # The export holds exactly the rows the figure counts (plus its header).
+    with page.expect_download() as download:
+        page.locator("[data-testid=export-csv]").click()
+    exported = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    rows = list(csv.reader(io.StringIO(exported), delimiter=";"))
+    assert len(rows) - 1 == int(shown)

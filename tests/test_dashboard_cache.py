@@ -47,7 +47,8 @@ def _figures_html(client: Client, url: str = URL) -> str:
     section = page[
         page.index('id="conventions"') : page.index("</section>", page.index('id="conventions"'))
     ]
-    return str(response.context["figures_html"]) + section
+    cached = str(response.context["sector_html"]) + str(response.context["figures_html"])
+    return cached + section
 
 
 def _rollup_reads(client: Client) -> list[str]:

@@ -62,7 +62,7 @@ def dashboard_cache_key(
         language,
     )
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
-    return f"dashboard:v1:{digest}"
+    return f"dashboard:v2:{digest}"  # v2: the sector apart (sector_html)
 
 
 def cached(key: str, compute: Callable[[], dict[str, Any]]) -> dict[str, Any]:

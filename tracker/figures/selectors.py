@@ -566,27 +566,55 @@ def cohort_progress(*, user: User, cohort: Cohort, today: dt.date | None = None)
     convention's rate commitments (placement rate, share of women). Judged once the
     cohort has started (a cohort planned to start later is not late), under a signed or
     active convention, unless cancelled."""
+    return cohorts_progress(user=user, cohorts=[cohort], today=today)[cohort.pk]
+
+
+def cohorts_progress(
+    *,
+    user: User,
+    cohorts: list[Cohort],
+    today: dt.date | None = None,
+    after: AfterDay | None = None,
+) -> dict[int, Progress]:
+    """cohort id -> its progress, as cohort_progress, for several cohorts in a fixed
+    number of queries (the cohorts come with their convention loaded; ``after``, the
+    rows dated after today when the caller has them already)."""
     today = today or timezone.localdate()
+    if not cohorts:
+        return {}
     figures = figures_by_member(
-        user=user, dimension=Dimension.COHORT, until=today, member_ids=[cohort.pk]
-    ).get(cohort.pk, Figures())
-    convention_targets = targets_to_date(conventions=[cohort.convention_id], today=today).get(
-        cohort.convention_id, {}
+        user=user,
+        dimension=Dimension.COHORT,
+        until=today,
+        member_ids=[c.pk for c in cohorts],
+        after=after,
     )
-    targets = {
-        key: value
-        for key, value in convention_targets.items()
-        if key in (Indicator.PLACEMENT_RATE_6M, Indicator.WOMEN_SHARE)
-    }
-    started = cohort.starts_on <= today
-    if started:
-        targets[Indicator.ENROLLED] = Decimal(cohort.planned_seats)
-    status = cohort.convention.status
-    standing = standing_of(
-        judged=started and cohort.status != Cohort.Status.CANCELLED and status in JUDGED_STATUSES,
-        suspended=status == Convention.Status.SUSPENDED,
-        figures=figures,
-        targets=targets,
-        threshold=lagging_threshold(),
+    targets_by_convention = targets_to_date(
+        conventions={cohort.convention_id for cohort in cohorts}, today=today
     )
-    return _progress(figures, targets, today, standing=standing)
+    threshold = lagging_threshold()
+    labels = _indicator_labels()
+    result = {}
+    for cohort in cohorts:
+        convention_targets = targets_by_convention.get(cohort.convention_id, {})
+        targets = {
+            key: value
+            for key, value in convention_targets.items()
+            if key in (Indicator.PLACEMENT_RATE_6M, Indicator.WOMEN_SHARE)
+        }
+        started = cohort.starts_on <= today
+        if started:
+            targets[Indicator.ENROLLED] = Decimal(cohort.planned_seats)
+        status = cohort.convention.status
+        cohort_figures = figures.get(cohort.pk, Figures())
+        standing = standing_of(
+            judged=started
+            and cohort.status != Cohort.Status.CANCELLED
+            and status in JUDGED_STATUSES,
+            suspended=status == Convention.Status.SUSPENDED,
+            figures=cohort_figures,
+            targets=targets,
+            threshold=threshold,
+        )
+        result[cohort.pk] = _progress(cohort_figures, targets, today, labels, standing=standing)
+    return result

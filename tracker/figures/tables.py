@@ -1,5 +1,7 @@
-"""The drill-down tables: the enrollments or hires behind a figure. No personal data
-(names, CIN, contacts): these pages serve everyone who sees the figure."""
+"""The drill-down tables: the enrollments or hires behind a figure, each row linking to
+its record. No personal data (names, CIN, contacts) on the page: it serves everyone who
+sees the figure; the export names the person where the privacy policy allows
+(tracker.figures.drilldown_export)."""
 
 from __future__ import annotations
 
@@ -10,7 +12,10 @@ from tracker.models import Enrollment, Placement
 
 
 class FigureEnrollmentTable(tables.Table):
-    id = tables.Column(verbose_name=_("N° d'inscription"))
+    id = tables.Column(
+        verbose_name=_("N° d'inscription"),
+        linkify=("enrollment_detail", {"pk": tables.A("pk")}),
+    )
     cohort = tables.Column(accessor="cohort__code", verbose_name=_("Cohorte"))
     convention = tables.Column(
         accessor="cohort__convention__reference", verbose_name=_("Convention")
@@ -43,8 +48,15 @@ class FigureEnrollmentTable(tables.Table):
 
 
 class FigureHireTable(tables.Table):
-    id = tables.Column(verbose_name=_("N° d'embauche"))
-    enrollment = tables.Column(accessor="enrollment_id", verbose_name=_("N° d'inscription"))
+    id = tables.Column(
+        verbose_name=_("N° d'embauche"),
+        linkify=("placement_detail", {"pk": tables.A("pk")}),
+    )
+    enrollment = tables.Column(
+        accessor="enrollment_id",
+        verbose_name=_("N° d'inscription"),
+        linkify=("enrollment_detail", {"pk": tables.A("enrollment_id")}),
+    )
     cohort = tables.Column(accessor="enrollment__cohort__code", verbose_name=_("Cohorte"))
     convention = tables.Column(
         accessor="enrollment__cohort__convention__reference", verbose_name=_("Convention")

@@ -1,7 +1,9 @@
 """The progress dashboard: the sector against its 2030 trajectory, the programme's
 figures against the conventions' commitments, breakdowns by region, zone and filière,
-and the conventions table. Same page for every role; a partner's figures are computed
-over its own cohorts only (tracker.figures.selectors). A constant number of queries."""
+and the conventions table. A partner's figures are computed over its own cohorts only
+(tracker.figures.selectors), and its page leads with what is its own (its conventions,
+its cohorts with their standing, its figures), the national sector after; staff read
+the sector first. A constant number of queries."""
 
 from __future__ import annotations
 
@@ -29,6 +31,7 @@ from tracker.figures.conventions_table import (
 from tracker.figures.dashboard_cache import FiguresState, cached, dashboard_cache_key
 from tracker.figures.links import figure_url
 from tracker.figures.national import sector_figures
+from tracker.figures.partner_cohorts import partner_cohorts
 from tracker.figures.selectors import (
     Figures,
     conventions_progress_summary,
@@ -113,6 +116,7 @@ class DashboardView(ScopedListView):
                 "year": self._year(),
                 "years": figures["years"],
                 "figures_html": figures["html"],  # a SafeString: rendered by our template
+                "sector_html": figures["sector_html"],
                 "summary": figures["summary"],
                 "conventions": [
                     (row.record, table.progress[row.record.pk]) for row in table.page.object_list
@@ -123,6 +127,13 @@ class DashboardView(ScopedListView):
                 "is_partner": user.is_partner,
             }
         )
+        if user.is_partner:
+            # Per request (cohorts change with every entry, not only with a recompute),
+            # a fixed number of queries: the latest cohorts only, the list has them all.
+            cohorts, more = partner_cohorts(
+                user=user, today=self._today, after=self._cached_figures["after"]
+            )
+            context.update({"own_cohorts": cohorts, "more_cohorts": more})
         return context
 
     def _figures(
@@ -219,6 +230,7 @@ class DashboardView(ScopedListView):
             }
         )
         html = render_to_string("dashboard/_figures.html", context, request=self.request)
+        sector_html = render_to_string("dashboard/_sector.html", context, request=self.request)
         summary = {
             "conventions_count": progress.count,
             "lagging_count": progress.lagging_count,
@@ -228,6 +240,7 @@ class DashboardView(ScopedListView):
         return {
             "years": years,
             "html": html,
+            "sector_html": sector_html,
             "summary": summary,
             "standings": progress.standings,
             "after": after,

@@ -1,5 +1,7 @@
 """Drill-down pages: the enrollments or hires a figure counts, listed with the same
-predicates as the rollup (tracker.figures.definitions), within the user's scope."""
+predicates as the rollup (tracker.figures.definitions), within the user's scope. The
+page states its filters in words, links each row to its record, and ``?export=csv`` or
+``?export=xlsx`` downloads every row it counts (tracker.figures.drilldown_export)."""
 
 from __future__ import annotations
 
@@ -8,16 +10,22 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_tables2 import SingleTableView
 
 from conventions.models import Filiere, Region, Zone
 from conventions.selectors import convention_list, partner_list
+from tracker import formatting
+from tracker.exports import EXPORT_FORMATS
 from tracker.figures.definitions import ENROLLMENTS, FIGURES, HIRES, figure_rows
+from tracker.figures.drilldown_export import drilldown_export_columns, export_related
 from tracker.figures.selectors import rollup_freshness
 from tracker.figures.tables import FigureEnrollmentTable, FigureHireTable
 from tracker.lists import CappedPaginator
 from tracker.models import Dimension, Enrollment, Placement, User
+from tracker.privacy import PrivacyPolicy
 from tracker.selectors import cohort_list
 
 
@@ -65,6 +73,36 @@ def _scope_label(user: User, dimension: str, member: int | None) -> str:
     return str(found)
 
 
+def active_filters(data: dict[str, Any], scope_label: str) -> list[tuple[str, str]]:
+    """The drill-down's filters in words, every one stated (also when it keeps all rows),
+    so a printed or exported page says what it counts."""
+    dimension = Dimension(data["dimension"])
+    scope = scope_label if dimension == Dimension.NATIONAL else f"{dimension.label} : {scope_label}"
+    year, quarter = data.get("year"), data.get("quarter")
+    if year is None:
+        period = gettext("Toutes les périodes")
+    elif quarter:
+        period = gettext("T%(quarter)s %(year)s") % {"quarter": quarter, "year": year}
+    else:
+        period = str(year)
+    sex = {"F": gettext("Femmes"), "M": gettext("Hommes")}.get(
+        data.get("sex") or "", gettext("Femmes et hommes")
+    )
+    until = data.get("until")
+    to_date = (
+        gettext("Lignes datées jusqu'au %(day)s inclus")
+        % {"day": formatting.date(until, style="long").text}
+        if until
+        else gettext("Aucune limite : toutes les lignes, y compris datées après aujourd'hui")
+    )
+    return [
+        (gettext("Périmètre"), scope),
+        (gettext("Période"), period),
+        (gettext("Sexe"), sex),
+        (gettext("À date"), to_date),
+    ]
+
+
 class FigureRowsView(SingleTableView):
     template_name = "figures/rows.html"
     paginate_by = 25
@@ -106,6 +144,21 @@ class FigureRowsView(SingleTableView):
             "employer", "enrollment__cohort__convention", "enrollment__cohort__region"
         )
 
+    def render_to_response(self, context: dict[str, Any], **kwargs: Any) -> HttpResponseBase:
+        """``?export=``: every row of the page's (valid) query, in the table's order."""
+        export_format = self.request.GET.get("export")
+        if export_format and self.query.is_valid():
+            if export_format not in EXPORT_FORMATS:
+                raise Http404
+            rows = context["table"].data.data.select_related(*export_related(self.rows_kind))
+            policy = PrivacyPolicy.for_user(self.request.user)
+            return EXPORT_FORMATS[export_format](
+                rows,
+                drilldown_export_columns(self.rows_kind, policy),
+                filename=self.query.cleaned_data["figure"],
+            )
+        return super().render_to_response(context, **kwargs)
+
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         response = super().get(request, *args, **kwargs)
         if not self.query.is_valid():
@@ -121,6 +174,7 @@ class FigureRowsView(SingleTableView):
                 {
                     "figure": FIGURES[data["figure"]],
                     "scope_label": self.scope_label,
+                    "active_filters": active_filters(data, self.scope_label),
                     "data": data,
                     "reference_date": self.freshness.reference_date,
                     "row_count": context["table"].paginator.count
