@@ -159,6 +159,19 @@ def test_the_queue_leads_to_each_review_page(
     assert f'href="{_url(convention)}"' in page
 
 
+def test_a_submission_s_own_page_sends_the_admin_to_its_review_page(
+    admin_client: Client, manager_user: User, operator_a: Partner
+) -> None:
+    """The decision is taken where the checks are shown: the convention page offers no
+    approve or return form of its own for a submission."""
+    convention = _submitted(manager_user, operator_a)
+    detail = reverse("conventions:convention_detail", args=[convention.pk])
+    page = admin_client.get(detail).content.decode()
+    assert f'href="{_url(convention)}"' in page
+    assert 'data-testid="transition-sign"' not in page
+    assert 'data-testid="transition-return_to_draft"' not in page
+
+
 # --- Approve: disabled while a check fails, still refused if forced --------------------
 
 
