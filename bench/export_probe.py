@@ -44,7 +44,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000)
     options = parser.parse_args()
 
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
 
     django.setup()

@@ -7,7 +7,7 @@ nothing and tries again at its next tick, so a standby takes over within
 ``BEAT_LOCK_TTL_SECONDS`` when the active beat dies. The beat holding the lock also writes
 its own heartbeat (``BeatHeartbeat``), which ``/readyz`` and the admin home page show.
 
-Start beat with ``celery -A tracker beat`` (settings.CELERY_BEAT_SCHEDULER names this).
+Start beat with ``celery -A config beat`` (settings.CELERY_BEAT_SCHEDULER names this).
 """
 
 from __future__ import annotations

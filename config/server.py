@@ -39,7 +39,7 @@ def _serial_queries(sender: Any, connection: Any, **kwargs: Any) -> None:
 def prepare_worker() -> None:
     """Web sessions plan serially; then collect what is garbage now and freeze every
     surviving object."""
-    connection_created.connect(_serial_queries, dispatch_uid="tracker.server.serial_queries")
+    connection_created.connect(_serial_queries, dispatch_uid="config.server.serial_queries")
     if default_connection.connection is not None:  # already open (the benchmark's)
         _serial_queries(None, default_connection)
     gc.collect()

@@ -82,8 +82,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "tracker.urls"
-WSGI_APPLICATION = "tracker.wsgi.application"
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
     {
@@ -334,9 +334,9 @@ CELERY_TASK_ROUTES = {
     "tracker.*mail*": {"queue": "email"},
     "tracker.*notif*": {"queue": "email"},
 }
-# One beat sends the schedule, however many are started (tracker/beat.py): it holds a
+# One beat sends the schedule, however many are started (config/beat.py): it holds a
 # lock in Redis, renewed at every tick, and writes its own heartbeat.
-CELERY_BEAT_SCHEDULER = "tracker.beat:SingleBeatScheduler"
+CELERY_BEAT_SCHEDULER = "config.beat:SingleBeatScheduler"
 CELERY_BEAT_MAX_LOOP_INTERVAL = 30
 BEAT_LOCK_TTL_SECONDS = env.int("BEAT_LOCK_TTL_SECONDS", default=90)
 BEAT_HEARTBEAT_SECONDS = 60

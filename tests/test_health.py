@@ -146,7 +146,7 @@ def test_readyz_answers_503_when_the_cache_is_unreachable(client: Client, monkey
 def test_readyz_answers_503_when_the_broker_is_unreachable(
     client: Client, with_broker, settings, monkeypatch
 ):
-    from tracker.celery import app
+    from config.celery import app
 
     def refused(*args, **kwargs):
         raise ConnectionRefusedError("broker down")

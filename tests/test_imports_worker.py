@@ -27,7 +27,7 @@ def shared_private_media(settings):
     FILE_STORAGE=s3, the same bucket and prefix: then the worker shares no disk with the
     test process and reads the upload from the object store, as on another host."""
     if S3_STORAGE:
-        from tracker.settings import DEFAULT_FILE_STORAGE_CONFIG
+        from config.settings import DEFAULT_FILE_STORAGE_CONFIG
 
         settings.STORAGES = {**settings.STORAGES, "default": DEFAULT_FILE_STORAGE_CONFIG}
         yield None

@@ -9,8 +9,8 @@ import uuid
 import pytest
 from django.conf import settings
 
-from tracker.beat import RedisBeatLock, SingleBeatScheduler
-from tracker.celery import app as celery_app
+from config.beat import RedisBeatLock, SingleBeatScheduler
+from config.celery import app as celery_app
 from tracker.models import BeatHeartbeat
 
 

@@ -1,5 +1,5 @@
 """Web workers freeze their loaded objects out of the garbage collector's reach once the
-application is loaded and once warm (tracker/server.py), through gunicorn's hooks."""
+application is loaded and once warm (config/server.py), through gunicorn's hooks."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import pytest
 from django.db import connection
 from django.db.backends.signals import connection_created
 
-from tracker import server
+from config import server
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
@@ -22,7 +22,7 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 def unfrozen():
     yield
     gc.unfreeze()
-    connection_created.disconnect(dispatch_uid="tracker.server.serial_queries")
+    connection_created.disconnect(dispatch_uid="config.server.serial_queries")
 
 
 @pytest.mark.django_db
@@ -74,7 +74,7 @@ def test_gunicorn_reads_the_hooks_from_the_project_folder(monkeypatch) -> None:
     hooks["post_request"](None, None, None, None)
     assert calls == ["prepare", "request"]
     printed = subprocess.run(
-        [sys.executable, "-m", "gunicorn", "--check-config", "--print-config", "tracker.wsgi"],
+        [sys.executable, "-m", "gunicorn", "--check-config", "--print-config", "config.wsgi"],
         cwd=PROJECT_DIR,
         capture_output=True,
         text=True,

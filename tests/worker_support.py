@@ -45,7 +45,7 @@ def start_worker(
         "-m",
         "celery",
         "-A",
-        "tracker",
+        "config",
         "worker",
         "--pool=solo",
         "--concurrency=1",
@@ -85,7 +85,7 @@ def start_beat(database_url: str, *, extra_env: dict[str, str] | None = None):
     for leftover in artifacts.glob("celerybeat-schedule*"):
         leftover.unlink()
     env = {**os.environ, "DATABASE_URL": database_url, **(extra_env or {})}
-    command = [sys.executable, "-m", "celery", "-A", "tracker", "beat", "--loglevel=INFO"]
+    command = [sys.executable, "-m", "celery", "-A", "config", "beat", "--loglevel=INFO"]
     command += ["-s", str(schedule), "--pidfile="]
     with open(log_path, "wb") as log:
         beat = subprocess.Popen(

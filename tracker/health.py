@@ -98,7 +98,7 @@ def check_cache() -> dict[str, Any]:
 def check_broker() -> dict[str, Any]:
     if settings.CELERY_TASK_ALWAYS_EAGER:
         return {"ok": True, "mode": "inline"}
-    from tracker.celery import app
+    from config.celery import app
 
     try:
         with app.connection_for_write() as connection:

@@ -1,4 +1,4 @@
-"""URLs of the page "Mes jetons d'API" (included by tracker/urls.py)."""
+"""URLs of the page "Mes jetons d'API" (included by config/urls.py)."""
 
 from django.urls import path
 

@@ -1,4 +1,4 @@
-"""URL of the typed-search filters' suggestions (included by tracker/urls.py)."""
+"""URL of the typed-search filters' suggestions (included by config/urls.py)."""
 
 from django.urls import path
 

@@ -1,4 +1,4 @@
-"""URLs of the figures pages (included by tracker/urls.py)."""
+"""URLs of the figures pages (included by config/urls.py)."""
 
 from django.urls import path
 

@@ -1,4 +1,4 @@
-"""Health URLs for load balancers and monitoring (included by tracker/urls.py)."""
+"""Health URLs for load balancers and monitoring (included by config/urls.py)."""
 
 from django.urls import path
 

@@ -1,4 +1,4 @@
-"""URLs of the imports pages (included by tracker/urls.py)."""
+"""URLs of the imports pages (included by config/urls.py)."""
 
 from django.urls import path
 

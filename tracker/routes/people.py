@@ -1,4 +1,4 @@
-"""URLs of the people pages: cohorts, enrollments, hires (included by tracker/urls.py)."""
+"""URLs of the people pages: cohorts, enrollments, hires (included by config/urls.py)."""
 
 from django.urls import path
 
