@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib.auth.backends import ModelBackend
 
-from tracker.models import User
+from accounts.models import User
 
 
 class PartnerAwareModelBackend(ModelBackend):

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from tracker.views import api_tokens
+from accounts.views import api_tokens
 
 urlpatterns = [
     path("account/api-tokens/", api_tokens.api_tokens_view, name="api_tokens"),

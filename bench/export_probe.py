@@ -53,7 +53,7 @@ def main() -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from tracker.models import User
+    from accounts.models import User
 
     settings.DEBUG = False
     client = Client()

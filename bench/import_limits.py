@@ -23,15 +23,8 @@ from typing import Any, TypeVar
 from django.db import connection, transaction
 from django.db.models import Max, Model
 
-from tracker.models import (
-    ChangeLog,
-    Enrollment,
-    ImportBatch,
-    Placement,
-    Trainee,
-    TraineeContact,
-    User,
-)
+from accounts.models import User
+from tracker.models import ChangeLog, Enrollment, ImportBatch, Placement, Trainee, TraineeContact
 
 T = TypeVar("T")
 

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "accounts",
     "conventions",
     "tracker",
 ]
@@ -181,7 +182,7 @@ WHITENOISE_AUTOREFRESH = not PRODUCTION
 
 # --- Users and authentication ---------------------------------------------------
 
-AUTH_USER_MODEL = "tracker.User"
+AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -190,7 +191,7 @@ AUTHENTICATION_BACKENDS = [
     # Axes first: it refuses a locked-out user before any password is checked.
     "axes.backends.AxesStandaloneBackend",
     # Django's ModelBackend, loading the user's partner organisation with the user.
-    "tracker.auth_backends.PartnerAwareModelBackend",
+    "accounts.auth_backends.PartnerAwareModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

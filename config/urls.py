@@ -2,9 +2,10 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from accounts.views import passwords
 from tracker.form_styles import StyledPasswordChangeForm
 from tracker.language import set_language_view
-from tracker.views import accounts, home
+from tracker.views import home
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -27,7 +28,7 @@ urlpatterns = [
     ),
     path(
         "accounts/password/reset/",
-        accounts.PasswordResetView.as_view(),
+        passwords.PasswordResetView.as_view(),
         name="password_reset",
     ),
     path(
@@ -37,7 +38,7 @@ urlpatterns = [
     ),
     path(
         "accounts/reset/<uidb64>/<token>/",
-        accounts.PasswordResetConfirmView.as_view(),
+        passwords.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
     path(
@@ -51,7 +52,7 @@ urlpatterns = [
     path("", include("tracker.routes.people")),
     path("", include("tracker.routes.figures")),
     path("", include("tracker.routes.imports")),
-    path("", include("tracker.routes.api_tokens")),
+    path("", include("accounts.urls")),
     path("", include("tracker.routes.choices")),
     path("", include("tracker.routes.health")),
     path("api/", include("tracker.api.urls")),

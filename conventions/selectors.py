@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from accounts.models import Role, User
 from conventions.models import (
     Amendment,
     Commitment,
@@ -15,7 +16,6 @@ from conventions.models import (
     ConventionTransition,
     Partner,
 )
-from tracker.models import Role, User
 
 
 def partner_list(*, user: User) -> QuerySet[Partner]:

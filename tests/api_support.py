@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from rest_framework.test import APIClient
 
-from tracker.models import User
-from tracker.services.api_tokens import api_token_create
+from accounts.models import User
+from accounts.services.api_tokens import api_token_create
 
 
 def token_client(user: User) -> APIClient:

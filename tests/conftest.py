@@ -11,11 +11,11 @@ import pytest
 from django.test import Client
 from django.utils import translation
 
+from accounts.models import Role, User
 from config.celery import app as celery_app
 from conventions.models import Partner
 from tests.environment import BROWSER_PATH, REQUIRE_BROWSER, REQUIRE_WORKER
 from tests.factories import PartnerFactory, UserFactory
-from tracker.models import Role, User
 
 pytest_plugins = ["tests.api_support", "tests.browser_support", "tests.worker_support"]
 

@@ -8,9 +8,9 @@ from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
 
+from accounts.models import User
 from config.urls import handler400, handler403, handler404, handler500
 from config.urls import urlpatterns as product_urlpatterns
-from tracker.models import User
 
 __all__ = ["handler400", "handler403", "handler404", "handler500", "urlpatterns"]
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 import factory
 from factory.django import DjangoModelFactory
 
+from accounts.models import Role, User
 from conventions.models import (
     Commitment,
     Convention,
@@ -19,7 +20,7 @@ from conventions.models import (
     Zone,
 )
 from tracker.demo.conventions import demo_pdf
-from tracker.models import Cohort, Enrollment, Placement, Role, Trainee, TraineeContact, User
+from tracker.models import Cohort, Enrollment, Placement, Trainee, TraineeContact
 
 
 def region(code: str = "MA-06") -> Region:

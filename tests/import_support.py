@@ -11,8 +11,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase
 from openpyxl import Workbook
 
+from accounts.models import User
 from tracker.imports.columns import COLUMNS
-from tracker.models import ImportBatch, User
+from tracker.models import ImportBatch
 from tracker.services.imports import import_confirm, import_upload
 
 HEADERS = [column.header for column in COLUMNS]

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
+from accounts.models import ApiToken
 from tests.browser_support import login
-from tracker.models import ApiToken
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -8,10 +8,11 @@ import pytest
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.validation import validate_schema
 
+from accounts.models import Role
 from conventions.models import Convention, Partner
 from tests.api_support import token_client
 from tests.factories import CommitmentFactory, PartnerFactory, UserFactory
-from tracker.models import ChangeLog, Enrollment, Role
+from tracker.models import ChangeLog, Enrollment
 from tracker.services.rollups import rollup_full_recompute
 
 pytestmark = pytest.mark.django_db

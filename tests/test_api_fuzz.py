@@ -19,8 +19,8 @@ from schemathesis import checks
 from schemathesis.core.result import Ok
 from schemathesis.generation.modes import GenerationMode
 
+from accounts.models import User
 from tests.api_support import token_client
-from tracker.models import User
 
 EXAMPLES_PER_OPERATION = 4
 ALL_CHECKS = [

@@ -6,8 +6,9 @@ import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
+from accounts.models import ApiToken
 from tests.api_support import token_client
-from tracker.models import ApiToken, ChangeLog, Enrollment, Placement, Trainee
+from tracker.models import ChangeLog, Enrollment, Placement, Trainee
 
 pytestmark = pytest.mark.django_db
 V1 = "/api/v1"

@@ -8,9 +8,9 @@ import re
 
 import pytest
 
+from accounts.models import Role
 from tests.browser_support import login
 from tests.factories import CohortFactory, ConventionFactory, EnrollmentFactory, UserFactory
-from tracker.models import Role
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

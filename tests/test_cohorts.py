@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
 
+from accounts.models import User
 from conventions.models import Convention, ConventionParty
 from tests.factories import (
     ConventionFactory,
@@ -22,7 +23,7 @@ from tests.factories import (
     region,
     zone,
 )
-from tracker.models import Cohort, Enrollment, Placement, Trainee, User
+from tracker.models import Cohort, Enrollment, Placement, Trainee
 from tracker.selectors import cohort_figures
 from tracker.services import cohorts as cohort_services
 from tracker.services.cohorts import cohort_create, cohort_update

@@ -15,11 +15,11 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
+from accounts.models import User
 from conventions.models import Commitment, Convention, Indicator, Partner
 from conventions.services import convention_commitments_replace
 from conventions.services import terms as terms_services
 from tests.factories import convention_in_status, signable_convention
-from tracker.models import User
 
 pytestmark = pytest.mark.django_db
 

@@ -7,10 +7,10 @@ from decimal import Decimal
 
 import pytest
 
+from accounts.models import User
 from conventions.models import Commitment, Indicator, Partner
 from tests.browser_support import login
 from tests.factories import signable_convention
-from tracker.models import User
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

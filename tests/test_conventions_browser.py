@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import pytest
 
+from accounts.models import User
 from conventions.models import Convention, ConventionTransition, Partner
 from tests.browser_support import login
 from tests.factories import MINIMAL_PDF
-from tracker.models import User
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
+from accounts.models import User
 from conventions.models import (
     Amendment,
     Commitment,
@@ -19,7 +20,6 @@ from conventions.selectors import convention_list, current_commitments
 from conventions.services import convention_sign_checks, user_manages_convention
 from tracker.demo.conventions import demo_pdf
 from tracker.demo.partners import PARTNERS
-from tracker.models import User
 
 pytestmark = pytest.mark.django_db
 

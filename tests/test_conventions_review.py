@@ -16,6 +16,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import User
 from conventions.commitment_grid import RATE_INDICATORS
 from conventions.models import (
     Convention,
@@ -32,7 +33,6 @@ from conventions.services import (
 )
 from conventions.views import review
 from tests.factories import signable_convention
-from tracker.models import User
 
 pytestmark = pytest.mark.django_db
 

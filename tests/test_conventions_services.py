@@ -14,6 +14,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from accounts.models import User
 from conventions.models import Commitment, Convention, ConventionParty, Indicator, Partner
 from conventions.selectors import (
     convention_training_operators,
@@ -37,7 +38,6 @@ from tests.factories import (
     convention_in_status,
     signable_convention,
 )
-from tracker.models import User
 
 pytestmark = pytest.mark.django_db
 

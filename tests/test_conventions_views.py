@@ -17,10 +17,10 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from accounts.models import User
 from conventions.models import Convention, ConventionTransition, Partner
 from conventions.services import amendment_create
 from tests.factories import MINIMAL_PDF, convention_in_status, signable_convention
-from tracker.models import User
 
 pytestmark = pytest.mark.django_db
 

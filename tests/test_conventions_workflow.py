@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
+from accounts.models import User
 from conventions.models import Convention, ConventionParty, ConventionTransition, Partner
 from conventions.services import (
     TRANSITION_SERVICES,
@@ -20,7 +21,6 @@ from conventions.services import (
     convention_submit,
 )
 from tests.factories import PATH_TO_STATUS, convention_in_status, signable_convention
-from tracker.models import User
 
 pytestmark = pytest.mark.django_db
 

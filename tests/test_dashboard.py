@@ -13,6 +13,7 @@ from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from accounts.models import User
 from conventions.models import Convention, ConventionParty, Indicator, Partner
 from tests.factories import (
     CohortFactory,
@@ -26,7 +27,6 @@ from tests.factories import (
 )
 from tests.rollup_support import INDEX, recount
 from tracker.figures.links import figure_url
-from tracker.models import User
 from tracker.services.rollups import rollup_full_recompute
 
 REFERENCE = dt.date(2026, 11, 1)

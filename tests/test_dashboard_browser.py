@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from accounts.models import Role
 from tests.browser_support import login
 from tests.factories import CohortFactory, EnrollmentFactory, PlacementFactory, UserFactory, region
-from tracker.models import Role
 from tracker.services.rollups import rollup_full_recompute
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -15,6 +15,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import User
 from conventions.models import Convention, Indicator, Partner
 from conventions.selectors import current_commitments
 from tests.factories import (
@@ -27,7 +28,7 @@ from tests.factories import (
 )
 from tracker.figures.definitions import FIGURES, figure_rows
 from tracker.figures.selectors import lagging_conventions
-from tracker.models import Dimension, User
+from tracker.models import Dimension
 from tracker.services.rollups import rollup_full_recompute
 
 STATUSES = [

@@ -8,12 +8,13 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from accounts.models import User
 from conventions.models import Partner
 from tests.factories import CohortFactory
 from tests.test_dashboard import REFERENCE, populate
 from tracker.figures.partner_cohorts import PARTNER_COHORTS_SHOWN
 from tracker.figures.selectors import cohort_progress
-from tracker.models import Cohort, User
+from tracker.models import Cohort
 from tracker.services.rollups import rollup_full_recompute
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 
-from tracker.models import Role, User
+from accounts.models import Role, User
 
 pytestmark = pytest.mark.django_db
 

@@ -12,9 +12,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
 
+from accounts.models import User
 from tests.factories import CohortFactory, EnrollmentFactory, PlacementFactory, region
 from tracker.identity import IDENTITY_MISMATCH_MESSAGE
-from tracker.models import ChangeLog, Enrollment, Trainee, User
+from tracker.models import ChangeLog, Enrollment, Trainee
 from tracker.services import enrollments as enrollment_services
 from tracker.services.enrollments import (
     enrollment_create,

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import pytest
 
+from accounts.models import User
 from conventions.models import Convention, Partner
 from tests.browser_support import login
 from tests.factories import ConventionFactory, ConventionPartyFactory, filiere, region
-from tracker.models import Cohort, Enrollment, Placement, User
+from tracker.models import Cohort, Enrollment, Placement
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -14,8 +14,8 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.test import Client
 from django.urls import reverse
 
-from tracker.models import User
-from tracker.services.users import user_set_language
+from accounts.models import User
+from accounts.services.users import user_set_language
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.error_pages_urls")]
 

@@ -15,6 +15,7 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from accounts.models import Role, User
 from conventions.models import Partner
 from tests.factories import UserFactory
 from tests.rollup_support import INDEX, recount
@@ -27,7 +28,7 @@ from tracker.figures.selectors import (
     figures_by_year,
     total_figures,
 )
-from tracker.models import Cohort, Dimension, Role, User
+from tracker.models import Cohort, Dimension
 from tracker.models.rollups import MEASURES
 from tracker.services.rollups import rollup_full_recompute
 

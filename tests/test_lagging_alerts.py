@@ -7,6 +7,7 @@ import datetime as dt
 
 from django.core import mail
 
+from accounts.models import Role
 from conventions.models import Convention, Indicator
 from tests.factories import (
     CohortFactory,
@@ -15,7 +16,7 @@ from tests.factories import (
     EnrollmentFactory,
     UserFactory,
 )
-from tracker.models import LaggingAlert, Role
+from tracker.models import LaggingAlert
 from tracker.services.lagging_alerts import lagging_alerts_send
 from tracker.services.rollups import rollup_full_recompute
 from tracker.tasks import lagging_alerts

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 
+from accounts.models import User
 from conventions.models import Convention, Indicator
 from tests.factories import CohortFactory, CommitmentFactory, ConventionFactory
 from tracker.figures.commitments import elapsed_share, targets_to_date
@@ -18,7 +19,7 @@ from tracker.figures.selectors import (
     convention_progress,
     lagging_conventions,
 )
-from tracker.models import Cohort, User
+from tracker.models import Cohort
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
-from tracker.models import User
-from tracker.services.users import user_set_language
+from accounts.models import User
+from accounts.services.users import user_set_language
 
 pytestmark = pytest.mark.django_db
 

@@ -9,6 +9,7 @@ import pytest
 from django.utils import translation
 from django.utils.translation import gettext
 
+from accounts.models import Role, User
 from conventions.models import Convention
 from tests.browser_support import login
 from tests.factories import (
@@ -20,7 +21,7 @@ from tests.factories import (
     filiere,
     region,
 )
-from tracker.models import Cohort, Role, User
+from tracker.models import Cohort
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

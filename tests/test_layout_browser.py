@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
+from accounts.models import User
 from tests.browser_support import login
-from tracker.models import User
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -107,7 +107,7 @@ def test_no_page_is_wider_than_the_screen(
 def test_no_page_is_wider_than_the_screen_in_arabic(
     page, people, admin_user, manager_user, partner_a_user, role: str
 ) -> None:
-    from tracker.services.users import user_set_language
+    from accounts.services.users import user_set_language
 
     user = _user(people, role, admin_user, manager_user, partner_a_user)
     user_set_language(user=user, language="ar")

@@ -9,26 +9,23 @@ it ever drifts, and the partner's scope on every list. Run this file on both dat
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 
 import pytest
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
+from accounts.models import User
 from conventions.models import ConventionParty, Partner
 from tests.api_support import token_client
 from tests.factories import (
     CohortFactory,
     ConventionPartyFactory,
     EnrollmentFactory,
-    PartnerFactory,
-    PlacementFactory,
     TraineeFactory,
     region,
 )
 from tests.import_support import csv_bytes, enrolled_row, import_file, row
-from tracker.models import Cohort, Enrollment, ImportBatch, Placement, User
+from tracker.models import Cohort, Enrollment, ImportBatch, Placement
 from tracker.services.cohorts import cohort_update
 from tracker.services.operators import operator_consistency_repair
 
@@ -296,7 +293,7 @@ def test_api_lists_only_the_partners_own_rows(people, partner_a_user, partner_b_
         assert len(hires) == 1
 
 
-# --- The nightly check and the migration's fill -----------------------------------------
+# --- The nightly check ----------------------------------------------------------------
 
 
 def _scramble(people) -> None:
@@ -326,31 +323,6 @@ def test_the_nightly_task_runs_the_consistency_check(people, settings) -> None:
     _scramble(people)
     operator_consistency.delay()  # inline, as on the embedded default
     assert_operators_follow_cohorts()
-
-
-class _Editor:
-    """What the migration's fill uses of a schema editor."""
-
-    connection = connection
-
-    def execute(self, sql: str) -> None:
-        with connection.cursor() as cursor:
-            cursor.execute(sql)
-
-
-def test_migration_fill_sets_every_row_from_its_cohort(people) -> None:
-    migration = importlib.import_module("tracker.migrations.0009_operator_on_enrollment_and_hire")
-    stranger = PartnerFactory.create()
-    Enrollment.objects.update(operator_id=stranger.pk)
-    Placement.objects.update(operator_id=stranger.pk)
-    EnrollmentFactory.create(cohort=people.cohort_b)
-    PlacementFactory.create(enrollment__cohort=people.cohort_a)
-    # PostgreSQL: run the deferred foreign-key checks of the rows above first (its
-    # ALTER TABLE refuses a table with pending trigger events; a migration has none).
-    connection.check_constraints()
-    migration.fill(None, _Editor())
-    assert_operators_follow_cohorts()
-    assert Enrollment.objects.filter(operator=stranger).count() == 0
 
 
 def test_enrollment_save_derives_the_operator_without_a_loaded_cohort(people) -> None:

@@ -11,10 +11,10 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from accounts.models import User
 from conventions.models import Partner
 from conventions.services import partner_create, partner_update
 from tests.factories import ConventionPartyFactory, PartnerFactory
-from tracker.models import User
 
 pytestmark = pytest.mark.django_db
 

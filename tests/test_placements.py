@@ -12,9 +12,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import User
 from conventions.models import Partner
 from tests.factories import PartnerFactory, PlacementFactory, filiere, region, zone
-from tracker.models import ChangeLog, Enrollment, Placement, User
+from tracker.models import ChangeLog, Enrollment, Placement
 from tracker.services import placements as placement_services
 from tracker.services.locking import ConcurrentEditError
 from tracker.services.placements import PlacementInput, placement_create, placement_update

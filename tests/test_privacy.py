@@ -8,8 +8,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from accounts.models import Role, User
 from tests.factories import UserFactory
-from tracker.models import Role, User
 from tracker.privacy import MASK, PrivacyPolicy
 
 pytestmark = pytest.mark.django_db

@@ -15,6 +15,7 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from accounts.models import User
 from conventions.models import Filiere, Region, Zone
 from tests.factories import (
     CohortFactory,
@@ -26,7 +27,7 @@ from tests.factories import (
 )
 from tests.rollup_support import INDEX, recount, stored
 from tracker.figures.definitions import FIGURES, figure_rows
-from tracker.models import Cohort, Enrollment, Placement, Rollup, RollupRun, User
+from tracker.models import Cohort, Enrollment, Placement, Rollup, RollupRun
 from tracker.selectors import cohort_figures
 from tracker.services.rollups import rollup_full_recompute, rollup_scope_recompute
 

@@ -224,8 +224,8 @@ def test_every_route_is_listed() -> None:
 def world_b(operator_b, other_manager_user, admin_user, partner_b_user) -> SimpleNamespace:
     """One of everything, belonging to partner B (operator B, its convention, managed by
     another manager)."""
+    from accounts.services.api_tokens import api_token_create
     from conventions.services import amendment_create
-    from tracker.services.api_tokens import api_token_create
     from tracker.services.identity_corrections import identity_correction_request
 
     b = SimpleNamespace(operator=operator_b)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from accounts.models import User
 from conventions.models import Partner
 from conventions.selectors import convention_list, partner_list
 from tests.factories import (
@@ -14,7 +15,6 @@ from tests.factories import (
     PartnerFactory,
     PlacementFactory,
 )
-from tracker.models import User
 from tracker.selectors import cohort_list, enrollment_list, placement_list, trainee_list
 
 pytestmark = pytest.mark.django_db

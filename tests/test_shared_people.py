@@ -19,6 +19,7 @@ from django.test import Client
 from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
+from accounts.models import User
 from conventions.models import Region
 from tests.api_support import token_client
 from tests.factories import CohortFactory, TraineeContactFactory, TraineeFactory
@@ -31,7 +32,6 @@ from tracker.models import (
     ImportBatch,
     Trainee,
     TraineeContact,
-    User,
 )
 
 pytestmark = pytest.mark.django_db

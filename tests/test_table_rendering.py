@@ -18,6 +18,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 from django_tables2 import RequestConfig
 
+from accounts.models import Role, User
 from conventions.filters import ConventionFilter, PartnerFilter
 from conventions.models import Convention, Partner
 from conventions.tables import ConventionTable, PartnerTable
@@ -32,7 +33,7 @@ from tests.factories import (
 from tracker.choices import FAST_WIDGETS, use_fast_widgets
 from tracker.figures.tables import FigureEnrollmentTable, FigureHireTable
 from tracker.filters import CohortFilter, EnrollmentFilter, PlacementFilter
-from tracker.models import Cohort, Enrollment, ImportBatch, Placement, Role, User
+from tracker.models import Cohort, Enrollment, ImportBatch, Placement
 from tracker.privacy import MASK, PrivacyPolicy
 from tracker.tables import CohortTable, EnrollmentTable, PlacementTable
 from tracker.views.imports import ImportBatchFilter, ImportBatchTable

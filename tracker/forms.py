@@ -9,10 +9,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from conventions.models import ConventionParty, Filiere, Partner, Region, Zone
 from conventions.selectors import convention_list, partner_list
 from tracker.form_styles import StyledFormMixin
-from tracker.models import Cohort, Enrollment, Placement, Trainee, User
+from tracker.models import Cohort, Enrollment, Placement, Trainee
 from tracker.permissions import COHORT_CONVENTION_STATUSES
 from tracker.services.identity_corrections import CORRECTABLE_FIELDS
 from tracker.services.placements import PlacementInput

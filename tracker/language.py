@@ -17,7 +17,7 @@ from django.utils import translation
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
-from tracker.services.users import user_set_language
+from accounts.services.users import user_set_language
 
 
 @login_not_required

@@ -10,7 +10,7 @@ from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
-from tracker.models import User
+from accounts.models import User
 
 Selector = Callable[..., QuerySet[Any]]
 M = TypeVar("M", bound=Model)

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from tracker.models import Role, User
+from accounts.models import Role, User
 
 ALL_ROLES = tuple(Role)
 STAFF = (Role.ADMIN, Role.MANAGER)

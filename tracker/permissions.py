@@ -5,9 +5,10 @@ the same answer as a missing button."""
 
 from __future__ import annotations
 
+from accounts.models import User
 from conventions.models import Convention
 from conventions.services.permissions import user_manages_convention, user_may_edit_convention
-from tracker.models import Cohort, Trainee, User
+from tracker.models import Cohort, Trainee
 
 # Cohorts are created only under conventions whose work has started.
 COHORT_CONVENTION_STATUSES = (Convention.Status.SIGNED, Convention.Status.ACTIVE)

@@ -18,7 +18,8 @@ from typing import Any
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from tracker.models import Cohort, ImportBatch, User
+from accounts.models import User
+from tracker.models import Cohort, ImportBatch
 
 MASK = "•••"
 PERSONAL_FIELDS = (

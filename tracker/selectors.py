@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from accounts.models import ApiToken, User
 from tracker.models import (
-    ApiToken,
     ChangeLog,
     Cohort,
     Deletion,
@@ -19,7 +19,6 @@ from tracker.models import (
     Placement,
     Trainee,
     TraineeContact,
-    User,
 )
 
 # What a cohort's row shows (lists, detail page, API): read with it in one query.

@@ -91,7 +91,7 @@ def import_commit_task(batch_id: int) -> None:
 @shared_task(name="tracker.password_reset_email")
 def password_reset_email_task(user_id: int, domain: str, use_https: bool) -> None:
     """Sends one password-reset e-mail (queued by the reset page)."""
-    from tracker.services.users import user_password_reset_email_send
+    from accounts.services.users import user_password_reset_email_send
 
     user_password_reset_email_send(user_id=user_id, domain=domain, use_https=use_https)
 

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tracker.models import ApiToken, User
+from accounts.models import ApiToken, User
 
 # "ott_" (offshoring talent tracker) makes a leaked token recognisable by secret scanners.
 TOKEN_PREFIX = "ott_"  # noqa: S105 - a marker, not a secret

@@ -7,9 +7,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from accounts.models import Role, User
+from accounts.models.users import PARTNER_ROLES
 from conventions.models import Partner
-from tracker.models import Role, User
-from tracker.models.users import PARTNER_ROLES
 
 
 def _check_role_and_partner(*, role: str, partner: Partner | None) -> None:

@@ -19,9 +19,9 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse_lazy
 
+from accounts.services.users import user_login_locks_clear
 from tracker.client_address import client_ip
 from tracker.form_styles import StyledFormMixin, StyledSetPasswordForm
-from tracker.services.users import user_login_locks_clear
 
 
 def _within_rate(key: str, limit: int) -> bool:

@@ -17,12 +17,12 @@ from django.db.models import QuerySet
 from django.test import Client
 from django.urls import reverse
 
+from accounts.models import User
 from bench.measure import Report, measure_minimal_page, measure_page
 from bench.users import ensure_bench_users
 from conventions.models import Region
 from conventions.selectors import convention_list
 from conventions.tables import ConventionTable
-from tracker.models import User
 from tracker.selectors import cohort_list, enrollment_list, placement_list
 from tracker.tables import CohortTable, EnrollmentTable, PlacementTable
 

@@ -3,8 +3,8 @@ templates so the buttons shown are exactly the actions the services accept."""
 
 from __future__ import annotations
 
+from accounts.models import User
 from conventions.models import Convention
-from tracker.models import User
 
 
 def user_manages_convention(user: User, convention: Convention) -> bool:

@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import Role, User
 from conventions.models import (
     Commitment,
     Convention,
@@ -31,7 +32,6 @@ from conventions.services.permissions import (
     user_may_attach_document,
     user_may_edit_terms,
 )
-from tracker.models import Role, User
 
 REFERENCE_FORMAT = "CONV-{year}-{number:04d}"
 

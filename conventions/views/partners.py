@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView
 
+from accounts.models import User
 from conventions.filters import PartnerFilter
 from conventions.forms import PartnerForm
 from conventions.models import Partner
@@ -19,7 +20,6 @@ from conventions.services import partner_create, partner_update
 from conventions.tables import PARTNER_EXPORT_COLUMNS, PartnerTable
 from tracker.lists import ScopedListView
 from tracker.mixins import ScopedQuerysetMixin, get_scoped_object_or_404
-from tracker.models import User
 
 
 class PartnerListView(ScopedListView):

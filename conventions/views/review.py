@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django.views.generic import ListView
 
+from accounts.models import Role, User
 from conventions.commitment_grid import CommitmentGrid, period_years
 from conventions.forms import TransitionForm
 from conventions.models import Convention
@@ -34,7 +35,6 @@ from conventions.services import (
 )
 from conventions.services.workflow import Check
 from tracker.mixins import RoleRequiredMixin, get_scoped_object_or_404
-from tracker.models import Role, User
 
 
 class ReviewQueueView(RoleRequiredMixin, ListView):

@@ -9,7 +9,8 @@ from typing import Any
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 
-from tracker.models import Cohort, Enrollment, Placement, Trainee, User
+from accounts.models import User
+from tracker.models import Cohort, Enrollment, Placement, Trainee
 from tracker.permissions import (
     can_create_cohorts,
     can_edit_people_in,

@@ -21,6 +21,7 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from conventions.filters import FilterForm
 from conventions.models import Convention
 from tracker import formatting
@@ -37,7 +38,7 @@ from tracker.figures.selectors import (
     _progress,
     figures_by_member,
 )
-from tracker.models import Dimension, User
+from tracker.models import Dimension
 
 BADGES = {
     Standing.LATE: ("text-bg-danger", "lagging"),

@@ -20,9 +20,9 @@ from typing import Any
 
 from django.core.cache import cache
 
+from accounts.models import User
 from tracker.figures.revisions import terms_revision
 from tracker.figures.selectors import Freshness, rollup_freshness
-from tracker.models import User
 
 CACHE_SECONDS = 60 * 60
 

@@ -19,8 +19,9 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from tracker.figures.dialect import AddMonths
-from tracker.models import Dimension, Enrollment, Placement, User
+from tracker.models import Dimension, Enrollment, Placement
 from tracker.selectors import enrollment_list, placement_list
 
 ENROLLMENTS = "enrollments"

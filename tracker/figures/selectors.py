@@ -21,11 +21,12 @@ from django.db.models import Count, F, Min, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from conventions.models import Convention, Indicator
 from conventions.selectors import convention_list
 from tracker.figures.commitments import COUNT_INDICATORS, targets_to_date
 from tracker.figures.to_date import AfterDay, after_day
-from tracker.models import Cohort, Dimension, Rollup, RollupChange, RollupState, User
+from tracker.models import Cohort, Dimension, Rollup, RollupChange, RollupState
 from tracker.models.rollups import MEASURES
 from tracker.selectors import cohort_list
 

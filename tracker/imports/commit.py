@@ -18,6 +18,7 @@ from django.db import connection
 from django.db.models import Model
 from django.utils import timezone
 
+from accounts.models import User
 from tracker.imports.validation import (
     CONTACT_FIELDS,
     ENROLLMENT_FIELDS,
@@ -26,7 +27,7 @@ from tracker.imports.validation import (
     ChunkPlan,
     key_in,
 )
-from tracker.models import ChangeLog, Cohort, Enrollment, Placement, Trainee, TraineeContact, User
+from tracker.models import ChangeLog, Cohort, Enrollment, Placement, Trainee, TraineeContact
 
 BULK_BATCH = 2000
 

@@ -25,6 +25,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from conventions.models import Filiere, Partner, Region, Zone, ice_validator
 from tracker import lifecycle, rules
 from tracker.identity import (
@@ -35,7 +36,7 @@ from tracker.identity import (
     knows_arabic_names,
 )
 from tracker.imports.columns import COLUMNS_BY_KEY, HIRE_KEYS, normalize_label, value_lookup
-from tracker.models import Enrollment, Placement, Trainee, TraineeContact, User
+from tracker.models import Enrollment, Placement, Trainee, TraineeContact
 from tracker.selectors import cohort_list
 from tracker.services.placements import hire_key
 

@@ -22,6 +22,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from tracker.imports.columns import COLUMNS, COLUMNS_BY_KEY
 from tracker.imports.commit import write_plan
 from tracker.imports.validation import (
@@ -33,7 +34,7 @@ from tracker.imports.validation import (
     plan_chunk,
     reason_code,
 )
-from tracker.models import Cohort, Enrollment, Placement, User
+from tracker.models import Cohort, Enrollment, Placement
 from tracker.services.imports import user_can_import
 from tracker.services.placements import hire_key
 from tracker.services.rollup_queue import rollup_after_commit

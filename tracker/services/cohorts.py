@@ -10,9 +10,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from conventions.models import Convention, Filiere, Partner, Region, Zone
 from conventions.selectors import convention_training_operators
-from tracker.models import Cohort, Enrollment, Placement, User
+from tracker.models import Cohort, Enrollment, Placement
 from tracker.permissions import COHORT_CONVENTION_STATUSES, can_manage_cohort_under
 from tracker.services.rollup_queue import rollup_after_commit
 

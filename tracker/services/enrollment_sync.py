@@ -10,7 +10,8 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from tracker.models import ChangeLog, Cohort, Enrollment, User
+from accounts.models import User
+from tracker.models import ChangeLog, Cohort, Enrollment
 from tracker.permissions import can_edit_people_in
 from tracker.services.enrollments import enrollment_create, enrollment_update
 from tracker.services.trainees import TraineeInput, trainee_clean, trainee_upsert

@@ -13,8 +13,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.models import User
 from tracker import rules
-from tracker.models import ChangeLog, Cohort, Enrollment, Trainee, User
+from tracker.models import ChangeLog, Cohort, Enrollment, Trainee
 from tracker.permissions import can_edit_people_in, can_reopen_enrollment
 from tracker.services.history import changelog_record, changes_between, snapshot
 from tracker.services.locking import lock_current_version

@@ -25,6 +25,7 @@ from django.db.models import Count, Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts.models import Role, User
 from tracker.imports.commit import write_plan
 from tracker.imports.formats import FileRefusedError, RowSource, inspect_upload, open_rows
 from tracker.imports.validation import (
@@ -41,10 +42,8 @@ from tracker.models import (
     ImportBatch,
     ImportRowError,
     Placement,
-    Role,
     Trainee,
     TraineeContact,
-    User,
 )
 from tracker.services.rollup_queue import rollup_after_commit
 from tracker.storage import local_copy, local_output

@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from conventions.models import Region
 from tracker import rules
 from tracker.identity import (
@@ -27,7 +28,7 @@ from tracker.identity import (
     is_shared,
     knows_arabic_names,
 )
-from tracker.models import CONTACT_FIELDS, ChangeLog, Enrollment, Trainee, User
+from tracker.models import CONTACT_FIELDS, ChangeLog, Enrollment, Trainee
 from tracker.permissions import can_create_person, can_edit_person
 from tracker.selectors import trainee_list
 from tracker.services.contacts import trainee_contact_save

@@ -18,6 +18,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from conventions.models import Convention, Filiere, Indicator, Region, Zone
 from conventions.selectors import convention_list
 from tracker.figures.charts import bar_chart, column_chart
@@ -41,7 +42,7 @@ from tracker.figures.selectors import (
     rollup_pending,
 )
 from tracker.lists import ScopedListView
-from tracker.models import Dimension, User
+from tracker.models import Dimension
 
 
 class DashboardView(ScopedListView):

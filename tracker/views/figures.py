@@ -15,6 +15,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_tables2 import SingleTableView
 
+from accounts.models import User
 from conventions.models import Filiere, Region, Zone
 from conventions.selectors import convention_list, partner_list
 from tracker import formatting
@@ -24,7 +25,7 @@ from tracker.figures.drilldown_export import drilldown_export_columns, export_re
 from tracker.figures.selectors import rollup_freshness
 from tracker.figures.tables import FigureEnrollmentTable, FigureHireTable
 from tracker.lists import CappedPaginator
-from tracker.models import Dimension, Enrollment, Placement, User
+from tracker.models import Dimension, Enrollment, Placement
 from tracker.privacy import PrivacyPolicy
 from tracker.selectors import cohort_list
 

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.models import User
 from tracker.exports import ExportColumn
 from tracker.form_styles import StyledFormMixin
 from tracker.imports.annotate import annotated_file, error_text
@@ -29,7 +30,7 @@ from tracker.imports.selectors import import_batch_list
 from tracker.imports.template_files import template_csv, template_xlsx
 from tracker.lists import ScopedListView
 from tracker.mixins import get_scoped_object_or_404
-from tracker.models import ImportBatch, User
+from tracker.models import ImportBatch
 from tracker.privacy import PrivacyPolicy
 from tracker.selectors import cohort_list
 from tracker.services.imports import (

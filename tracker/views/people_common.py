@@ -9,8 +9,8 @@ from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from accounts.models import User
 from tracker.forms import show_service_error
-from tracker.models import User
 from tracker.services.locking import ConcurrentEditError
 
 

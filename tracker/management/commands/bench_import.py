@@ -27,6 +27,7 @@ from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 from django.utils import timezone
 
+from accounts.models import Role, User
 from bench.import_limits import (
     Limits,
     bare_copy_seconds,
@@ -37,16 +38,7 @@ from bench.import_limits import (
 )
 from conventions.models import Convention, ConventionParty, Filiere, Partner, Region
 from tracker.imports.samples import write_sample_csv
-from tracker.models import (
-    ChangeLog,
-    Cohort,
-    Enrollment,
-    ImportBatch,
-    Placement,
-    Role,
-    Trainee,
-    User,
-)
+from tracker.models import ChangeLog, Cohort, Enrollment, ImportBatch, Placement, Trainee
 from tracker.services.imports import (
     import_commit,
     import_confirm,

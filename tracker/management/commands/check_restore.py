@@ -22,7 +22,7 @@ from tracker.models.rollups import MEASURES
 from tracker.services.operators import operator_consistency_repair
 from tracker.services.rollups import rollup_full_recompute
 
-PRODUCT_APPS = ("tracker", "conventions", "auth", "axes")
+PRODUCT_APPS = ("accounts", "tracker", "conventions", "auth", "axes")
 
 
 def table_counts() -> dict[str, int]:

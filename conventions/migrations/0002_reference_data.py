@@ -11,6 +11,6 @@ def forwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("conventions", "0002_initial")]
+    dependencies = [("conventions", "0001_initial")]
 
     operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]
