@@ -15,7 +15,7 @@ app = Celery("tracker")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
-# The request id of a web request travels with the tasks it queues (tracker.request_log).
-from tracker.request_log import connect_task_signals  # noqa: E402
+# The request id of a web request travels with the tasks it queues (web.request_log).
+from web.request_log import connect_task_signals  # noqa: E402
 
 connect_task_signals()

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from tracker.navigation import navigation_for
+from config.navigation import navigation_for
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "web",
     "accounts",
     "conventions",
     "tracker",
@@ -65,7 +66,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     # First: times every request, and gives it the id its log lines and tasks carry.
-    "tracker.request_log.RequestLogMiddleware",
+    "web.request_log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -74,7 +75,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # After authentication: a logged-in user's stored language beats cookie and browser.
-    "tracker.language.UserLanguageMiddleware",
+    "accounts.language.UserLanguageMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -97,7 +98,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "tracker.context_processors.navigation",
+                "config.context_processors.navigation",
             ],
         },
     },
@@ -201,7 +202,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # The proxies (addresses or networks) whose X-Forwarded-For header is believed: the client
-# address of a request from one of them is read from that header (tracker/client_address.py).
+# address of a request from one of them is read from that header (web/client_address.py).
 # Requests from anywhere else are taken at their own address, whatever header they carry.
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=["127.0.0.1", "::1"])
 for _proxy in TRUSTED_PROXIES:
@@ -219,7 +220,7 @@ for _proxy in TRUSTED_PROXIES:
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_CLIENT_IP_CALLABLE = "tracker.client_address.client_ip"
+AXES_CLIENT_IP_CALLABLE = "web.client_address.client_ip"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
@@ -239,7 +240,7 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 60 * 60 * 10
 CSRF_COOKIE_HTTPONLY = True
 # An expired form explained in the layout and the language, not Django's English page.
-CSRF_FAILURE_VIEW = "tracker.views.errors.csrf_failure"
+CSRF_FAILURE_VIEW = "web.errors.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -278,9 +279,9 @@ CONTENT_SECURITY_POLICY = {
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("Français")), ("ar", _("العربية")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
-# Separators and date formats per language (tracker/formats/<lang>/formats.py), read by
-# tracker.formatting and Django's own date/floatformat/intcomma filters.
-FORMAT_MODULE_PATH = ["tracker.formats"]
+# Separators and date formats per language (web/formats/<lang>/formats.py), read by
+# web.formatting and Django's own date/floatformat/intcomma filters.
+FORMAT_MODULE_PATH = ["web.formats"]
 TIME_ZONE = "Africa/Casablanca"
 USE_I18N = True
 USE_TZ = True
@@ -421,16 +422,16 @@ MAX_DOCUMENT_BYTES = env.int("MAX_DOCUMENT_BYTES", default=10 * 1024 * 1024)
 DJANGO_TABLES2_TEMPLATE = "django_tables2/tracker.html"  # bootstrap5-responsive, fast body
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "table table-sm table-hover align-middle"}
 
-# One line per request and per task (tracker/request_log.py), with the request id that
+# One line per request and per task (web/request_log.py), with the request id that
 # ties a request to the tasks it queued; LOG_FORMAT=json for a log collector.
 LOG_FORMAT = env.str("LOG_FORMAT", default="plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "tracker.request_log.RequestIdFilter"}},
+    "filters": {"request_id": {"()": "web.request_log.RequestIdFilter"}},
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
-        "json": {"()": "tracker.request_log.JsonFormatter"},
+        "json": {"()": "web.request_log.JsonFormatter"},
     },
     "handlers": {
         "console": {

@@ -2,10 +2,10 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from accounts.language import set_language_view
 from accounts.views import passwords
-from tracker.form_styles import StyledPasswordChangeForm
-from tracker.language import set_language_view
 from tracker.views import home
+from web.form_styles import StyledPasswordChangeForm
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -58,8 +58,8 @@ urlpatterns = [
     path("api/", include("tracker.api.urls")),
 ]
 
-# The error pages in the site's layout and language (tracker/views/errors.py).
-handler400 = "tracker.views.errors.bad_request"
-handler403 = "tracker.views.errors.permission_denied"
-handler404 = "tracker.views.errors.page_not_found"
-handler500 = "tracker.views.errors.server_error"
+# The error pages in the site's layout and language (web/errors.py).
+handler400 = "web.errors.bad_request"
+handler403 = "web.errors.permission_denied"
+handler404 = "web.errors.page_not_found"
+handler500 = "web.errors.server_error"

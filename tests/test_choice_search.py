@@ -1,4 +1,4 @@
-"""Typed search of the national choice filters (tracker.choices.SearchChoiceFilter) and
+"""Typed search of the national choice filters (web.choices.SearchChoiceFilter) and
 its suggestions (/choices/<kind>/): a national user gets a search box instead of a select
 of thousands of names, filters by id (links) or by typed text, and is told when a value
 matches nothing; a partner keeps its scoped select; suggestions are scoped like the
@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from conventions.models import Convention
 from tests.factories import PartnerFactory
-from tracker import choices
+from web import choices
 
 # (list page, its search filters).
 NATIONAL_FILTERS = [

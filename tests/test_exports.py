@@ -1,4 +1,4 @@
-"""tracker/exports.py: formula escaping and the CSV / XLSX files it writes."""
+"""web/exports.py: formula escaping and the CSV / XLSX files it writes."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy
 from openpyxl import load_workbook
 
-from tracker.exports import ExportColumn, csv_response, xlsx_response
-from tracker.spreadsheets import csv_cell
+from web.exports import ExportColumn, csv_response, xlsx_response
+from web.spreadsheets import csv_cell
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,5 @@
 """Figures, amounts, percentages and dates as each interface language writes them
-(tracker.formatting and {% load formatting %})."""
+(web.formatting and {% load formatting %})."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pytest
 from django.template import Context, Template
 from django.utils import translation
 
-from tracker import formatting
 from tracker.figures.charts import short_number
+from web import formatting
 
 NNBSP, NBSP, LRI, PDI = "\u202f", "\u00a0", "\u2066", "\u2069"
 

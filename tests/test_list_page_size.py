@@ -1,5 +1,5 @@
 """Every web list caps its page size: ``?per_page=100000`` never returns every row
-(tracker.lists.CappedPaginator; exports remain the way to get everything)."""
+(web.lists.CappedPaginator; exports remain the way to get everything)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django_tables2 import SingleTableMixin
 
-from tracker.lists import CappedPaginator
+from web.lists import CappedPaginator
 
 pytestmark = pytest.mark.django_db
 

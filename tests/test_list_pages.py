@@ -12,8 +12,8 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.factories import EnrollmentFactory, region
-from tracker import lists
 from tracker.models import Enrollment
+from web import lists
 
 QUERY_BUDGET = 5
 
@@ -75,7 +75,7 @@ def test_list_pages_cost_at_most_five_queries(
 
 
 # A national user's convention, operator, employer and partner filters are searched, not
-# listed (tracker.choices.SearchChoiceFilter): the user, the count and the rows, plus the
+# listed (web.choices.SearchChoiceFilter): the user, the count and the rows, plus the
 # signature years on the conventions' page.
 NATIONAL_QUERY_BUDGET = {"conventions:convention_list": 4}
 

@@ -1,5 +1,5 @@
 """Login lockouts a stranger cannot trigger, and the password-reset e-mail that lets a
-locked-out user recover (tracker/client_address.py, accounts/views/passwords.py)."""
+locked-out user recover (web/client_address.py, accounts/views/passwords.py)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from accounts.models import User
-from tracker.client_address import client_ip
+from web.client_address import client_ip
 
 pytestmark = pytest.mark.django_db
 

@@ -18,8 +18,8 @@ from django.urls import reverse
 
 from tests.factories import CohortFactory
 from tests.import_support import csv_bytes, enrolled_row
-from tracker import request_log
 from tracker.models import ImportBatch
+from web import request_log
 
 
 def _request_lines(caplog) -> list[Any]:  # records with the extra fields

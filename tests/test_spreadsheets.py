@@ -1,4 +1,4 @@
-"""Every CSV and XLSX the product generates is formula-safe (tracker/spreadsheets.py).
+"""Every CSV and XLSX the product generates is formula-safe (web/spreadsheets.py).
 
 The generators are enumerated: every list view with an export (found by walking the
 URLconf), the annotated import file, the import templates and the sample files. A module
@@ -21,9 +21,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.import_support import HEADERS, csv_bytes, enrolled_row, upload, xlsx_bytes
 from tracker.imports.samples import write_sample_csv
-from tracker.lists import ScopedListView
 from tracker.models import ImportBatch
-from tracker.spreadsheets import csv_cell, is_formula_like
+from web.lists import ScopedListView
+from web.spreadsheets import csv_cell, is_formula_like
 
 PAYLOADS = [
     '=HYPERLINK("http://evil.example","x")',
@@ -41,10 +41,10 @@ PAYLOADS = [
 TRIGGERS = ("=", "+", "-", "@", "＝", "＋", "－", "＠", "\t", "\r")
 PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+(?:[.,][0-9]+)?")
 ROOT = Path(__file__).resolve().parent.parent
-# Every module that writes a CSV or an XLSX file; each goes through tracker.spreadsheets.
+# Every module that writes a CSV or an XLSX file; each goes through web.spreadsheets.
 KNOWN_WRITERS = {
-    "tracker/spreadsheets.py",
-    "tracker/exports.py",
+    "web/spreadsheets.py",
+    "web/exports.py",
     "tracker/imports/annotate.py",
     "tracker/imports/template_files.py",
     "tracker/imports/samples.py",
@@ -104,7 +104,7 @@ def test_csv_cell_leaves_numbers_and_phones_without_an_apostrophe(value: str) ->
 
 def test_every_spreadsheet_writer_is_known() -> None:
     writers = set()
-    for folder in ("tracker", "conventions", "bench"):
+    for folder in ("config", "web", "accounts", "tracker", "conventions", "bench"):
         for path in (ROOT / folder).rglob("*.py"):
             text = path.read_text(encoding="utf-8")
             if any(call in text for call in ("csv.writer(", "Workbook(", "SafeCsvWriter(")):

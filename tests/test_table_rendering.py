@@ -1,4 +1,4 @@
-"""The fast table body (tracker/table_rendering.py) renders exactly what django-tables2's
+"""The fast table body (web/table_rendering.py) renders exactly what django-tables2's
 generic bootstrap5-responsive template renders: every list table, for an admin and for a
 partner who sees other operators' rows masked, in French, Arabic and English."""
 
@@ -30,13 +30,13 @@ from tests.factories import (
     UserFactory,
     zone,
 )
-from tracker.choices import FAST_WIDGETS, use_fast_widgets
 from tracker.figures.tables import FigureEnrollmentTable, FigureHireTable
 from tracker.filters import CohortFilter, EnrollmentFilter, PlacementFilter
 from tracker.models import Cohort, Enrollment, ImportBatch, Placement
 from tracker.privacy import MASK, PrivacyPolicy
 from tracker.tables import CohortTable, EnrollmentTable, PlacementTable
 from tracker.views.imports import ImportBatchFilter, ImportBatchTable
+from web.choices import FAST_WIDGETS, use_fast_widgets
 
 GENERIC = "django_tables2/bootstrap5-responsive.html"
 FAST = "django_tables2/tracker.html"

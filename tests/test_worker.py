@@ -41,7 +41,7 @@ def test_the_worker_logs_the_task_under_the_request_id_that_queued_it(
     celery_worker_process,
 ) -> None:
     from tests.worker_support import PROJECT_DIR
-    from tracker.request_log import current_request_id
+    from web.request_log import current_request_id
 
     request_id = f"req-{uuid.uuid4().hex[:12]}"
     token = current_request_id.set(request_id)

@@ -12,12 +12,12 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from conventions.models import ConventionParty, Filiere, Partner, Region, Zone
 from conventions.selectors import convention_list, partner_list
-from tracker.form_styles import StyledFormMixin
 from tracker.models import Cohort, Enrollment, Placement, Trainee
 from tracker.permissions import COHORT_CONVENTION_STATUSES
 from tracker.services.identity_corrections import CORRECTABLE_FIELDS
 from tracker.services.placements import PlacementInput
 from tracker.services.trainees import TraineeInput
+from web.form_styles import StyledFormMixin
 
 
 def show_service_error(form: forms.BaseForm, error: ValidationError) -> None:

@@ -31,11 +31,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 
-from conventions.models import Filiere, Region, Zone
-
 REFERENCE_TTL = 3600.0
 LABEL_SEPARATOR = " — "
-REFERENCE_MODELS: tuple[type[Model], ...] = (Region, Zone, Filiere)
 _reference_cache: dict[type[Model], tuple[float, list[Any]]] = {}
 
 
@@ -55,9 +52,11 @@ def forget_reference_rows(**kwargs: Any) -> None:
     _reference_cache.clear()
 
 
-for _model in REFERENCE_MODELS:
-    post_save.connect(forget_reference_rows, sender=_model, dispatch_uid=f"ref-{_model}-save")
-    post_delete.connect(forget_reference_rows, sender=_model, dispatch_uid=f"ref-{_model}-del")
+def watch_reference_model(model: type[Model]) -> None:
+    """Forget the process's copies whenever a row of ``model`` is saved or deleted (the
+    app that owns the reference tables calls this when it is ready)."""
+    post_save.connect(forget_reference_rows, sender=model, dispatch_uid=f"ref-{model}-save")
+    post_delete.connect(forget_reference_rows, sender=model, dispatch_uid=f"ref-{model}-del")
 
 
 class _ReferenceIterator(ModelChoiceIterator):

@@ -1,7 +1,7 @@
 """CSV and XLSX exports of any list, streamed at constant memory.
 
 A list view describes its columns once (``ExportColumn``: header and how to read the
-value from a row); this module writes them through ``tracker.spreadsheets``, the one
+value from a row); this module writes them through ``web.spreadsheets``, the one
 formula-safe writer: a trainee named "=HYPERLINK(...)" stays text (an apostrophe in CSV,
 a string cell in XLSX)."""
 
@@ -19,7 +19,7 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.utils import translation
 from django.utils.functional import Promise
 
-from tracker.spreadsheets import SafeCsvWriter, xlsx_row
+from web.spreadsheets import SafeCsvWriter, xlsx_row
 
 CHUNK_SIZE = 2000
 

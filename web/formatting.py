@@ -1,13 +1,13 @@
 """Figures, amounts, percentages and dates written the way each interface language
 writes them. Every page, table, chart, e-mail and export goes through here (templates
-through the filters in tracker/templatetags/formatting.py), so "148 500" is never
+through the filters in web/templatetags/formatting.py), so "148 500" is never
 "148500" on one page and "148,500" on the next.
 
     French   148 500      9 500,50 MAD     26,22 Md MAD    12,5 %     26/11/2026
     English  148,500      MAD 9,500.50     MAD 26.22 bn    12.5%      26/11/2026
     Arabic   148.500      9.500,50 درهم    26,22 مليار درهم  12,5 %     26/11/2026
 
-The separators come from tracker/formats/<language>/formats.py (FORMAT_MODULE_PATH), so
+The separators come from web/formats/<language>/formats.py (FORMAT_MODULE_PATH), so
 Django's own date and floatformat filters agree with these functions.
 
 Inside Arabic text a figure must stay left to right and must not drag the punctuation

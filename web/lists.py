@@ -31,9 +31,9 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 from django_tables2.rows import BoundRows
 
-from tracker.choices import use_fast_widgets
-from tracker.exports import EXPORT_FORMATS, ExportColumn
-from tracker.mixins import ScopedQuerysetMixin
+from web.choices import use_fast_widgets
+from web.exports import EXPORT_FORMATS, ExportColumn
+from web.mixins import ScopedQuerysetMixin
 
 MAX_PAGES = 400
 # From this offset on, a page is read with a deferred join (see BoundedPaginator.page).

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection
 from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-
-from accounts.models import User
 
 Selector = Callable[..., QuerySet[Any]]
 M = TypeVar("M", bound=Model)
@@ -33,17 +31,19 @@ class ScopedQuerysetMixin:
 class RoleRequiredMixin:
     """Refuses (403) users whose role is not in ``allowed_roles``."""
 
-    allowed_roles: Iterable[str] = ()
+    allowed_roles: Collection[str] = ()
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         user = request.user
-        if not isinstance(user, User) or not user.is_active or user.role not in self.allowed_roles:
+        # Any user model with a role (accounts.User); the anonymous user has none.
+        role = getattr(user, "role", None)
+        if not user.is_authenticated or not user.is_active or role not in self.allowed_roles:
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
 
 
 def get_scoped_object_or_404(
-    selector: Callable[..., QuerySet[M]], *, user: User, **lookup: Any
+    selector: Callable[..., QuerySet[M]], *, user: Any, **lookup: Any
 ) -> M:
     """One object through a scoping selector, or 404: the same answer whether the object
     does not exist or the user may not see it."""

@@ -20,8 +20,8 @@ from django.shortcuts import render
 from django.urls import reverse_lazy
 
 from accounts.services.users import user_login_locks_clear
-from tracker.client_address import client_ip
-from tracker.form_styles import StyledFormMixin, StyledSetPasswordForm
+from web.client_address import client_ip
+from web.form_styles import StyledFormMixin, StyledSetPasswordForm
 
 
 def _within_rate(key: str, limit: int) -> bool:

@@ -35,9 +35,9 @@ PER_PAGE = 25
 # shared machine fails the view); of forty, the 95th percentile proper (the two slowest
 # are above it).
 REPEAT = int(os.environ.get("BENCH_LIST_REPEAT", "40"))
-# The deepest page the lists offer (tracker.lists.MAX_PAGES when it exists).
+# The deepest page the lists offer (web.lists.MAX_PAGES when it exists).
 try:
-    from tracker.lists import MAX_PAGES
+    from web.lists import MAX_PAGES
 except ImportError:  # pragma: no cover - before pagination was bounded
     MAX_PAGES = 10**9
 

@@ -18,8 +18,8 @@ from conventions.models import Partner
 from conventions.selectors import convention_list, partner_list
 from conventions.services import partner_create, partner_update
 from conventions.tables import PARTNER_EXPORT_COLUMNS, PartnerTable
-from tracker.lists import ScopedListView
-from tracker.mixins import ScopedQuerysetMixin, get_scoped_object_or_404
+from web.lists import ScopedListView
+from web.mixins import ScopedQuerysetMixin, get_scoped_object_or_404
 
 
 class PartnerListView(ScopedListView):
@@ -82,7 +82,7 @@ def partner_create_view(request: HttpRequest) -> HttpResponse:
 
 def partner_update_view(request: HttpRequest, pk: int) -> HttpResponse:
     _require_admin(request)
-    partner = get_scoped_object_or_404(partner_list, user=request.user, pk=pk)  # type: ignore[arg-type]
+    partner = get_scoped_object_or_404(partner_list, user=request.user, pk=pk)
     return _partner_form_page(request, partner=partner)
 
 

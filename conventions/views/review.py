@@ -34,7 +34,7 @@ from conventions.services import (
     convention_sign_checks,
 )
 from conventions.services.workflow import Check
-from tracker.mixins import RoleRequiredMixin, get_scoped_object_or_404
+from web.mixins import RoleRequiredMixin, get_scoped_object_or_404
 
 
 class ReviewQueueView(RoleRequiredMixin, ListView):

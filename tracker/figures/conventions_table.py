@@ -24,7 +24,6 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from conventions.filters import FilterForm
 from conventions.models import Convention
-from tracker import formatting
 from tracker.figures.commitments import targets_to_date
 from tracker.figures.links import figure_url
 from tracker.figures.selectors import (
@@ -39,6 +38,7 @@ from tracker.figures.selectors import (
     figures_by_member,
 )
 from tracker.models import Dimension
+from web import formatting
 
 BADGES = {
     Standing.LATE: ("text-bg-danger", "lagging"),
@@ -126,7 +126,7 @@ class IndicatorColumn(tables.Column):
 
 def _figure(value: Any, is_rate: bool) -> SafeString:
     html = formatting.percent(value).html if is_rate else formatting.number(value).html
-    return mark_safe(html)  # noqa: S308 - tracker.formatting escapes what it writes
+    return mark_safe(html)  # noqa: S308 - web.formatting escapes what it writes
 
 
 class DashboardConventionTable(tables.Table):

@@ -6,7 +6,7 @@ memory.
 Who reads the values is the privacy policy's call (``PrivacyPolicy.can_see_import``):
 anyone else gets the same file with every personal or unrecognised column masked, and
 the errors about those columns without the values they quote. Every cell is written by
-``tracker.spreadsheets`` (formula-safe)."""
+``web.spreadsheets`` (formula-safe)."""
 
 from __future__ import annotations
 
@@ -30,8 +30,8 @@ from tracker.imports.columns import (
 from tracker.imports.formats import Inspection, cell_text, inspect_upload
 from tracker.models import ImportBatch, ImportRowError
 from tracker.privacy import MASK, PrivacyPolicy, is_personal_column
-from tracker.spreadsheets import SafeCsvWriter, xlsx_cell, xlsx_row
 from tracker.storage import local_copy
+from web.spreadsheets import SafeCsvWriter, xlsx_cell, xlsx_row
 
 
 def error_text(column: str, message: str, *, visible: bool) -> str:

@@ -14,11 +14,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_tables2 import RequestConfig
 
-from tracker.exports import ExportColumn
 from tracker.filters import CohortFilter
 from tracker.forms import CohortForm
-from tracker.lists import CappedPaginator, ScopedListView
-from tracker.mixins import get_scoped_object_or_404
 from tracker.models import Cohort
 from tracker.permissions import can_create_cohorts, can_edit_people_in, can_manage_cohort_under
 from tracker.privacy import PrivacyPolicy
@@ -29,6 +26,9 @@ from tracker.views.people_common import (
     current_user,
     render_form_with_error,
 )
+from web.exports import ExportColumn
+from web.lists import CappedPaginator, ScopedListView
+from web.mixins import get_scoped_object_or_404
 
 
 class CohortListView(ScopedListView):

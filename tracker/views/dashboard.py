@@ -41,8 +41,8 @@ from tracker.figures.selectors import (
     figures_by_year,
     rollup_pending,
 )
-from tracker.lists import ScopedListView
 from tracker.models import Dimension
+from web.lists import ScopedListView
 
 
 class DashboardView(ScopedListView):

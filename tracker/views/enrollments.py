@@ -17,8 +17,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from conventions.models import Region
-from tracker.choices import reference_rows
-from tracker.exports import ExportColumn
 from tracker.filters import EnrollmentFilter
 from tracker.forms import (
     EnrollmentCreateForm,
@@ -28,8 +26,6 @@ from tracker.forms import (
     ReopenForm,
 )
 from tracker.identity import is_shared
-from tracker.lists import ScopedListView
-from tracker.mixins import get_scoped_object_or_404
 from tracker.models import ChangeLog, Enrollment, TraineeContact
 from tracker.permissions import (
     can_edit_people_in,
@@ -58,6 +54,10 @@ from tracker.views.people_common import (
     current_user,
     render_form_with_error,
 )
+from web.choices import reference_rows
+from web.exports import ExportColumn
+from web.lists import ScopedListView
+from web.mixins import get_scoped_object_or_404
 
 ENROLLMENT_RELATED = (
     "trainee",

@@ -18,16 +18,16 @@ from django_tables2 import SingleTableView
 from accounts.models import User
 from conventions.models import Filiere, Region, Zone
 from conventions.selectors import convention_list, partner_list
-from tracker import formatting
-from tracker.exports import EXPORT_FORMATS
 from tracker.figures.definitions import ENROLLMENTS, FIGURES, HIRES, figure_rows
 from tracker.figures.drilldown_export import drilldown_export_columns, export_related
 from tracker.figures.selectors import rollup_freshness
 from tracker.figures.tables import FigureEnrollmentTable, FigureHireTable
-from tracker.lists import CappedPaginator
 from tracker.models import Dimension, Enrollment, Placement
 from tracker.privacy import PrivacyPolicy
 from tracker.selectors import cohort_list
+from web import formatting
+from web.exports import EXPORT_FORMATS
+from web.lists import CappedPaginator
 
 
 class FigureQueryForm(forms.Form):

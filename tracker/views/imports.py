@@ -21,15 +21,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
-from tracker.exports import ExportColumn
-from tracker.form_styles import StyledFormMixin
 from tracker.imports.annotate import annotated_file, error_text
 from tracker.imports.columns import column_label
 from tracker.imports.formats import FileRefusedError
 from tracker.imports.selectors import import_batch_list
 from tracker.imports.template_files import template_csv, template_xlsx
-from tracker.lists import ScopedListView
-from tracker.mixins import get_scoped_object_or_404
 from tracker.models import ImportBatch
 from tracker.privacy import PrivacyPolicy
 from tracker.selectors import cohort_list
@@ -41,7 +37,11 @@ from tracker.services.imports import (
     import_upload,
     user_can_import,
 )
-from tracker.tables import NumberColumn
+from web.columns import NumberColumn
+from web.exports import ExportColumn
+from web.form_styles import StyledFormMixin
+from web.lists import ScopedListView
+from web.mixins import get_scoped_object_or_404
 
 
 def _user(request: HttpRequest) -> User:

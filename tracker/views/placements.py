@@ -14,11 +14,8 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from tracker.exports import ExportColumn
 from tracker.filters import PlacementFilter
 from tracker.forms import PlacementForm
-from tracker.lists import ScopedListView
-from tracker.mixins import get_scoped_object_or_404
 from tracker.models import ChangeLog, Placement
 from tracker.permissions import can_edit_people_in
 from tracker.privacy import PrivacyPolicy
@@ -30,6 +27,9 @@ from tracker.views.people_common import (
     current_user,
     render_form_with_error,
 )
+from web.exports import ExportColumn
+from web.lists import ScopedListView
+from web.mixins import get_scoped_object_or_404
 
 # What the list's table shows; the export and the detail page also name the region and
 # the filière. Two joins fewer matter: PostgreSQL spent 12 ms planning the nine-table

@@ -1,5 +1,5 @@
 """``{% fast_tbody table as body %}``: a table's body without django-tables2's per-cell
-machinery (tracker/table_rendering.py); None when the generic template must render it."""
+machinery (web/table_rendering.py); None when the generic template must render it."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 from django import template
 from django.utils.safestring import SafeString
 
-from tracker.table_rendering import render_tbody
+from web.table_rendering import render_tbody
 
 register = template.Library()
 

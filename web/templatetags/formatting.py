@@ -1,4 +1,4 @@
-"""Figures and dates in the interface language (tracker.formatting), for templates.
+"""Figures and dates in the interface language (web.formatting), for templates.
 
     {% load formatting %}
     {{ count|number }}            148 500        (digits in <bdi dir="ltr">)
@@ -19,8 +19,8 @@ from django import template
 from django.utils import translation
 from django.utils.html import conditional_escape, format_html
 
-from tracker import formatting
-from tracker.formatting import Formatted
+from web import formatting
+from web.formatting import Formatted
 
 register = template.Library()
 
