@@ -89,7 +89,7 @@ def stored_files(user: User) -> list[Path]:
 
 
 def import_export_seconds(path: Path) -> float:
-    from tracker.imports.comparison import import_export_load
+    from bench.comparison import import_export_load
 
     return import_export_load(path)["total"]
 

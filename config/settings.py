@@ -6,6 +6,7 @@ Celery broker and cache. ``DJANGO_ENV=production`` refuses to start without a re
 ``SECRET_KEY`` and ``ALLOWED_HOSTS`` and turns on every transport-security setting.
 """
 
+import importlib.util
 import ipaddress
 from pathlib import Path
 from typing import Any
@@ -63,6 +64,10 @@ INSTALLED_APPS = [
     "conventions",
     "tracker",
 ]
+# The benchmark lab (bench/, its management commands) where the checkout carries it; the
+# distribution does not package it.
+if importlib.util.find_spec("bench") is not None:
+    INSTALLED_APPS.append("bench")
 
 MIDDLEWARE = [
     # First: times every request, and gives it the id its log lines and tasks carry.

@@ -37,6 +37,7 @@ from bench.import_limits import (
     table_marks,
 )
 from conventions.models import Convention, ConventionParty, Filiere, Partner, Region
+from tracker import tasks
 from tracker.imports.samples import write_sample_csv
 from tracker.models import ChangeLog, Cohort, Enrollment, ImportBatch, Placement, Trainee
 from tracker.services.imports import (
@@ -117,8 +118,6 @@ def measure_import(
     ``check_constraints_now``: when the caller wraps everything in a transaction it
     rolls back (bench section), the deferred foreign-key checks would never run; this
     runs them at the end of the commit (SET CONSTRAINTS ALL IMMEDIATE), timed with it."""
-    from tracker import tasks
-
     queued: list[dict[str, Any]] = []
     real_delay = tasks.rollup_scope.delay
     tasks.rollup_scope.delay = lambda **kwargs: queued.append(kwargs)  # type: ignore[method-assign,assignment]
@@ -325,7 +324,7 @@ class Command(BaseCommand):
         return rows / figures.total
 
     def _theirs(self, path: Path, rows: int, ours_rate: float) -> None:
-        from tracker.imports.comparison import import_export_load
+        from bench.comparison import import_export_load
 
         timings = import_export_load(path)
         per_second = rows / timings["total"]
