@@ -23,8 +23,8 @@ from tests.factories import (
     region,
     zone,
 )
+from tracker.figures.cohort_card import cohort_figures
 from tracker.models import Cohort, Enrollment, Placement, Trainee
-from tracker.selectors import cohort_figures
 from tracker.services import cohorts as cohort_services
 from tracker.services.cohorts import cohort_create, cohort_update
 

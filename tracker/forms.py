@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -18,18 +17,6 @@ from tracker.services.identity_corrections import CORRECTABLE_FIELDS
 from tracker.services.placements import PlacementInput
 from tracker.services.trainees import TraineeInput
 from web.form_styles import StyledFormMixin
-
-
-def show_service_error(form: forms.BaseForm, error: ValidationError) -> None:
-    """Puts a service's error on the fields it names, the rest above the form."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            target = field if field in form.fields else None
-            for item in errors:
-                form.add_error(target, item)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 class DateInput(forms.DateInput):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from accounts.models import ApiToken, User
+from accounts.models import User
 from tracker.models import (
     ChangeLog,
     Cohort,
@@ -106,33 +106,6 @@ def identity_correction_list(*, user: User) -> QuerySet[IdentityCorrectionReques
     if not user.is_partner or user.partner_id is None:
         return requests.none()
     return requests.filter(operator_id=user.partner_id)
-
-
-def api_token_list(*, user: User) -> QuerySet[ApiToken]:
-    """A user's own API tokens (nobody sees another's, admins included)."""
-    return ApiToken.objects.filter(user=user)
-
-
-def cohort_figures(*, cohort: Cohort) -> dict[str, int | float | None]:
-    """The cohort's live figures, counted from its rows in one aggregate query: enrolled,
-    graduates, jobs created and women by the definitions the rollup counts
-    (tracker.figures.definitions.enrollment_totals), plus its dropouts, failures and
-    hires of every kind."""
-    from django.db.models import Count, Q
-
-    from tracker.figures.definitions import enrollment_totals
-
-    figures = Enrollment.objects.filter(cohort=cohort).aggregate(
-        **enrollment_totals(),
-        dropped_out=Count("id", filter=Q(status=Enrollment.Status.DROPPED_OUT), distinct=True),
-        failed=Count("id", filter=Q(status=Enrollment.Status.FAILED), distinct=True),
-        hires=Count("placements", distinct=True),
-    )
-    enrolled = figures["enrolled"]
-    figures["women_share"] = (
-        round(100 * figures["women_enrolled"] / enrolled, 1) if enrolled else None
-    )
-    return figures
 
 
 def deletion_list(*, user: User) -> QuerySet[Deletion]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -9,7 +11,9 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from accounts.models.users import PARTNER_ROLES
-from conventions.models import Partner
+
+if TYPE_CHECKING:  # the user's organisation, a type only: conventions is a room above
+    from conventions.models import Partner
 
 
 def _check_role_and_partner(*, role: str, partner: Partner | None) -> None:

@@ -13,10 +13,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from accounts.request_user import current_user
+from accounts.selectors import api_token_list
 from accounts.services.api_tokens import api_token_create, api_token_revoke
-from tracker.forms import show_service_error
-from tracker.selectors import api_token_list
-from tracker.views.people_common import current_user
+from web.form_errors import show_service_error
 from web.form_styles import StyledFormMixin
 
 TEMPLATE = "api/tokens.html"

@@ -20,6 +20,7 @@ from django.shortcuts import render
 from django.urls import reverse_lazy
 
 from accounts.services.users import user_login_locks_clear
+from accounts.tasks import password_reset_email_task
 from web.client_address import client_ip
 from web.form_styles import StyledFormMixin, StyledSetPasswordForm
 
@@ -43,8 +44,6 @@ class QueuedPasswordResetForm(StyledFormMixin, PasswordResetForm):
     def save(  # type: ignore[override]
         self, *, request: HttpRequest, use_https: bool = False, **_options: Any
     ) -> None:
-        from tracker.tasks import password_reset_email_task
-
         domain = get_current_site(request).domain if request else "localhost"
         for user in self.get_users(self.cleaned_data["email"]):
             transaction.on_commit(

@@ -3,7 +3,7 @@ so that the dashboard shows the demo's trends at once."""
 
 from __future__ import annotations
 
-from tracker.demo import DemoContext
+from tracker.demo.context import DemoContext
 from tracker.services.rollups import rollup_full_recompute
 
 

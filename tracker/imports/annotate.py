@@ -27,7 +27,7 @@ from tracker.imports.columns import (
     match_header,
     normalize_label,
 )
-from tracker.imports.formats import Inspection, cell_text, inspect_upload
+from tracker.imports.formats import Inspection, _data_sheet, cell_text, inspect_upload
 from tracker.models import ImportBatch, ImportRowError
 from tracker.privacy import MASK, PrivacyPolicy, is_personal_column
 from tracker.storage import local_copy
@@ -152,8 +152,6 @@ def _csv(batch: ImportBatch, path: Path, inspection: Inspection, *, visible: boo
 def _xlsx(batch: ImportBatch, path: Path, *, visible: bool) -> IO[bytes]:
     import openpyxl
     from openpyxl.styles import Font
-
-    from tracker.imports.formats import _data_sheet
 
     merger = _Merger(batch, visible=visible)
     masker = _Masker(visible=visible)

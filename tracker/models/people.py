@@ -15,6 +15,8 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from tracker.models.cohorts import Cohort
+
 
 class Trainee(models.Model):
     class Sex(models.TextChoices):
@@ -338,6 +340,4 @@ def _cohort_operator_id(enrollment: Enrollment) -> int:
     one query."""
     if Enrollment.cohort.is_cached(enrollment):
         return enrollment.cohort.operator_id
-    from tracker.models.cohorts import Cohort
-
     return Cohort.objects.values_list("operator_id", flat=True).get(pk=enrollment.cohort_id)

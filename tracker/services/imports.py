@@ -47,6 +47,7 @@ from tracker.models import (
 )
 from tracker.services.rollup_queue import rollup_after_commit
 from tracker.storage import local_copy, local_output
+from tracker.task_queue import queue_task
 
 logger = logging.getLogger(__name__)
 
@@ -114,9 +115,7 @@ def import_upload(*, user: User, uploaded_file: File) -> ImportBatch:
         _discard_file(batch)
         return batch
     batch.save()
-    from tracker.tasks import import_validate_task
-
-    transaction.on_commit(lambda: import_validate_task.delay(batch.id))
+    transaction.on_commit(lambda: queue_task("tracker.import_validate", batch.id))
     return batch
 
 
@@ -322,10 +321,8 @@ def import_confirm(*, user: User, batch: ImportBatch) -> ImportBatch:
         batch.progress = 0
         batch.save(update_fields=["status", "confirmed_by", "progress"])
         _report_progress(batch.id, 0)
-        from tracker.tasks import import_commit_task
-
         batch_id = batch.id
-        transaction.on_commit(lambda: import_commit_task.delay(batch_id))
+        transaction.on_commit(lambda: queue_task("tracker.import_commit", batch_id))
     return batch
 
 

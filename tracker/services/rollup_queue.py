@@ -27,6 +27,9 @@ from dataclasses import dataclass, field
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
 
+from tracker.models import RollupChange
+from tracker.task_queue import queue_task
+
 
 @dataclass
 class _PendingScope:
@@ -37,8 +40,6 @@ class _PendingScope:
         """Adds to the scope sent on commit, and writes what is new to the change log
         (one INSERT for a call that adds something, none for one that adds nothing:
         the thousand calls of an import touching five cohorts write five rows)."""
-        from tracker.models import RollupChange
-
         new_cohorts = cohort_ids - self.cohort_ids
         new_previous = previous - self.previous
         if not new_cohorts and not new_previous:
@@ -63,12 +64,11 @@ def _send() -> None:
     _local.pending = None
     if pending is None or not (pending.cohort_ids or pending.previous):
         return
-    from tracker.tasks import rollup_scope
-
     # Sent after the commit (we run as an on_commit callback, which is what Celery's
     # delay_on_commit does); the request time is taken now, after the commit, so a run
     # that starts later has seen these rows.
-    rollup_scope.delay(
+    queue_task(
+        "tracker.rollup_scope",
         cohort_ids=sorted(pending.cohort_ids),
         previous=sorted([d, m] for d, m in pending.previous),
         requested_at=timezone.now().isoformat(),

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from accounts.request_user import current_user
 from conventions.models import Region
 from tracker.filters import EnrollmentFilter
 from tracker.forms import (
@@ -50,10 +51,7 @@ from tracker.services.enrollments import (
 )
 from tracker.services.history import changelog_for
 from tracker.tables import EnrollmentTable
-from tracker.views.people_common import (
-    current_user,
-    render_form_with_error,
-)
+from tracker.views.people_common import render_form_with_error
 from web.choices import reference_rows
 from web.exports import ExportColumn
 from web.lists import ScopedListView

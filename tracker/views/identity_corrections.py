@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.request_user import current_user
 from tracker.forms import IdentityCorrectionForm, StaffAnswerForm
 from tracker.models import IdentityCorrectionRequest
 from tracker.permissions import can_handle_identity_correction, can_request_identity_correction
@@ -19,7 +20,7 @@ from tracker.services.identity_corrections import (
     identity_correction_decline,
     identity_correction_request,
 )
-from tracker.views.people_common import current_user, render_form_with_error
+from tracker.views.people_common import render_form_with_error
 from web.mixins import get_scoped_object_or_404
 
 

@@ -14,6 +14,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.request_user import current_user
 from tracker.filters import PlacementFilter
 from tracker.forms import PlacementForm
 from tracker.models import ChangeLog, Placement
@@ -23,10 +24,7 @@ from tracker.selectors import enrollment_list, placement_list
 from tracker.services.history import changelog_for
 from tracker.services.placements import PLACEMENT_FIELDS, placement_create, placement_update
 from tracker.tables import PlacementTable
-from tracker.views.people_common import (
-    current_user,
-    render_form_with_error,
-)
+from tracker.views.people_common import render_form_with_error
 from web.exports import ExportColumn
 from web.lists import ScopedListView
 from web.mixins import get_scoped_object_or_404
