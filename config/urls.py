@@ -49,12 +49,12 @@ urlpatterns = [
     path("i18n/setlang/", set_language_view, name="set_language"),
     path("admin/", admin.site.urls),
     path("", include("conventions.urls")),
-    path("", include("tracker.routes.people")),
-    path("", include("tracker.routes.figures")),
-    path("", include("tracker.routes.imports")),
+    path("", include("tracker.urls.people")),
+    path("", include("tracker.figures.urls")),
+    path("", include("tracker.imports.urls")),
     path("", include("accounts.urls")),
-    path("", include("tracker.routes.choices")),
-    path("", include("tracker.routes.health")),
+    path("", include("tracker.urls.choices")),
+    path("", include("tracker.urls.health")),
     path("api/", include("tracker.api.urls")),
 ]
 

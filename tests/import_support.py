@@ -13,8 +13,8 @@ from openpyxl import Workbook
 
 from accounts.models import User
 from tracker.imports.columns import COLUMNS
+from tracker.imports.services import import_confirm, import_upload
 from tracker.models import ImportBatch
-from tracker.services.imports import import_confirm, import_upload
 
 HEADERS = [column.header for column in COLUMNS]
 

@@ -12,8 +12,8 @@ from accounts.models import Role
 from conventions.models import Convention, Partner
 from tests.api_support import token_client
 from tests.factories import CommitmentFactory, PartnerFactory, UserFactory
+from tracker.figures.rollups import rollup_full_recompute
 from tracker.models import ChangeLog, Enrollment
-from tracker.services.rollups import rollup_full_recompute
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
+from tracker.figures.rollups import rollup_full_recompute
 from tracker.models import Enrollment, Placement, Trainee
-from tracker.services.rollups import rollup_full_recompute
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from tests.factories import CohortFactory, EnrollmentFactory
+from tracker.figures.rollups import rollup_full_recompute
 from tracker.models import Rollup
-from tracker.services.rollups import rollup_full_recompute
 
 pytestmark = pytest.mark.django_db
 

@@ -27,7 +27,7 @@ from tests.factories import (
 )
 from tests.rollup_support import INDEX, recount
 from tracker.figures.links import figure_url
-from tracker.services.rollups import rollup_full_recompute
+from tracker.figures.rollups import rollup_full_recompute
 
 REFERENCE = dt.date(2026, 11, 1)
 

@@ -13,7 +13,7 @@ import pytest
 from accounts.models import Role
 from tests.browser_support import login
 from tests.factories import CohortFactory, EnrollmentFactory, PlacementFactory, UserFactory, region
-from tracker.services.rollups import rollup_full_recompute
+from tracker.figures.rollups import rollup_full_recompute
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -25,7 +25,7 @@ from tests.factories import (
 from tests.rollup_support import INDEX, recount
 from tests.test_dashboard import REFERENCE, convention_for, populate
 from tracker.figures.revisions import DASHBOARD_INPUTS, terms_revision
-from tracker.services.rollups import rollup_full_recompute
+from tracker.figures.rollups import rollup_full_recompute
 
 URL = reverse("dashboard")
 

@@ -15,7 +15,7 @@ from django.urls import reverse
 from conventions.models import Convention, Indicator, Partner
 from tests.factories import CommitmentFactory
 from tests.test_dashboard import REFERENCE, convention_for, populate
-from tracker.services.rollups import rollup_full_recompute
+from tracker.figures.rollups import rollup_full_recompute
 
 pytestmark = pytest.mark.django_db
 URL = reverse("dashboard")

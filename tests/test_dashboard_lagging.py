@@ -27,9 +27,9 @@ from tests.factories import (
     TraineeFactory,
 )
 from tracker.figures.definitions import FIGURES, figure_rows
+from tracker.figures.rollups import rollup_full_recompute
 from tracker.figures.selectors import lagging_conventions
 from tracker.models import Dimension
-from tracker.services.rollups import rollup_full_recompute
 
 STATUSES = [
     Convention.Status.ACTIVE,

@@ -13,9 +13,9 @@ from conventions.models import Partner
 from tests.factories import CohortFactory
 from tests.test_dashboard import REFERENCE, populate
 from tracker.figures.partner_cohorts import PARTNER_COHORTS_SHOWN
+from tracker.figures.rollups import rollup_full_recompute
 from tracker.figures.selectors import cohort_progress
 from tracker.models import Cohort
-from tracker.services.rollups import rollup_full_recompute
 
 
 @pytest.fixture

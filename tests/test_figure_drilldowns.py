@@ -19,8 +19,8 @@ from tests.factories import region
 from tests.rollup_support import INDEX, recount
 from tests.test_dashboard import REFERENCE, populate
 from tracker.figures.links import figure_url
+from tracker.figures.rollups import rollup_full_recompute
 from tracker.privacy import MASK
-from tracker.services.rollups import rollup_full_recompute
 
 
 @pytest.fixture

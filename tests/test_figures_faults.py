@@ -29,14 +29,14 @@ from tests.factories import CohortFactory, EnrollmentFactory, TraineeFactory
 from tests.rollup_support import recount, stored
 from tests.test_placements import hire
 from tests.worker_support import wait_for
+from tracker.figures.rollups import rollup_full_recompute
+from tracker.figures.rollups.locks import ROLLUP_LOCK_KEY
+from tracker.figures.tasks import rollup_scope
+from tracker.imports.api_batch import records_import
 from tracker.models import Enrollment, Placement, RollupChange
-from tracker.services.api_batch import records_import
 from tracker.services.cohorts import cohort_update
 from tracker.services.enrollments import enrollment_graduate
 from tracker.services.placements import placement_create
-from tracker.services.rollups import rollup_full_recompute
-from tracker.services.rollups.locks import ROLLUP_LOCK_KEY
-from tracker.tasks import rollup_scope
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 

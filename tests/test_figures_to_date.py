@@ -21,6 +21,7 @@ from tests.factories import UserFactory
 from tests.rollup_support import INDEX, recount
 from tests.test_rollups import EPOCH, build, cohort_specs, enrollment_specs
 from tracker.figures.definitions import FIGURES, figure_rows
+from tracker.figures.rollups import rollup_full_recompute
 from tracker.figures.selectors import (
     Figures,
     figures_after_day,
@@ -30,7 +31,6 @@ from tracker.figures.selectors import (
 )
 from tracker.models import Cohort, Dimension
 from tracker.models.rollups import MEASURES
-from tracker.services.rollups import rollup_full_recompute
 
 datasets = st.fixed_dictionaries(
     {

@@ -242,7 +242,7 @@ def test_exception_during_commit_leaves_the_database_exactly_as_before(
             raise RuntimeError("disk full")
         real_write_plan(plan, user=user)
 
-    monkeypatch.setattr("tracker.services.imports.write_plan", failing_write_plan)
+    monkeypatch.setattr("tracker.imports.services.write_plan", failing_write_plan)
     batch = confirm(partner_a_user, batch)
     assert batch.status == ImportBatch.Status.FAILED
     assert "rien n'a été enregistré" in batch.failure_reason
@@ -258,7 +258,7 @@ def test_failed_validation_task_leaves_a_clear_failed_state(
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("tracker.services.imports.plan_chunk", broken)
+    monkeypatch.setattr("tracker.imports.services.plan_chunk", broken)
     batch = upload(partner_a_user, csv_bytes([row(cohort_a.code, "BK400001")]))
     assert batch.status == ImportBatch.Status.FAILED
     assert "Erreur inattendue pendant la validation" in batch.failure_reason
@@ -403,7 +403,7 @@ def test_partner_keeps_another_organisations_trainee_record_untouched(
 
 
 def test_cancel_at_preview_leaves_nothing(partner_a_user, cohort_a, employer) -> None:
-    from tracker.services.imports import import_cancel
+    from tracker.imports.services import import_cancel
 
     before = database_snapshot()
     rows = [row(cohort_a.code, "BK920001"), row(cohort_a.code, "BAD!")]
@@ -425,7 +425,7 @@ def test_cancel_at_preview_leaves_nothing(partner_a_user, cohort_a, employer) ->
 def test_two_imports_into_the_same_cohort_cannot_commit_at_once(
     partner_a_user, cohort_a, employer
 ) -> None:
-    from tracker.services.imports import ImportConflictError, import_confirm
+    from tracker.imports.services import ImportConflictError, import_confirm
 
     first = upload(partner_a_user, csv_bytes([row(cohort_a.code, "BK930001")]))
     second = upload(partner_a_user, csv_bytes([row(cohort_a.code, "BK930002")]))
@@ -442,7 +442,7 @@ def test_rollups_are_queued_for_the_touched_cohorts(
 ) -> None:
     queued: list[list[int]] = []
     monkeypatch.setattr(
-        "tracker.services.imports.rollup_after_commit",
+        "tracker.imports.services.rollup_after_commit",
         lambda *, cohort_ids, previous=(): queued.append(list(cohort_ids)),
     )
     import_file(partner_a_user, csv_bytes([row(cohort_a.code, "BK940001")]))
@@ -456,7 +456,7 @@ def test_database_checks_are_set_based_a_few_queries_per_chunk(
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from tracker.services.imports import import_commit, import_validate
+    from tracker.imports.services import import_commit, import_validate
 
     settings.IMPORT_CHUNK_ROWS = 500
     chunks = rows_count // 500
@@ -570,7 +570,7 @@ def test_the_heap_is_frozen_for_the_collector_only_while_an_import_runs(
         frozen.append(gc.get_freeze_count())
         real_write_plan(plan, user=user)
 
-    monkeypatch.setattr("tracker.services.imports.write_plan", watching_write_plan)
+    monkeypatch.setattr("tracker.imports.services.write_plan", watching_write_plan)
     assert gc.get_freeze_count() == 0
     assert import_file(partner_a_user, csv_bytes([row(cohort_a.code, "BK400001")])).status == (
         ImportBatch.Status.COMMITTED
@@ -583,7 +583,7 @@ def test_the_heap_is_frozen_for_the_collector_only_while_an_import_runs(
     def failing_write_plan(plan, *, user):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("tracker.services.imports.write_plan", failing_write_plan)
+    monkeypatch.setattr("tracker.imports.services.write_plan", failing_write_plan)
     batch = import_file(partner_a_user, csv_bytes([row(cohort_a.code, "BK400002")]))
     assert batch.status == ImportBatch.Status.FAILED
     assert gc.get_freeze_count() == 0

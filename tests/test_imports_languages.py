@@ -118,7 +118,7 @@ def test_an_unexpected_commit_failure_is_told_in_the_uploaders_language(
     def failing_write_plan(plan, *, user):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("tracker.services.imports.write_plan", failing_write_plan)
+    monkeypatch.setattr("tracker.imports.services.write_plan", failing_write_plan)
     with translation.override("fr"):  # the worker's own language
         batch = confirm(partner_a_user, batch)
     assert batch.status == ImportBatch.Status.FAILED

@@ -14,8 +14,8 @@ from tests.conftest import S3_STORAGE
 from tests.factories import CohortFactory
 from tests.import_support import csv_bytes, row
 from tests.worker_support import wait_for
+from tracker.imports.services import import_confirm, import_upload
 from tracker.models import ChangeLog, Enrollment, ImportBatch, RollupRun
-from tracker.services.imports import import_confirm, import_upload
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 

@@ -16,9 +16,9 @@ from tests.factories import (
     EnrollmentFactory,
     UserFactory,
 )
+from tracker.figures.rollups import rollup_full_recompute
 from tracker.models import LaggingAlert
 from tracker.services.lagging_alerts import lagging_alerts_send
-from tracker.services.rollups import rollup_full_recompute
 from tracker.tasks import lagging_alerts
 
 TODAY = dt.date(2026, 11, 1)

@@ -145,7 +145,7 @@ def test_wide_screens_show_the_whole_menu_and_phones_fold_it(page, admin_user) -
 
 @pytest.mark.skipif(not os.environ.get("SAVE_SCREENSHOTS"), reason="SAVE_SCREENSHOTS=1 refreshes")
 def test_save_screenshots_of_the_main_pages(page, people, admin_user) -> None:
-    from tracker.services.rollups import rollup_full_recompute
+    from tracker.figures.rollups import rollup_full_recompute
 
     rollup_full_recompute()  # the dashboard with its figures, not the "not computed" notice
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)

@@ -14,9 +14,9 @@ from django.utils import timezone
 
 from tests.rollup_support import recount, stored
 from tests.test_placements import hire
+from tracker.figures.rollups import rollup_full_recompute, rollup_sweep_run, sql
 from tracker.models import RollupChange
 from tracker.services.placements import placement_create
-from tracker.services.rollups import rollup_full_recompute, rollup_sweep_run, sql
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +26,7 @@ def _age(seconds: int) -> None:
 
 
 def test_a_write_records_its_cohort_in_its_own_transaction(people, partner_a_user) -> None:
-    with mock.patch("tracker.tasks.rollup_scope.delay"), transaction.atomic():
+    with mock.patch("tracker.figures.tasks.rollup_scope.delay"), transaction.atomic():
         placement_create(enrollment=people.enrollment_a, data=hire(), actor=partner_a_user)
         placement_create(
             enrollment=people.enrollment_a,
@@ -73,7 +73,7 @@ def test_a_lost_message_is_shown_waiting_then_counted_by_the_sweep(
     before = stored()
     # The broker loses the message: the task never runs.
     with (
-        mock.patch("tracker.tasks.rollup_scope.delay"),
+        mock.patch("tracker.figures.tasks.rollup_scope.delay"),
         django_capture_on_commit_callbacks(execute=True),
     ):
         placement_create(enrollment=people.enrollment_a, data=hire(), actor=partner_a_user)

@@ -28,8 +28,8 @@ from tests.factories import (
 from tests.rollup_support import INDEX, recount, stored
 from tracker.figures.cohort_card import cohort_figures
 from tracker.figures.definitions import FIGURES, figure_rows
+from tracker.figures.rollups import rollup_full_recompute, rollup_scope_recompute
 from tracker.models import Cohort, Enrollment, Placement, Rollup, RollupRun
-from tracker.services.rollups import rollup_full_recompute, rollup_scope_recompute
 
 EPOCH = dt.date(2023, 1, 1)
 

@@ -18,9 +18,9 @@ from tests.factories import (
     region,
 )
 from tests.rollup_support import INDEX, changed_cells, recount, stored
+from tracker.figures.rollup_queue import rollup_after_commit
+from tracker.figures.rollups import rollup_full_recompute
 from tracker.models import Enrollment, Rollup, RollupRun, RollupState
-from tracker.services.rollup_queue import rollup_after_commit
-from tracker.services.rollups import rollup_full_recompute
 
 REFERENCE = dt.date(2026, 11, 1)
 
@@ -160,7 +160,7 @@ def test_scoped_recompute_keeps_the_reference_date_of_the_full_one(
 def test_a_request_already_covered_by_a_later_run_is_skipped(two_cohorts, settings) -> None:
     from django.utils import timezone
 
-    from tracker.services.rollups import rollup_scope_recompute
+    from tracker.figures.rollups import rollup_scope_recompute
 
     settings.ROLLUP_DEDUP_CLOCK_MARGIN = 0
     first, _second = two_cohorts

@@ -14,11 +14,11 @@ from django.db import connection
 from tests.factories import CohortFactory, EnrollmentFactory
 from tests.rollup_support import recount, stored
 from tests.worker_support import wait_for
+from tracker.figures.rollup_queue import rollup_after_commit
+from tracker.figures.rollups import rollup_full_recompute
+from tracker.figures.rollups.locks import ROLLUP_LOCK_KEY
+from tracker.figures.tasks import rollup_scope
 from tracker.models import RollupRun
-from tracker.services.rollup_queue import rollup_after_commit
-from tracker.services.rollups import rollup_full_recompute
-from tracker.services.rollups.locks import ROLLUP_LOCK_KEY
-from tracker.tasks import rollup_scope
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 

@@ -14,8 +14,8 @@ from django.urls import reverse
 from tests.conftest import S3_STORAGE
 from tests.factories import CohortFactory
 from tests.import_support import csv_bytes, enrolled_row
+from tracker.imports.services import import_upload
 from tracker.models import ImportBatch
-from tracker.services.imports import import_upload
 from tracker.storage import local_copy, local_output
 
 pytestmark = pytest.mark.django_db

@@ -32,10 +32,10 @@ from tests.factories import (
 )
 from tracker.figures.tables import FigureEnrollmentTable, FigureHireTable
 from tracker.filters import CohortFilter, EnrollmentFilter, PlacementFilter
+from tracker.imports.views import ImportBatchFilter, ImportBatchTable
 from tracker.models import Cohort, Enrollment, ImportBatch, Placement
 from tracker.privacy import MASK, PrivacyPolicy
 from tracker.tables import CohortTable, EnrollmentTable, PlacementTable
-from tracker.views.imports import ImportBatchFilter, ImportBatchTable
 from web.choices import FAST_WIDGETS, use_fast_widgets
 
 GENERIC = "django_tables2/bootstrap5-responsive.html"

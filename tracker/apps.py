@@ -13,6 +13,8 @@ class TrackerConfig(AppConfig):
         # queue by name, tracker.task_queue) are registered here, as Django intends.
         from tracker import tasks  # noqa: F401
         from tracker.figures import revisions
+        from tracker.figures import tasks as figure_tasks  # noqa: F401
+        from tracker.imports import tasks as import_tasks  # noqa: F401
 
         revisions.connect()
 

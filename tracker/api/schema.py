@@ -87,7 +87,7 @@ def _tighten_requests(schemas: dict[str, Any]) -> None:
     if records is not None:
         records["minItems"] = 1
         # A record's keys are the import's column keys (tracker.imports.columns), each a
-        # text, a number or null (tracker.services.api_batch._cell); any other key or
+        # text, a number or null (tracker.imports.api_batch._cell); any other key or
         # value is refused (unknown_field, invalid_type).
         records["items"] = {
             "type": "object",

@@ -20,8 +20,8 @@ from django.db.models import Model
 
 from conventions.models import Convention, ConventionParty, Filiere, Partner, Region, Zone
 from tracker.demo.context import DemoContext
+from tracker.figures.rollup_queue import rollup_after_commit
 from tracker.models import ChangeLog, Cohort, Enrollment, Placement, Trainee, TraineeContact
-from tracker.services.rollup_queue import rollup_after_commit
 
 CODE_PREFIX = "DEMO-"
 ENROLLMENTS_PER_SCALE = 1_800  # small: 1,800; medium: 18,000; large (x60): 108,000

@@ -1,7 +1,7 @@
 """The figures, as rows: for each figure of the rollup store, the enrollments or hires it
 counts. The drill-down pages list exactly these rows; the recount tests count them.
 
-The predicates mirror the rollup SQL (tracker.services.rollups.sql) clause by clause and
+The predicates mirror the rollup SQL (tracker.figures.rollups.sql) clause by clause and
 share its date arithmetic (tracker.figures.dialect); the property-based tests check that
 both always agree.
 """

@@ -2,19 +2,19 @@
 
 Services that change cohorts, enrollments or hires (forms, import, API, admin) call
 ``rollup_after_commit`` inside their transaction; the rollup of the affected scopes is
-queued once the transaction commits (tracker.services.rollups).
+queued once the transaction commits (tracker.figures.rollups).
 
 Durable: each call also writes the cohorts (and left scopes) it adds to the change log
 (tracker.models.RollupChange) in the caller's transaction, each once per transaction.
 The task sent on commit is the fast path; if the broker loses it, the sweep
 (``tracker.rollup_sweep``, every minute) recomputes what the log still holds after a
-minute (tracker.services.rollups.rollup_sweep_run).
+minute (tracker.figures.rollups.rollup_sweep_run).
 
 De-duplication, in two places:
 - within a transaction, every call adds to one pending scope, sent once on commit (an
   import of 1,000 rows queues one task, not 1,000);
 - across transactions, the task skips a request that a run started after it has already
-  covered (tracker.services.rollups.rollup_scope_recompute): the same scope enqueued
+  covered (tracker.figures.rollups.rollup_scope_recompute): the same scope enqueued
   twice at once computes once.
 """
 

@@ -2,8 +2,8 @@
 
 from django.urls import path
 
-from tracker.views.dashboard import DashboardView
-from tracker.views.figures import FigureEnrollmentsView, FigureHiresView
+from tracker.figures.dashboard import DashboardView
+from tracker.figures.views import FigureEnrollmentsView, FigureHiresView
 
 urlpatterns = [
     path("dashboard/", DashboardView.as_view(), name="dashboard"),

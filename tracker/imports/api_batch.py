@@ -23,8 +23,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from tracker.figures.rollup_queue import rollup_after_commit
 from tracker.imports.columns import COLUMNS, COLUMNS_BY_KEY
 from tracker.imports.commit import write_plan
+from tracker.imports.services import user_can_import
 from tracker.imports.validation import (
     ChunkPlan,
     FileState,
@@ -35,9 +37,7 @@ from tracker.imports.validation import (
     reason_code,
 )
 from tracker.models import Cohort, Enrollment, Placement
-from tracker.services.imports import user_can_import
 from tracker.services.placements import hire_key
-from tracker.services.rollup_queue import rollup_after_commit
 
 KEY_BY_HEADER = {column.header: column.key for column in COLUMNS}
 

@@ -1,6 +1,6 @@
 """Writing one chunk's plan: inserts and updates, and a ChangeLog row (source
 "import", field -> [old, new]) for every trainee, enrollment and hire created or
-changed. Runs inside the commit's single transaction (tracker.services.imports).
+changed. Runs inside the commit's single transaction (tracker.imports.services).
 
 On PostgreSQL the new rows are written set-based (see _write_plan_set_based): COPY
 into temporary staging tables, then INSERT ... SELECT joining on the natural keys,

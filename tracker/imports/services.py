@@ -26,6 +26,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
+from tracker.figures.rollup_queue import rollup_after_commit
 from tracker.imports.commit import write_plan
 from tracker.imports.formats import FileRefusedError, RowSource, inspect_upload, open_rows
 from tracker.imports.validation import (
@@ -45,7 +46,6 @@ from tracker.models import (
     Trainee,
     TraineeContact,
 )
-from tracker.services.rollup_queue import rollup_after_commit
 from tracker.storage import local_copy, local_output
 from tracker.task_queue import queue_task
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from tracker.views import imports
+from tracker.imports import views as imports
 
 urlpatterns = [
     path("imports/", imports.ImportListView.as_view(), name="import_list"),

@@ -1,6 +1,6 @@
 """Import pages: the log, the upload form and templates, one import's preview with its
 progress, errors, annotated file, confirm and cancel. Every read goes through
-import_batch_list / cohort_list; every write through tracker.services.imports."""
+import_batch_list / cohort_list; every write through tracker.imports.services."""
 
 from __future__ import annotations
 
@@ -25,11 +25,7 @@ from tracker.imports.annotate import annotated_file, error_text
 from tracker.imports.columns import column_label
 from tracker.imports.formats import FileRefusedError
 from tracker.imports.selectors import import_batch_list
-from tracker.imports.template_files import template_csv, template_xlsx
-from tracker.models import ImportBatch
-from tracker.privacy import PrivacyPolicy
-from tracker.selectors import cohort_list
-from tracker.services.imports import (
+from tracker.imports.services import (
     ImportConflictError,
     import_cancel,
     import_confirm,
@@ -37,6 +33,10 @@ from tracker.services.imports import (
     import_upload,
     user_can_import,
 )
+from tracker.imports.template_files import template_csv, template_xlsx
+from tracker.models import ImportBatch
+from tracker.privacy import PrivacyPolicy
+from tracker.selectors import cohort_list
 from web.columns import NumberColumn
 from web.exports import ExportColumn
 from web.form_styles import StyledFormMixin

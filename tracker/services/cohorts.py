@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from conventions.models import Convention, Filiere, Partner, Region, Zone
 from conventions.selectors import convention_training_operators
+from tracker.figures.rollup_queue import rollup_after_commit
 from tracker.models import Cohort, Enrollment, Placement
 from tracker.permissions import COHORT_CONVENTION_STATUSES, can_manage_cohort_under
-from tracker.services.rollup_queue import rollup_after_commit
 
 # A cohort leaving one of these scopes makes the old scope's figures stale.
 ROLLUP_SCOPE_FIELDS = ("convention", "operator", "region", "zone", "filiere")

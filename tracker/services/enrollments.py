@@ -15,11 +15,11 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from tracker import rules
+from tracker.figures.rollup_queue import rollup_after_commit
 from tracker.models import ChangeLog, Cohort, Enrollment, Trainee
 from tracker.permissions import can_edit_people_in, can_reopen_enrollment
 from tracker.services.history import changelog_record, changes_between, snapshot
 from tracker.services.locking import lock_current_version
-from tracker.services.rollup_queue import rollup_after_commit
 from tracker.services.trainees import TraineeInput, trainee_upsert
 
 ENROLLMENT_FIELDS = ("status", "enrolled_on", "exited_on", "graduated_on", "certificate_ref")

@@ -37,15 +37,15 @@ from bench.import_limits import (
     table_marks,
 )
 from conventions.models import Convention, ConventionParty, Filiere, Partner, Region
-from tracker import tasks
+from tracker.figures import tasks
 from tracker.imports.samples import write_sample_csv
-from tracker.models import ChangeLog, Cohort, Enrollment, ImportBatch, Placement, Trainee
-from tracker.services.imports import (
+from tracker.imports.services import (
     import_commit,
     import_confirm,
     import_upload,
     import_validate,
 )
+from tracker.models import ChangeLog, Cohort, Enrollment, ImportBatch, Placement, Trainee
 
 BENCH_PARTNER = "Bench Academy (benchmark)"
 BENCH_USER = "bench.import"

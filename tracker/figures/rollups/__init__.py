@@ -1,7 +1,7 @@
 """Writes on the rollup store: scoped and full recomputes.
 
 Both stage the new figures of their scope, compare them with the stored ones and write
-the cells that differ (tracker.services.rollups.sql), inside one transaction holding the
+the cells that differ (tracker.figures.rollups.sql), inside one transaction holding the
 rollup lock: a rerun gives the same rows (and writes nothing), a run killed halfway rolls
 back and leaves the previous figures, never half of them.
 
@@ -25,9 +25,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from tracker.figures.rollups import sql
+from tracker.figures.rollups.locks import rollup_lock_acquire
 from tracker.models import Cohort, RollupChange, RollupRun, RollupState
-from tracker.services.rollups import sql
-from tracker.services.rollups.locks import rollup_lock_acquire
 
 logger = logging.getLogger(__name__)
 
