@@ -1,4 +1,18 @@
-"""Personal data under law 09-08: the one place that decides who sees it.
+"""Who may see or do what: the one place that decides.
+
+- Edit rights on conventions (drafting, terms, documents, amendments) and on the
+  tracking data (cohorts, enrollments, hires, people, identity corrections), and who
+  may import files: pure predicates, shared by services, views and templates so the
+  buttons shown are exactly the actions the services accept.
+- Personal data under law 09-08 (``PrivacyPolicy``), below.
+- What a user may list (the scope of every page, export, import and API answer) is
+  read through the role-scoping selectors (tracker.selectors, conventions.selectors),
+  which apply the same rule: staff nationally, a partner its own organisation.
+
+This module imports no domain model (accounts is below conventions and tracker): it
+reads the objects it is given, and names the one table it queries by its label.
+
+Personal data under law 09-08:
 
 Names, CIN and birth date of a trainee (the national identity) are visible to admins,
 to the managers of the convention the cohort belongs to, and to the operating partner
@@ -13,13 +27,150 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from django.apps import apps
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
-from tracker.models import Cohort, ImportBatch
+from accounts.models import Role, User
+
+if TYPE_CHECKING:  # types only: the domain rooms are above this one
+    from conventions.models import Convention
+    from tracker.models import Cohort, ImportBatch, Trainee
+
+
+def _cohorts() -> Any:
+    """The cohorts table, by its label (see the module's docstring)."""
+    return apps.get_model("tracker", "Cohort")._default_manager
+
+
+# --- Edit rights: conventions ------------------------------------------------------
+
+
+def user_manages_convention(user: User, convention: Convention) -> bool:
+    """True when ``user`` is an active programme manager assigned to ``convention``.
+    Admins are not managers: use ``user_may_edit_convention`` for "managers or admins"."""
+    if not user.is_manager or convention.pk is None:
+        return False
+    return convention.managers.filter(pk=user.pk).exists()
+
+
+def user_may_edit_convention(user: User, convention: Convention) -> bool:
+    """Admins, and the convention's own managers."""
+    return user.is_admin or user_manages_convention(user, convention)
+
+
+def user_may_edit_terms(user: User, convention: Convention) -> bool:
+    """Terms (dates, budget, parties, commitments, managers) change only in draft."""
+    return convention.status == convention.Status.DRAFT and user_may_edit_convention(
+        user, convention
+    )
+
+
+def user_may_attach_document(user: User, convention: Convention) -> bool:
+    """The signed document is attached while drafting, or by the reviewing admin."""
+    if convention.status == convention.Status.DRAFT:
+        return user_may_edit_convention(user, convention)
+    return user.is_admin and convention.status == convention.Status.SUBMITTED
+
+
+def user_may_amend(user: User, convention: Convention) -> bool:
+    """Amendments change a signed agreement: admins and the convention's managers."""
+    amendable = (convention.Status.SIGNED, convention.Status.ACTIVE, convention.Status.SUSPENDED)
+    return convention.status in amendable and user_may_edit_convention(user, convention)
+
+
+# --- Edit rights: cohorts, people, identity corrections -----------------------------
+
+
+def is_convention_manager(user: User, convention: Convention) -> bool:
+    """The user is one of the programme managers assigned to the convention."""
+    return user_manages_convention(user, convention)
+
+
+def can_create_cohorts(user: User) -> bool:
+    """May open the cohort form at all (the convention is checked on save)."""
+    return bool(user.is_admin or user.is_manager)
+
+
+def can_manage_cohort_under(user: User, convention: Convention) -> bool:
+    return user_may_edit_convention(user, convention)
+
+
+def can_edit_people_in(user: User, cohort: Cohort) -> bool:
+    """Enroll, graduate, record hires: admins, the convention's managers and the editors
+    of the operating partner. Viewers never."""
+    if not user.is_active:
+        return False
+    if user.is_admin:
+        return True
+    if user.can_edit_partner_data:
+        return user.partner_id == cohort.operator_id
+    return is_convention_manager(user, cohort.convention)
+
+
+def can_reopen_enrollment(user: User, cohort: Cohort) -> bool:
+    """Reopen a closed enrollment (a staff correction, with a reason): admins and the
+    convention's managers; never a partner, whose writes follow the lifecycle."""
+    if not user.is_active:
+        return False
+    return bool(user.is_admin) or is_convention_manager(user, cohort.convention)
+
+
+def can_create_person(user: User) -> bool:
+    """Record a person outside any cohort: admins only. Everyone else creates a person by
+    enrolling them (can_edit_people_in): personal data follow the cohorts
+    (accounts.policy), so only an admin would see a person enrolled nowhere."""
+    return bool(user.is_admin)
+
+
+def can_edit_person(user: User, trainee: Trainee) -> bool:
+    """Correct a person's record: who may edit people in one of the cohorts the person is
+    enrolled in. A partner never rewrites a person enrolled only by another organisation
+    (as the enrollment services and the import), a viewer never writes."""
+    if not user.is_active:
+        return False
+    if user.is_admin:
+        return True
+    cohorts = _cohorts().filter(enrollments__trainee=trainee).select_related("convention")
+    return any(can_edit_people_in(user, cohort) for cohort in cohorts.distinct())
+
+
+def can_request_identity_correction(user: User, trainee: Trainee) -> bool:
+    """Ask staff to correct a person's identity: the editors of an operator that trains
+    the person (a viewer never writes; staff correct it directly)."""
+    return bool(
+        user.is_active
+        and user.is_partner
+        and user.can_edit_partner_data
+        and _cohorts().filter(enrollments__trainee=trainee, operator_id=user.partner_id).exists()
+    )
+
+
+def can_handle_identity_correction(user: User, trainee: Trainee) -> bool:
+    """Apply or decline a correction: admins, and the managers of a convention under
+    which the person trains (need-to-see)."""
+    if not user.is_active:
+        return False
+    if user.is_admin:
+        return True
+    return bool(
+        user.is_manager
+        and _cohorts().filter(enrollments__trainee=trainee, convention__managers=user).exists()
+    )
+
+
+# --- File imports -------------------------------------------------------------------
+
+IMPORT_ROLES = (Role.ADMIN, Role.PARTNER_EDITOR)
+
+
+def user_can_import(user: User) -> bool:
+    return user.is_active and user.role in IMPORT_ROLES
+
+
+# --- Personal data -------------------------------------------------------------------
 
 MASK = "•••"
 PERSONAL_FIELDS = (
@@ -124,8 +275,10 @@ class PrivacyPolicy:
         cohort_ids = list(batch.cohort_ids or [])
         if not cohort_ids or not self.managed_convention_ids:
             return False
-        outside = Cohort.objects.filter(id__in=cohort_ids).exclude(
-            convention_id__in=self.managed_convention_ids
+        outside = (
+            _cohorts()
+            .filter(id__in=cohort_ids)
+            .exclude(convention_id__in=self.managed_convention_ids)
         )
         return not outside.exists()
 

@@ -145,7 +145,7 @@ def manager_choices() -> QuerySet[User]:
 
 
 # Re-exported so other areas import every convention helper from one place.
-from conventions.services.permissions import user_manages_convention  # noqa: E402
+from accounts.policy import user_manages_convention  # noqa: E402
 
 __all__ = [
     "convention_amendments",

@@ -14,13 +14,13 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from accounts.policy import MASK
 from conventions.models import Partner
 from tests.factories import region
 from tests.rollup_support import INDEX, recount
 from tests.test_dashboard import REFERENCE, populate
 from tracker.figures.links import figure_url
 from tracker.figures.rollups import rollup_full_recompute
-from tracker.privacy import MASK
 
 
 @pytest.fixture

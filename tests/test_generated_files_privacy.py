@@ -1,5 +1,5 @@
 """Every generated file obeys the privacy policy: an import's preview and its annotated
-file show personal values only to those tracker/privacy.py lets see them."""
+file show personal values only to those accounts/policy.py lets see them."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from accounts.policy import MASK, PrivacyPolicy
 from tests.import_support import csv_bytes, enrolled_row, upload, xlsx_bytes
 from tracker.models import ImportBatch
-from tracker.privacy import MASK, PrivacyPolicy
 
 pytestmark = pytest.mark.django_db
 

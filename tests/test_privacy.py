@@ -9,8 +9,8 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import Role, User
+from accounts.policy import MASK, PrivacyPolicy
 from tests.factories import UserFactory
-from tracker.privacy import MASK, PrivacyPolicy
 
 pytestmark = pytest.mark.django_db
 

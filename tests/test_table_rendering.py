@@ -19,6 +19,7 @@ from django.utils.translation import gettext
 from django_tables2 import RequestConfig
 
 from accounts.models import Role, User
+from accounts.policy import MASK, PrivacyPolicy
 from conventions.filters import ConventionFilter, PartnerFilter
 from conventions.models import Convention, Partner
 from conventions.tables import ConventionTable, PartnerTable
@@ -34,7 +35,6 @@ from tracker.figures.tables import FigureEnrollmentTable, FigureHireTable
 from tracker.filters import CohortFilter, EnrollmentFilter, PlacementFilter
 from tracker.imports.views import ImportBatchFilter, ImportBatchTable
 from tracker.models import Cohort, Enrollment, ImportBatch, Placement
-from tracker.privacy import MASK, PrivacyPolicy
 from tracker.tables import CohortTable, EnrollmentTable, PlacementTable
 from web.choices import FAST_WIDGETS, use_fast_widgets
 

@@ -12,7 +12,7 @@ from accounts.models import User
 from conventions.models import ConventionParty, Filiere, Partner, Region, Zone
 from conventions.selectors import convention_list, partner_list
 from tracker.models import Cohort, Enrollment, Placement, Trainee
-from tracker.permissions import COHORT_CONVENTION_STATUSES
+from tracker.services.cohorts import COHORT_CONVENTION_STATUSES
 from tracker.services.identity_corrections import CORRECTABLE_FIELDS
 from tracker.services.placements import PlacementInput
 from tracker.services.trainees import TraineeInput

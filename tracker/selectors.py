@@ -66,10 +66,19 @@ def trainee_list(*, user: User) -> QuerySet[Trainee]:
     )
 
 
+def trainee_contacts_readable(*, user: User) -> QuerySet[TraineeContact]:
+    """Every operator's record of a person the user may read: a partner its own
+    organisation's records only, never another operator's; staff every operator's."""
+    contacts = TraineeContact.objects.all()
+    if user.is_partner:
+        return contacts.filter(operator_id=user.partner_id)
+    return contacts
+
+
 def trainee_contact_list(*, user: User, trainee: Trainee) -> QuerySet[TraineeContact]:
     """The operators' records of a person the user may read: a partner its own
     organisation's only; staff every operator's (callers check need-to-see on the row
-    they show, tracker.privacy)."""
+    they show, accounts.policy)."""
     contacts = TraineeContact.objects.filter(trainee=trainee).select_related(
         "operator", "residence_region"
     )

@@ -10,8 +10,8 @@ from typing import Any
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
+from accounts.policy import MaskEverything, PrivacyPolicy
 from tracker.models import Cohort, Enrollment, Placement
-from tracker.privacy import MaskEverything, PrivacyPolicy
 from web.columns import AmountColumn, NumberColumn, ShortDateColumn
 
 

@@ -15,6 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
+from accounts.policy import (
+    user_may_attach_document,
+    user_may_edit_terms,
+)
 from conventions.models import (
     Commitment,
     Convention,
@@ -28,10 +32,6 @@ from conventions.models import (
 )
 from conventions.services.documents import document_check_pdf
 from conventions.services.errors import WorkflowError, require
-from conventions.services.permissions import (
-    user_may_attach_document,
-    user_may_edit_terms,
-)
 
 REFERENCE_FORMAT = "CONV-{year}-{number:04d}"
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django_tables2 import SingleTableView
 
 from accounts.models import User
+from accounts.policy import PrivacyPolicy
 from conventions.models import Filiere, Region, Zone
 from conventions.selectors import convention_list, partner_list
 from tracker.figures.definitions import ENROLLMENTS, FIGURES, HIRES, figure_rows
@@ -23,7 +24,6 @@ from tracker.figures.drilldown_export import drilldown_export_columns, export_re
 from tracker.figures.selectors import rollup_freshness
 from tracker.figures.tables import FigureEnrollmentTable, FigureHireTable
 from tracker.models import Dimension, Enrollment, Placement
-from tracker.privacy import PrivacyPolicy
 from tracker.selectors import cohort_list
 from web import formatting
 from web.exports import EXPORT_FORMATS

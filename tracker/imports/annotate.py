@@ -20,6 +20,7 @@ from typing import IO, Any
 
 from django.utils.translation import gettext as _
 
+from accounts.policy import MASK, PrivacyPolicy, is_personal_column
 from tracker.imports.columns import (
     HEADER_LOOKUP,
     column_label,
@@ -29,7 +30,6 @@ from tracker.imports.columns import (
 )
 from tracker.imports.formats import Inspection, _data_sheet, cell_text, inspect_upload
 from tracker.models import ImportBatch, ImportRowError
-from tracker.privacy import MASK, PrivacyPolicy, is_personal_column
 from tracker.storage import local_copy
 from web.spreadsheets import SafeCsvWriter, xlsx_cell, xlsx_row
 

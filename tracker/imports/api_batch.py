@@ -23,10 +23,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.policy import user_can_import
 from tracker.figures.rollup_queue import rollup_after_commit
 from tracker.imports.columns import COLUMNS, COLUMNS_BY_KEY
 from tracker.imports.commit import write_plan
-from tracker.imports.services import user_can_import
 from tracker.imports.validation import (
     ChunkPlan,
     FileState,

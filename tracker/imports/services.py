@@ -26,6 +26,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
+from accounts.policy import user_can_import
 from tracker.figures.rollup_queue import rollup_after_commit
 from tracker.imports.commit import write_plan
 from tracker.imports.formats import FileRefusedError, RowSource, inspect_upload, open_rows
@@ -51,17 +52,12 @@ from tracker.task_queue import queue_task
 
 logger = logging.getLogger(__name__)
 
-IMPORT_ROLES = (Role.ADMIN, Role.PARTNER_EDITOR)
 # After a commit creating at least this many rows, refresh the planner's statistics.
 ANALYZE_AFTER_ROWS = 10_000
 
 
 class ImportConflictError(Exception):
     """The import cannot proceed now; ``str()`` is the message for the user."""
-
-
-def user_can_import(user: User) -> bool:
-    return user.is_active and user.role in IMPORT_ROLES
 
 
 # --- Upload ------------------------------------------------------------------------

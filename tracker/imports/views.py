@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
+from accounts.policy import PrivacyPolicy, user_can_import
 from tracker.imports.annotate import annotated_file, error_text
 from tracker.imports.columns import column_label
 from tracker.imports.formats import FileRefusedError
@@ -31,11 +32,9 @@ from tracker.imports.services import (
     import_confirm,
     import_progress,
     import_upload,
-    user_can_import,
 )
 from tracker.imports.template_files import template_csv, template_xlsx
 from tracker.models import ImportBatch
-from tracker.privacy import PrivacyPolicy
 from tracker.selectors import cohort_list
 from web.columns import NumberColumn
 from web.exports import ExportColumn

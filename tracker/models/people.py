@@ -1,7 +1,7 @@
 """Trainees (persons), their enrollments in cohorts, and the hires that follow.
 
 Names, CIN, phone, e-mail and birth date are personal data under law 09-08: only admins,
-the convention's managers and the operating partner may see them (tracker.privacy). A
+the convention's managers and the operating partner may see them (accounts.policy). A
 person is one national identity (Trainee) shared by the operators that train them; what
 each operator records beyond it is that operator's own (TraineeContact).
 """
@@ -69,7 +69,7 @@ class TraineeContact(models.Model):
     of residence, education level. Each training operator is its own data controller
     (law 09-08): it reads and edits only its own record of the person; admins and the
     convention's managers read every operator's, labelled by operator
-    (tracker.privacy)."""
+    (accounts.policy)."""
 
     trainee = models.ForeignKey(
         Trainee, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("stagiaire")

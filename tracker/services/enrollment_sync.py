@@ -11,8 +11,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from accounts.models import User
+from accounts.policy import can_edit_people_in
 from tracker.models import ChangeLog, Cohort, Enrollment
-from tracker.permissions import can_edit_people_in
 from tracker.services.enrollments import enrollment_create, enrollment_update
 from tracker.services.trainees import TraineeInput, trainee_clean, trainee_upsert
 

@@ -14,13 +14,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_tables2 import RequestConfig
 
+from accounts.policy import (
+    PrivacyPolicy,
+    can_create_cohorts,
+    can_edit_people_in,
+    can_manage_cohort_under,
+)
 from accounts.request_user import current_user
 from tracker.figures.cohort_card import cohort_figures
 from tracker.filters import CohortFilter
 from tracker.forms import CohortForm
 from tracker.models import Cohort
-from tracker.permissions import can_create_cohorts, can_edit_people_in, can_manage_cohort_under
-from tracker.privacy import PrivacyPolicy
 from tracker.selectors import COHORT_RELATED, cohort_list, enrollment_list
 from tracker.services.cohorts import cohort_create, cohort_update
 from tracker.tables import CohortTable, EnrollmentTable

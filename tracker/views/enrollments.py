@@ -16,6 +16,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from accounts.policy import (
+    PrivacyPolicy,
+    can_edit_people_in,
+    can_reopen_enrollment,
+    can_request_identity_correction,
+)
 from accounts.request_user import current_user
 from conventions.models import Region
 from tracker.filters import EnrollmentFilter
@@ -27,19 +33,14 @@ from tracker.forms import (
     ReopenForm,
 )
 from tracker.identity import is_shared
-from tracker.models import ChangeLog, Enrollment, TraineeContact
-from tracker.permissions import (
-    can_edit_people_in,
-    can_reopen_enrollment,
-    can_request_identity_correction,
-)
-from tracker.privacy import PrivacyPolicy
+from tracker.models import ChangeLog, Enrollment
 from tracker.selectors import (
     cohort_list,
     enrollment_list,
     person_history,
     placement_list,
     trainee_contact_list,
+    trainee_contacts_readable,
 )
 from tracker.services.enrollments import (
     enrollment_create,
@@ -115,7 +116,7 @@ class EnrollmentListView(ScopedListView):
     def get_export_rows(self) -> Any:
         # Phone and e-mail as the enrollment's operator recorded them (TraineeContact):
         # a partner exports its own records, never another operator's.
-        contact = TraineeContact.objects.filter(
+        contact = trainee_contacts_readable(user=current_user(self.request)).filter(
             trainee_id=OuterRef("trainee_id"), operator_id=OuterRef("operator_id")
         )
         return (

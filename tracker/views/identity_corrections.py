@@ -10,10 +10,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.policy import can_handle_identity_correction, can_request_identity_correction
 from accounts.request_user import current_user
 from tracker.forms import IdentityCorrectionForm, StaffAnswerForm
 from tracker.models import IdentityCorrectionRequest
-from tracker.permissions import can_handle_identity_correction, can_request_identity_correction
 from tracker.selectors import enrollment_list, identity_correction_list
 from tracker.services.identity_corrections import (
     identity_correction_apply,

@@ -14,12 +14,11 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.policy import PrivacyPolicy, can_edit_people_in
 from accounts.request_user import current_user
 from tracker.filters import PlacementFilter
 from tracker.forms import PlacementForm
 from tracker.models import ChangeLog, Placement
-from tracker.permissions import can_edit_people_in
-from tracker.privacy import PrivacyPolicy
 from tracker.selectors import enrollment_list, placement_list
 from tracker.services.history import changelog_for
 from tracker.services.placements import PLACEMENT_FIELDS, placement_create, placement_update
