@@ -11,7 +11,7 @@ localisation of raw values (``{{ cell }}``), same ``even``/``odd`` row classes.
 
 Tables the fast path does not cover (record-dependent attributes, row attributes,
 per-column ``localize``, a ``**kwargs`` render) fall back to the generic path per column
-or per table, so the output never changes. ``tests/test_table_rendering.py`` compares
+or per table, so the output never changes. ``tests/web/test_table_rendering.py`` compares
 both paths on every list table.
 """
 

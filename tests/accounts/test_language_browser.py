@@ -11,8 +11,8 @@ from django.utils.translation import gettext
 
 from accounts.models import Role, User
 from conventions.models import Convention
-from tests.browser_support import login
-from tests.factories import (
+from tests.support.browser import login
+from tests.support.factories import (
     ConventionFactory,
     ConventionPartyFactory,
     EnrollmentFactory,

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from accounts.models import Role, User
 from accounts.policy import MASK, PrivacyPolicy
-from tests.factories import UserFactory
+from tests.support.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,7 @@ from django.db import connection
 from bench.import_limits import IMPORTED_MODELS, bare_copy_seconds, table_marks
 from bench.measure import Report
 from bench.sections.imports import add_ratios
-from tests.factories import EnrollmentFactory
+from tests.support.factories import EnrollmentFactory
 
 
 def _table_counts() -> dict[str, int]:

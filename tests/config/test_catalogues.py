@@ -15,7 +15,7 @@ from pathlib import Path
 import polib  # type: ignore[import-untyped]  # no stubs published
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 TRANSLATED_LANGUAGES = ("ar", "en")
 # Same exclusions as the documented makemessages command (README, i18n section).
 NOT_SOURCE = (".venv", "var", "bench", ".git", "node_modules", "__pycache__", "*.mo")

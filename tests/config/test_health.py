@@ -171,7 +171,7 @@ def test_health_urls_are_exempt_from_the_https_redirect_in_production(settings) 
             "-c",
             "from django.conf import settings; print(settings.SECURE_REDIRECT_EXEMPT)",
         ],
-        cwd=Path(__file__).resolve().parent.parent,
+        cwd=Path(__file__).resolve().parents[2],
         env={
             **os.environ,
             "DJANGO_ENV": "production",

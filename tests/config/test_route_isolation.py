@@ -20,8 +20,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 
 from conventions.models import Convention
-from tests.api_support import token_client
-from tests.factories import (
+from tests.support.api import token_client
+from tests.support.factories import (
     MINIMAL_PDF,
     CohortFactory,
     EnrollmentFactory,
@@ -29,7 +29,7 @@ from tests.factories import (
     TraineeFactory,
     convention_in_status,
 )
-from tests.import_support import csv_bytes, enrolled_row, upload
+from tests.support.imports import csv_bytes, enrolled_row, upload
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from django.db.backends.signals import connection_created
 
 from config import server
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
+PROJECT_DIR = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture

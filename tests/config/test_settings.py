@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
+PROJECT_DIR = Path(__file__).resolve().parents[2]
 STRONG_KEY = "k8$Zr2!vQ7pW^mN4xL0@cT9eJ6uH3yB1fG5sD8aR2nM7qV4wX0zK9pL3"
 
 

@@ -10,7 +10,7 @@ import pytest
 from tracker.models import WorkerHeartbeat
 from tracker.tasks import heartbeat
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
+PROJECT_DIR = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.django_db

@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from tests.worker_support import wait_for
+from tests.support.worker import wait_for
 from tracker.models import WorkerHeartbeat
 from tracker.tasks import heartbeat
 
@@ -40,7 +40,7 @@ def test_each_queue_records_its_own_heartbeat(celery_worker_process) -> None:
 def test_the_worker_logs_the_task_under_the_request_id_that_queued_it(
     celery_worker_process,
 ) -> None:
-    from tests.worker_support import PROJECT_DIR
+    from tests.support.worker import PROJECT_DIR
     from web.request_log import current_request_id
 
     request_id = f"req-{uuid.uuid4().hex[:12]}"

@@ -19,7 +19,7 @@ from accounts.models import User
 from conventions.models import Commitment, Convention, Indicator, Partner
 from conventions.services import convention_commitments_replace
 from conventions.services import terms as terms_services
-from tests.factories import convention_in_status, signable_convention
+from tests.support.factories import convention_in_status, signable_convention
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,8 @@ import pytest
 
 from accounts.models import User
 from conventions.models import Commitment, Indicator, Partner
-from tests.browser_support import login
-from tests.factories import signable_convention
+from tests.support.browser import login
+from tests.support.factories import signable_convention
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

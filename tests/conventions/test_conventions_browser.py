@@ -8,8 +8,8 @@ import pytest
 
 from accounts.models import User
 from conventions.models import Convention, ConventionTransition, Partner
-from tests.browser_support import login
-from tests.factories import MINIMAL_PDF
+from tests.support.browser import login
+from tests.support.factories import MINIMAL_PDF
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -32,7 +32,7 @@ from conventions.services import (
     convention_submit,
 )
 from conventions.views import review
-from tests.factories import signable_convention
+from tests.support.factories import signable_convention
 
 pytestmark = pytest.mark.django_db
 

@@ -32,7 +32,7 @@ from conventions.services import (
     convention_update,
 )
 from tests.conftest import S3_STORAGE
-from tests.factories import (
+from tests.support.factories import (
     MINIMAL_PDF,
     PartnerFactory,
     convention_in_status,

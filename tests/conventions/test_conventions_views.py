@@ -20,7 +20,7 @@ from openpyxl import load_workbook
 from accounts.models import User
 from conventions.models import Convention, ConventionTransition, Partner
 from conventions.services import amendment_create
-from tests.factories import MINIMAL_PDF, convention_in_status, signable_convention
+from tests.support.factories import MINIMAL_PDF, convention_in_status, signable_convention
 
 pytestmark = pytest.mark.django_db
 

@@ -20,7 +20,7 @@ from conventions.services import (
     convention_sign_checks,
     convention_submit,
 )
-from tests.factories import PATH_TO_STATUS, convention_in_status, signable_convention
+from tests.support.factories import PATH_TO_STATUS, convention_in_status, signable_convention
 
 pytestmark = pytest.mark.django_db
 

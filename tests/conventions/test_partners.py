@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from accounts.models import User
 from conventions.models import Partner
 from conventions.services import partner_create, partner_update
-from tests.factories import ConventionPartyFactory, PartnerFactory
+from tests.support.factories import ConventionPartyFactory, PartnerFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from django.utils import translation
 from conventions.models import Filiere, NationalFigure, Region, Zone
 
 pytestmark = pytest.mark.django_db
-REFERENCE = Path(__file__).resolve().parent.parent / "conventions" / "reference"
+REFERENCE = Path(__file__).resolve().parents[2] / "conventions" / "reference"
 
 
 def _codes(name: str) -> set[str]:

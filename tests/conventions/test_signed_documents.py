@@ -12,8 +12,8 @@ from pypdf import PdfWriter
 
 from conventions.models import Convention
 from conventions.services import WorkflowError, convention_create, convention_document_attach
-from tests.factories import MINIMAL_PDF
-from tests.test_conventions_services import TERMS
+from tests.conventions.test_conventions_services import TERMS
+from tests.support.factories import MINIMAL_PDF
 
 pytestmark = pytest.mark.django_db
 

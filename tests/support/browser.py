@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.environment import BROWSER_PATH
+from tests.support.environment import BROWSER_PATH
 
 CHROMIUM_ARGS = [
     "--no-sandbox",

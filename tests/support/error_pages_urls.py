@@ -1,4 +1,4 @@
-"""A URLconf for tests/test_error_pages.py: the product's routes and error handlers, plus
+"""A URLconf for tests/web/test_error_pages.py: the product's routes and error handlers, plus
 views that fail on purpose (a suspicious request, a refusal, a crash, a database query)."""
 
 from __future__ import annotations

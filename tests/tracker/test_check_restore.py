@@ -10,7 +10,7 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from tests.factories import CohortFactory, EnrollmentFactory
+from tests.support.factories import CohortFactory, EnrollmentFactory
 from tracker.figures.rollups import rollup_full_recompute
 from tracker.models import Rollup
 

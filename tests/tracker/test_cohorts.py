@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from conventions.models import Convention, ConventionParty
-from tests.factories import (
+from tests.support.factories import (
     ConventionFactory,
     ConventionPartyFactory,
     EnrollmentFactory,

@@ -10,7 +10,7 @@ import pytest
 from django.db.models import Count
 
 from conventions.models import Convention
-from tests.factories import ConventionFactory, ConventionPartyFactory
+from tests.support.factories import ConventionFactory, ConventionPartyFactory
 from tracker import rules
 from tracker.demo import DemoContext, partners, people
 from tracker.models import Cohort, Enrollment, Placement, Trainee, TraineeContact

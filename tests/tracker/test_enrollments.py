@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
-from tests.factories import CohortFactory, EnrollmentFactory, PlacementFactory, region
+from tests.support.factories import CohortFactory, EnrollmentFactory, PlacementFactory, region
 from tracker.identity import IDENTITY_MISMATCH_MESSAGE
 from tracker.models import ChangeLog, Enrollment, Trainee
 from tracker.services import enrollments as enrollment_services
@@ -445,7 +445,7 @@ def test_enrollment_list_query_count_is_constant(
     url = reverse("enrollment_list")
     add_rows(3)
     manager_client.get(url)  # reference data is read once per process, then cached
-    # 5 for admins and partners with Redis (tests/test_list_pages.py); a manager pays one
+    # 5 for admins and partners with Redis (tests/web/test_list_pages.py); a manager pays one
     # more (the conventions he manages: what personal data he may see), and without Redis
     # the session is read from the database: one more.
     with django_assert_max_num_queries(7) as small:
@@ -474,7 +474,7 @@ def test_partner_enrolling_another_organisations_trainee_does_not_rewrite_the_pe
     """Partner B cannot see A's trainee, so it cannot overwrite her record either."""
     import datetime as dt
 
-    from tests.factories import CohortFactory, EnrollmentFactory
+    from tests.support.factories import CohortFactory, EnrollmentFactory
     from tracker.services.enrollments import enrollment_create
     from tracker.services.trainees import TraineeInput
 

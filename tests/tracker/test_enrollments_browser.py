@@ -8,8 +8,8 @@ import pytest
 
 from accounts.models import User
 from conventions.models import Convention, Partner
-from tests.browser_support import login
-from tests.factories import ConventionFactory, ConventionPartyFactory, filiere, region
+from tests.support.browser import login
+from tests.support.factories import ConventionFactory, ConventionPartyFactory, filiere, region
 from tracker.models import Cohort, Enrollment, Placement
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

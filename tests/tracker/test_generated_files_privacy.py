@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.policy import MASK, PrivacyPolicy
-from tests.import_support import csv_bytes, enrolled_row, upload, xlsx_bytes
+from tests.support.imports import csv_bytes, enrolled_row, upload, xlsx_bytes
 from tracker.models import ImportBatch
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +39,7 @@ def _batch(people, partner_a_user, file_format: str) -> ImportBatch:
 
 
 def csv_headers() -> list[str]:
-    from tests.import_support import HEADERS
+    from tests.support.imports import HEADERS
 
     return list(HEADERS)
 

@@ -15,8 +15,8 @@ from django.utils import timezone
 from conventions.models import Partner
 from conventions.services.errors import WorkflowError
 from conventions.services.terms import convention_commitment_set
-from tests.factories import CohortFactory, ConventionFactory, PartnerFactory
-from tests.import_support import csv_bytes, row, upload
+from tests.support.factories import CohortFactory, ConventionFactory, PartnerFactory
+from tests.support.imports import csv_bytes, row, upload
 from tracker.models import Enrollment, ImportBatch, Placement
 
 V1 = "/api/v1"
@@ -183,7 +183,7 @@ def test_hire_form_refuses_an_implausible_value_on_its_field(
 ) -> None:
     from django.urls import reverse
 
-    from tests.test_placements import _post
+    from tests.tracker.test_placements import _post
 
     value = _future().isoformat() if value == "FUTURE" else value
     before = Placement.objects.count()
@@ -200,7 +200,7 @@ def test_an_amendments_commitment_outside_the_period_it_sets_is_refused(
 ) -> None:
     from conventions.models import Convention
     from conventions.services.amendments import amendment_create
-    from tests.test_conventions_services import convention_in_status
+    from tests.conventions.test_conventions_services import convention_in_status
 
     convention = convention_in_status(
         Convention.Status.ACTIVE, manager=manager_user, admin=admin_user, operator=operator_a

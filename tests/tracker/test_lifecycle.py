@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 
-from tests.import_support import csv_bytes, row, upload
+from tests.support.imports import csv_bytes, row, upload
 from tracker.models import ChangeLog, Enrollment, ImportBatch
 from tracker.services.enrollments import enrollment_graduate
 

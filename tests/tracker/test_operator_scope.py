@@ -3,7 +3,7 @@ wrote the row (form, API, file import on both databases, API batch, demo data, f
 moved with the cohort when the cohort changes operator, repaired by the nightly check if
 it ever drifts, and the partner's scope on every list. Run this file on both databases:
 
-    DATABASE_URL=postgres://... pytest tests/test_operator_scope.py --create-db
+    DATABASE_URL=postgres://... pytest tests/tracker/test_operator_scope.py --create-db
 """
 
 from __future__ import annotations
@@ -16,15 +16,15 @@ from django.urls import reverse
 
 from accounts.models import User
 from conventions.models import ConventionParty, Partner
-from tests.api_support import token_client
-from tests.factories import (
+from tests.support.api import token_client
+from tests.support.factories import (
     CohortFactory,
     ConventionPartyFactory,
     EnrollmentFactory,
     TraineeFactory,
     region,
 )
-from tests.import_support import csv_bytes, enrolled_row, import_file, row
+from tests.support.imports import csv_bytes, enrolled_row, import_file, row
 from tracker.models import Cohort, Enrollment, ImportBatch, Placement
 from tracker.services.cohorts import cohort_update
 from tracker.services.operators import operator_consistency_repair

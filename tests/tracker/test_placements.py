@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from conventions.models import Partner
-from tests.factories import PartnerFactory, PlacementFactory, filiere, region, zone
+from tests.support.factories import PartnerFactory, PlacementFactory, filiere, region, zone
 from tracker.models import ChangeLog, Enrollment, Placement
 from tracker.services import placements as placement_services
 from tracker.services.locking import ConcurrentEditError
@@ -239,7 +239,7 @@ def test_hire_list_query_count_is_constant(
     for _ in range(3):
         PlacementFactory.create(enrollment=people.enrollment_a)
     manager_client.get(url)  # reference data is read once per process, then cached
-    # 5 for admins and partners with Redis (tests/test_list_pages.py); a manager pays one
+    # 5 for admins and partners with Redis (tests/web/test_list_pages.py); a manager pays one
     # more (the conventions he manages: what personal data he may see), and without Redis
     # the session is read from the database: one more.
     with django_assert_max_num_queries(7) as small:

@@ -7,7 +7,7 @@ import pytest
 from accounts.models import User
 from conventions.models import Partner
 from conventions.selectors import convention_list, partner_list
-from tests.factories import (
+from tests.support.factories import (
     CohortFactory,
     ConventionFactory,
     ConventionPartyFactory,

@@ -21,9 +21,9 @@ from rest_framework.test import APIClient
 
 from accounts.models import User
 from conventions.models import Region
-from tests.api_support import token_client
-from tests.factories import CohortFactory, TraineeContactFactory, TraineeFactory
-from tests.import_support import csv_bytes, enrolled_row, upload, xlsx_bytes
+from tests.support.api import token_client
+from tests.support.factories import CohortFactory, TraineeContactFactory, TraineeFactory
+from tests.support.imports import csv_bytes, enrolled_row, upload, xlsx_bytes
 from tracker.identity import IDENTITY_MISMATCH_MESSAGE, normalize_name
 from tracker.models import (
     ChangeLog,
@@ -281,7 +281,7 @@ def _link_by(path: str, shared, partner_a_client, api_a) -> None:
         assert outcomes(dry.json()) == outcomes(live.json())
         assert live.json()["records"][0]["trainee"] == shared.person.pk
         return
-    from tests.import_support import import_file
+    from tests.support.imports import import_file
 
     content = (xlsx_bytes if path == "xlsx" else csv_bytes)([file_row(shared, RIGHT)])
     batch = import_file(shared.partner_a_user, content, f"inscriptions.{path}")

@@ -12,8 +12,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from tests.conftest import S3_STORAGE
-from tests.factories import CohortFactory
-from tests.import_support import csv_bytes, enrolled_row
+from tests.support.factories import CohortFactory
+from tests.support.imports import csv_bytes, enrolled_row
 from tracker.imports.services import import_upload
 from tracker.models import ImportBatch
 from tracker.storage import local_copy, local_output

@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from conventions.models import Convention
-from tests.factories import PartnerFactory
+from tests.support.factories import PartnerFactory
 from web import choices
 
 # (list page, its search filters).

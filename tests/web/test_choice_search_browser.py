@@ -9,8 +9,8 @@ import re
 import pytest
 
 from accounts.models import Role
-from tests.browser_support import login
-from tests.factories import CohortFactory, ConventionFactory, EnrollmentFactory, UserFactory
+from tests.support.browser import login
+from tests.support.factories import CohortFactory, ConventionFactory, EnrollmentFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -17,7 +17,7 @@ from django.urls import reverse
 from accounts.models import User
 from accounts.services.users import user_set_language
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.error_pages_urls")]
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.support.error_pages_urls")]
 
 HEADINGS = {
     400: {"fr": "Requête invalide", "en": "Bad request", "ar": "طلب غير صالح"},

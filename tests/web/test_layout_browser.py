@@ -14,12 +14,12 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import User
-from tests.browser_support import login
+from tests.support.browser import login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 WIDTHS = (1366, 1280, 390)
-SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 # The element sticking out of the page the most (ignoring what scrolls inside a container
 # of its own, like a wide table), to make a failure say what to fix.
 WIDEST_OFFENDER = """() => {

@@ -60,7 +60,7 @@ def test_every_list_page_caps_per_page(people, admin_user, admin_client, setting
 
 
 def test_cohort_page_caps_its_enrollment_table(people, admin_client, settings) -> None:
-    from tests.factories import EnrollmentFactory
+    from tests.support.factories import EnrollmentFactory
 
     EnrollmentFactory.create(cohort=people.cohort_a)
     settings.LIST_MAX_PER_PAGE = 1

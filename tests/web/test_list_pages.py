@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 
-from tests.factories import EnrollmentFactory, region
+from tests.support.factories import EnrollmentFactory, region
 from tracker.models import Enrollment
 from web import lists
 

@@ -16,8 +16,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from tests.factories import CohortFactory
-from tests.import_support import csv_bytes, enrolled_row
+from tests.support.factories import CohortFactory
+from tests.support.imports import csv_bytes, enrolled_row
 from tracker.models import ImportBatch
 from web import request_log
 
@@ -137,7 +137,7 @@ def test_log_format_json_switches_every_line_to_json() -> None:
     )
     result = subprocess.run(
         [sys.executable, "manage.py", "shell", "-c", code],
-        cwd=Path(__file__).resolve().parent.parent,
+        cwd=Path(__file__).resolve().parents[2],
         env={**os.environ, "LOG_FORMAT": "json"},
         capture_output=True,
         text=True,

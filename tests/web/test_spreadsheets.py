@@ -19,7 +19,7 @@ import openpyxl
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.import_support import HEADERS, csv_bytes, enrolled_row, upload, xlsx_bytes
+from tests.support.imports import HEADERS, csv_bytes, enrolled_row, upload, xlsx_bytes
 from tracker.imports.samples import write_sample_csv
 from tracker.models import ImportBatch
 from web.lists import ScopedListView
@@ -40,7 +40,7 @@ PAYLOADS = [
 ]
 TRIGGERS = ("=", "+", "-", "@", "＝", "＋", "－", "＠", "\t", "\r")
 PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+(?:[.,][0-9]+)?")
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 # Every module that writes a CSV or an XLSX file; each goes through web.spreadsheets.
 KNOWN_WRITERS = {
     "web/spreadsheets.py",
@@ -217,7 +217,7 @@ def test_sample_files_are_formula_safe(people, tmp_path) -> None:
 def test_an_annotated_csv_sent_back_reads_its_escaped_values_as_they_were(
     people, partner_a_user, partner_a_client
 ) -> None:
-    from tests.import_support import import_file
+    from tests.support.imports import import_file
     from tracker.models import TraineeContact
 
     code = people.cohort_a.code

@@ -23,7 +23,7 @@ from accounts.policy import MASK, PrivacyPolicy
 from conventions.filters import ConventionFilter, PartnerFilter
 from conventions.models import Convention, Partner
 from conventions.tables import ConventionTable, PartnerTable
-from tests.factories import (
+from tests.support.factories import (
     CohortFactory,
     EnrollmentFactory,
     PlacementFactory,

@@ -67,7 +67,7 @@ def _headers(extra: dict[str, str] | None = None) -> dict[str, Any]:
 
 
 # Query parameters the API bounds (400 outside): the schema says the same bounds, so that
-# a client (and the fuzz, tests/test_api_fuzz.py) knows what is accepted. ``year`` is
+# a client (and the fuzz, tests/tracker/api/test_api_fuzz.py) knows what is accepted. ``year`` is
 # tracker.filters.YEAR_BOUNDS on the lists; ``page_size`` is base.CheckedPageSize.
 PARAMETER_BOUNDS = {
     "year": {"minimum": YEAR_BOUNDS["min_value"], "maximum": YEAR_BOUNDS["max_value"]},

@@ -458,7 +458,7 @@ def _insert_select(
     by_name = {f.attname: f for f in model._meta.concrete_fields}
     # The "created" document is written as JSON text and parsed once (::jsonb): half
     # the PostgreSQL time of jsonb_build_object of jsonb_build_array pairs then
-    # jsonb_strip_nulls, for the same document (tests/test_imports_setbased.py).
+    # jsonb_strip_nulls, for the same document (tests/tracker/imports/test_imports_setbased.py).
     # to_json quotes and escapes strings and writes dates as ISO strings, ids as
     # numbers; amounts go as strings, as everywhere in the change log.
     pieces = []

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from accounts.models import ApiToken
-from tests.browser_support import login
+from tests.support.browser import login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

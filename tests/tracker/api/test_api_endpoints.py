@@ -10,8 +10,8 @@ from drf_spectacular.validation import validate_schema
 
 from accounts.models import Role
 from conventions.models import Convention, Partner
-from tests.api_support import token_client
-from tests.factories import CommitmentFactory, PartnerFactory, UserFactory
+from tests.support.api import token_client
+from tests.support.factories import CommitmentFactory, PartnerFactory, UserFactory
 from tracker.figures.rollups import rollup_full_recompute
 from tracker.models import ChangeLog, Enrollment
 
@@ -57,7 +57,7 @@ def test_every_operation_of_the_schema_is_exercised(
 ):
     """Walks a partner's, a manager's and an admin's working day through every
     operation, and checks that together they cover the schema exactly."""
-    from tests.factories import filiere, region
+    from tests.support.factories import filiere, region
 
     people.convention_a.managers.add(manager_user)
     CommitmentFactory.create(convention=people.convention_a)

@@ -20,7 +20,7 @@ from schemathesis.core.result import Ok
 from schemathesis.generation.modes import GenerationMode
 
 from accounts.models import User
-from tests.api_support import token_client
+from tests.support.api import token_client
 
 EXAMPLES_PER_OPERATION = 4
 ALL_CHECKS = [

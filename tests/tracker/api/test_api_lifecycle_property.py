@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 from rest_framework.test import APIClient
 
-from tests.api_support import token_client
+from tests.support.api import token_client
 from tracker import lifecycle
 from tracker.models import Enrollment, Placement
 

@@ -8,7 +8,7 @@ import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
-from tests.api_support import token_client
+from tests.support.api import token_client
 
 pytestmark = pytest.mark.django_db
 V1 = "/api/v1"

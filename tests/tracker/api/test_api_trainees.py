@@ -9,8 +9,8 @@ from collections.abc import Mapping
 
 import pytest
 
-from tests.api_support import token_client
-from tests.factories import EnrollmentFactory
+from tests.support.api import token_client
+from tests.support.factories import EnrollmentFactory
 from tracker.models import ChangeLog, Trainee
 
 pytestmark = pytest.mark.django_db

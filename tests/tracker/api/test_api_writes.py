@@ -7,7 +7,7 @@ from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from accounts.models import ApiToken
-from tests.api_support import token_client
+from tests.support.api import token_client
 from tracker.models import ChangeLog, Enrollment, Placement, Trainee
 
 pytestmark = pytest.mark.django_db

@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from conventions.models import Convention, ConventionParty, Indicator, Partner
-from tests.factories import (
+from tests.support.factories import (
     CohortFactory,
     CommitmentFactory,
     ConventionFactory,
@@ -25,7 +25,7 @@ from tests.factories import (
     TraineeFactory,
     region,
 )
-from tests.rollup_support import INDEX, recount
+from tests.support.rollups import INDEX, recount
 from tracker.figures.links import figure_url
 from tracker.figures.rollups import rollup_full_recompute
 

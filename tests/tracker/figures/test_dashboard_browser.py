@@ -11,8 +11,14 @@ from pathlib import Path
 import pytest
 
 from accounts.models import Role
-from tests.browser_support import login
-from tests.factories import CohortFactory, EnrollmentFactory, PlacementFactory, UserFactory, region
+from tests.support.browser import login
+from tests.support.factories import (
+    CohortFactory,
+    EnrollmentFactory,
+    PlacementFactory,
+    UserFactory,
+    region,
+)
 from tracker.figures.rollups import rollup_full_recompute
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -15,15 +15,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conventions.models import ConventionParty, Indicator, NationalFigure, Partner, Region, Zone
-from tests.factories import (
+from tests.support.factories import (
     CohortFactory,
     CommitmentFactory,
     ConventionPartyFactory,
     EnrollmentFactory,
     region,
 )
-from tests.rollup_support import INDEX, recount
-from tests.test_dashboard import REFERENCE, convention_for, populate
+from tests.support.rollups import INDEX, recount
+from tests.tracker.figures.test_dashboard import REFERENCE, convention_for, populate
 from tracker.figures.revisions import DASHBOARD_INPUTS, terms_revision
 from tracker.figures.rollups import rollup_full_recompute
 

@@ -13,8 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from conventions.models import Convention, Indicator, Partner
-from tests.factories import CommitmentFactory
-from tests.test_dashboard import REFERENCE, convention_for, populate
+from tests.support.factories import CommitmentFactory
+from tests.tracker.figures.test_dashboard import REFERENCE, convention_for, populate
 from tracker.figures.rollups import rollup_full_recompute
 
 pytestmark = pytest.mark.django_db

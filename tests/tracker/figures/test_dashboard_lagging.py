@@ -18,7 +18,7 @@ from django.utils import timezone
 from accounts.models import User
 from conventions.models import Convention, Indicator, Partner
 from conventions.selectors import current_commitments
-from tests.factories import (
+from tests.support.factories import (
     CohortFactory,
     CommitmentFactory,
     ConventionFactory,

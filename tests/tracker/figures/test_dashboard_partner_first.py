@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from accounts.models import User
 from conventions.models import Partner
-from tests.factories import CohortFactory
-from tests.test_dashboard import REFERENCE, populate
+from tests.support.factories import CohortFactory
+from tests.tracker.figures.test_dashboard import REFERENCE, populate
 from tracker.figures.partner_cohorts import PARTNER_COHORTS_SHOWN
 from tracker.figures.rollups import rollup_full_recompute
 from tracker.figures.selectors import cohort_progress

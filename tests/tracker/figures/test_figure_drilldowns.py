@@ -16,9 +16,9 @@ from openpyxl import load_workbook
 
 from accounts.policy import MASK
 from conventions.models import Partner
-from tests.factories import region
-from tests.rollup_support import INDEX, recount
-from tests.test_dashboard import REFERENCE, populate
+from tests.support.factories import region
+from tests.support.rollups import INDEX, recount
+from tests.tracker.figures.test_dashboard import REFERENCE, populate
 from tracker.figures.links import figure_url
 from tracker.figures.rollups import rollup_full_recompute
 

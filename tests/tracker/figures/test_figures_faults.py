@@ -25,10 +25,10 @@ from django.test import Client
 from django.utils import timezone
 
 from conventions.models import Region
-from tests.factories import CohortFactory, EnrollmentFactory, TraineeFactory
-from tests.rollup_support import recount, stored
-from tests.test_placements import hire
-from tests.worker_support import wait_for
+from tests.support.factories import CohortFactory, EnrollmentFactory, TraineeFactory
+from tests.support.rollups import recount, stored
+from tests.support.worker import wait_for
+from tests.tracker.test_placements import hire
 from tracker.figures.rollups import rollup_full_recompute
 from tracker.figures.rollups.locks import ROLLUP_LOCK_KEY
 from tracker.figures.tasks import rollup_scope

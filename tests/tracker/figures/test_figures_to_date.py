@@ -17,9 +17,9 @@ from hypothesis import strategies as st
 
 from accounts.models import Role, User
 from conventions.models import Partner
-from tests.factories import UserFactory
-from tests.rollup_support import INDEX, recount
-from tests.test_rollups import EPOCH, build, cohort_specs, enrollment_specs
+from tests.support.factories import UserFactory
+from tests.support.rollups import INDEX, recount
+from tests.tracker.figures.test_rollups import EPOCH, build, cohort_specs, enrollment_specs
 from tracker.figures.definitions import FIGURES, figure_rows
 from tracker.figures.rollups import rollup_full_recompute
 from tracker.figures.selectors import (

@@ -9,7 +9,7 @@ from django.core import mail
 
 from accounts.models import Role
 from conventions.models import Convention, Indicator
-from tests.factories import (
+from tests.support.factories import (
     CohortFactory,
     CommitmentFactory,
     ConventionFactory,

@@ -11,7 +11,7 @@ import pytest
 
 from accounts.models import User
 from conventions.models import Convention, Indicator
-from tests.factories import CohortFactory, CommitmentFactory, ConventionFactory
+from tests.support.factories import CohortFactory, CommitmentFactory, ConventionFactory
 from tracker.figures.commitments import elapsed_share, targets_to_date
 from tracker.figures.selectors import (
     Standing,

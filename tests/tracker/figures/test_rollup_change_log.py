@@ -12,8 +12,8 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from tests.rollup_support import recount, stored
-from tests.test_placements import hire
+from tests.support.rollups import recount, stored
+from tests.tracker.test_placements import hire
 from tracker.figures.rollups import rollup_full_recompute, rollup_sweep_run, sql
 from tracker.models import RollupChange
 from tracker.services.placements import placement_create

@@ -1,7 +1,7 @@
 """The rollup store against a direct recount of the rows it counts.
 
 Property-based: on random conventions, cohorts, enrollments and hires, every stored
-figure equals a recount from the rows (tests/rollup_support.py, plain Python), the
+figure equals a recount from the rows (tests/support/rollups.py, plain Python), the
 invariants of DESIGN.md hold in every cell, and the nation equals the sum of its
 regions, of its conventions, of its operators and of its filières."""
 
@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from accounts.models import User
 from conventions.models import Filiere, Region, Zone
-from tests.factories import (
+from tests.support.factories import (
     CohortFactory,
     ConventionFactory,
     EnrollmentFactory,
@@ -25,7 +25,7 @@ from tests.factories import (
     PlacementFactory,
     TraineeFactory,
 )
-from tests.rollup_support import INDEX, recount, stored
+from tests.support.rollups import INDEX, recount, stored
 from tracker.figures.cohort_card import cohort_figures
 from tracker.figures.definitions import FIGURES, figure_rows
 from tracker.figures.rollups import rollup_full_recompute, rollup_scope_recompute

@@ -10,14 +10,14 @@ import datetime as dt
 import pytest
 from django.db import transaction
 
-from tests.factories import (
+from tests.support.factories import (
     CohortFactory,
     EnrollmentFactory,
     PlacementFactory,
     TraineeFactory,
     region,
 )
-from tests.rollup_support import INDEX, changed_cells, recount, stored
+from tests.support.rollups import INDEX, changed_cells, recount, stored
 from tracker.figures.rollup_queue import rollup_after_commit
 from tracker.figures.rollups import rollup_full_recompute
 from tracker.models import Enrollment, Rollup, RollupRun, RollupState

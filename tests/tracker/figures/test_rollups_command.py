@@ -6,8 +6,8 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from tests.factories import EnrollmentFactory
-from tests.rollup_support import recount, stored
+from tests.support.factories import EnrollmentFactory
+from tests.support.rollups import recount, stored
 from tracker.models import Rollup, RollupState
 
 

@@ -11,9 +11,9 @@ import time
 import pytest
 from django.db import connection
 
-from tests.factories import CohortFactory, EnrollmentFactory
-from tests.rollup_support import recount, stored
-from tests.worker_support import wait_for
+from tests.support.factories import CohortFactory, EnrollmentFactory
+from tests.support.rollups import recount, stored
+from tests.support.worker import wait_for
 from tracker.figures.rollup_queue import rollup_after_commit
 from tracker.figures.rollups import rollup_full_recompute
 from tracker.figures.rollups.locks import ROLLUP_LOCK_KEY

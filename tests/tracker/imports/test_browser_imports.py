@@ -8,9 +8,9 @@ import io
 import openpyxl
 import pytest
 
-from tests.browser_support import login
-from tests.factories import CohortFactory
-from tests.import_support import enrolled_row, row
+from tests.support.browser import login
+from tests.support.factories import CohortFactory
+from tests.support.imports import enrolled_row, row
 from tracker.models import ChangeLog, Enrollment, ImportBatch, Placement
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -16,8 +16,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from tests.factories import CohortFactory
-from tests.import_support import csv_bytes, enrolled_row, xlsx_bytes
+from tests.support.factories import CohortFactory
+from tests.support.imports import csv_bytes, enrolled_row, xlsx_bytes
 from tracker.models import Enrollment, ImportBatch, ImportRowError, Trainee
 
 pytestmark = pytest.mark.django_db

@@ -10,8 +10,8 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from tests.factories import CohortFactory
-from tests.import_support import enrolled_row, import_file, xlsx_bytes
+from tests.support.factories import CohortFactory
+from tests.support.imports import enrolled_row, import_file, xlsx_bytes
 from tracker.imports.columns import COLUMNS
 from tracker.imports.template_files import TEXT_COLUMNS
 from tracker.models import TraineeContact

@@ -9,8 +9,8 @@ from decimal import Decimal
 
 import pytest
 
-from tests.factories import CohortFactory, EnrollmentFactory, PartnerFactory
-from tests.import_support import (
+from tests.support.factories import CohortFactory, EnrollmentFactory, PartnerFactory
+from tests.support.imports import (
     HEADERS,
     confirm,
     csv_bytes,

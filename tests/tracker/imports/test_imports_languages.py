@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
-from tests.factories import CohortFactory
-from tests.import_support import confirm, csv_bytes, enrolled_row, row, upload
+from tests.support.factories import CohortFactory
+from tests.support.imports import confirm, csv_bytes, enrolled_row, row, upload
 from tracker.imports.columns import COLUMNS
 from tracker.models import Enrollment, ImportBatch
 

@@ -2,7 +2,7 @@
 INSERT ... SELECT writing the "created" change log in SQL), elsewhere bulk_create. Both
 must write the same rows and the same history. Run this file on both databases:
 
-    DATABASE_URL=postgres://... pytest tests/test_imports_setbased.py --create-db
+    DATABASE_URL=postgres://... pytest tests/tracker/imports/test_imports_setbased.py --create-db
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from tests.factories import CohortFactory, EnrollmentFactory, PartnerFactory
-from tests.import_support import NO_HIRE, csv_bytes, enrolled_row, import_file, row
+from tests.support.factories import CohortFactory, EnrollmentFactory, PartnerFactory
+from tests.support.imports import NO_HIRE, csv_bytes, enrolled_row, import_file, row
 from tracker.imports.validation import (
     CONTACT_FIELDS,
     ENROLLMENT_FIELDS,

@@ -10,8 +10,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from tests.factories import CohortFactory
-from tests.import_support import csv_bytes, enrolled_row, row, upload, xlsx_bytes
+from tests.support.factories import CohortFactory
+from tests.support.imports import csv_bytes, enrolled_row, row, upload, xlsx_bytes
 from tracker.imports.columns import COLUMNS
 from tracker.models import Enrollment, ImportBatch
 
@@ -189,7 +189,7 @@ def test_navigation_shows_imports_to_partners_and_admins(
 
 
 def test_hire_in_the_same_row_is_imported(partner_a_user, cohort_a) -> None:
-    from tests.import_support import import_file
+    from tests.support.imports import import_file
 
     batch = import_file(partner_a_user, csv_bytes([row(cohort_a.code, "BK555555")]))
     assert batch.status == ImportBatch.Status.COMMITTED

@@ -11,9 +11,9 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.conftest import S3_STORAGE
-from tests.factories import CohortFactory
-from tests.import_support import csv_bytes, row
-from tests.worker_support import wait_for
+from tests.support.factories import CohortFactory
+from tests.support.imports import csv_bytes, row
+from tests.support.worker import wait_for
 from tracker.imports.services import import_confirm, import_upload
 from tracker.models import ChangeLog, Enrollment, ImportBatch, RollupRun
 
