@@ -26,11 +26,12 @@ annotated file) all ask ``PrivacyPolicy``; none decides on its own.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.apps import apps
-from django.db.models import Q
+from django.db.models import Model, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
@@ -40,9 +41,33 @@ if TYPE_CHECKING:  # types only: the domain rooms are above this one
     from tracker.models import Cohort, ImportBatch, Trainee
 
 
+M = TypeVar("M", bound=Model)
+
+
 def _cohorts() -> Any:
     """The cohorts table, by its label (see the module's docstring)."""
     return apps.get_model("tracker", "Cohort")._default_manager
+
+
+# --- Scope: what a user may list -----------------------------------------------------
+
+
+def scoped(
+    queryset: QuerySet[M], *, user: User, organisation: str | Callable[[int], Q]
+) -> QuerySet[M]:
+    """The rows of ``queryset`` the user may read: staff (admins, programme managers)
+    every row, nationally; a partner user the rows of its own organisation, found by
+    ``organisation`` (the path to the owning partner's id, e.g. ``"operator_id"``, or a
+    condition built from that id); anyone else nothing. Every role-scoping selector
+    (tracker.selectors, conventions.selectors) asks this, so a partner asking for
+    another partner's object does not find it (404)."""
+    if user.is_staff_role:
+        return queryset
+    if not user.is_partner or user.partner_id is None:
+        return queryset.none()
+    if isinstance(organisation, str):
+        return queryset.filter(**{organisation: user.partner_id})
+    return queryset.filter(organisation(user.partner_id))
 
 
 # --- Edit rights: conventions ------------------------------------------------------

@@ -7,9 +7,10 @@ another partner's object simply does not find it (404)."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from accounts.models import User
+from accounts.policy import scoped
 from tracker.models import (
     ChangeLog,
     Cohort,
@@ -26,43 +27,27 @@ COHORT_RELATED = ("convention", "operator", "filiere", "region", "zone")
 
 
 def cohort_list(*, user: User) -> QuerySet[Cohort]:
-    cohorts = Cohort.objects.all()
-    if user.is_staff_role:
-        return cohorts
-    if not user.is_partner or user.partner_id is None:
-        return cohorts.none()
-    return cohorts.filter(operator_id=user.partner_id)
+    return scoped(Cohort.objects.all(), user=user, organisation="operator_id")
 
 
 def enrollment_list(*, user: User) -> QuerySet[Enrollment]:
-    enrollments = Enrollment.objects.all()
-    if user.is_staff_role:
-        return enrollments
-    if not user.is_partner or user.partner_id is None:
-        return enrollments.none()
     # The operator stored on the row (always its cohort's): one index range,
     # (operator, enrolled_on DESC, id), in the list's default order.
-    return enrollments.filter(operator_id=user.partner_id)
+    return scoped(Enrollment.objects.all(), user=user, organisation="operator_id")
 
 
 def placement_list(*, user: User) -> QuerySet[Placement]:
-    placements = Placement.objects.all()
-    if user.is_staff_role:
-        return placements
-    if not user.is_partner or user.partner_id is None:
-        return placements.none()
     # As for enrollments: the hire's stored operator, (operator, hired_on DESC, id).
-    return placements.filter(operator_id=user.partner_id)
+    return scoped(Placement.objects.all(), user=user, organisation="operator_id")
 
 
 def trainee_list(*, user: User) -> QuerySet[Trainee]:
-    trainees = Trainee.objects.all()
-    if user.is_staff_role:
-        return trainees
-    if not user.is_partner or user.partner_id is None:
-        return trainees.none()
-    return trainees.filter(
-        id__in=Enrollment.objects.filter(operator_id=user.partner_id).values("trainee_id")
+    return scoped(
+        Trainee.objects.all(),
+        user=user,
+        organisation=lambda partner_id: Q(
+            id__in=Enrollment.objects.filter(operator_id=partner_id).values("trainee_id")
+        ),
     )
 
 
