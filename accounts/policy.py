@@ -52,6 +52,21 @@ def _cohorts() -> Any:
 # --- Scope: what a user may list -----------------------------------------------------
 
 
+def sees_nationally(user: User) -> bool:
+    """Staff (admins, programme managers) read the whole programme."""
+    return bool(user.is_staff_role)
+
+
+def scope_key(user: User) -> str:
+    """Users with the same scope see the same rows: every staff role the whole
+    programme ("national"), a partner user its own organisation's ("partner:<id>")."""
+    if sees_nationally(user):
+        return "national"
+    if user.is_partner and user.partner_id is not None:
+        return f"partner:{user.partner_id}"
+    return "none"
+
+
 def scoped(
     queryset: QuerySet[M], *, user: User, organisation: str | Callable[[int], Q]
 ) -> QuerySet[M]:
@@ -61,7 +76,7 @@ def scoped(
     condition built from that id); anyone else nothing. Every role-scoping selector
     (tracker.selectors, conventions.selectors) asks this, so a partner asking for
     another partner's object does not find it (404)."""
-    if user.is_staff_role:
+    if sees_nationally(user):
         return queryset
     if not user.is_partner or user.partner_id is None:
         return queryset.none()
@@ -193,6 +208,13 @@ IMPORT_ROLES = (Role.ADMIN, Role.PARTNER_EDITOR)
 
 def user_can_import(user: User) -> bool:
     return user.is_active and user.role in IMPORT_ROLES
+
+
+def user_may_act_on_import(user: User, batch: ImportBatch) -> bool:
+    """Only the organisation that uploaded the file (or an admin) acts on it."""
+    return user_can_import(user) and (
+        user.role == Role.ADMIN or batch.partner_id == user.partner_id
+    )
 
 
 # --- Personal data -------------------------------------------------------------------

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django_tables2 import SingleTableView
 
 from accounts.models import User
-from accounts.policy import PrivacyPolicy
+from accounts.policy import PrivacyPolicy, sees_nationally
 from conventions.models import Filiere, Region, Zone
 from conventions.selectors import convention_list, partner_list
 from tracker.figures.definitions import ENROLLMENTS, FIGURES, HIRES, figure_rows
@@ -64,7 +64,7 @@ def _scope_label(user: User, dimension: str, member: int | None) -> str:
         Dimension.FILIERE: Filiere.objects.all(),
         Dimension.CONVENTION: convention_list(user=user),
         Dimension.OPERATOR: partner_list(user=user)
-        if user.is_staff_role
+        if sees_nationally(user)
         else partner_list(user=user).filter(pk=user.partner_id or 0),
         Dimension.COHORT: cohort_list(user=user),
     }

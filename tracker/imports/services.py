@@ -25,8 +25,8 @@ from django.db.models import Count, Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts.models import Role, User
-from accounts.policy import user_can_import
+from accounts.models import User
+from accounts.policy import user_can_import, user_may_act_on_import
 from tracker.figures.rollup_queue import rollup_after_commit
 from tracker.imports.commit import write_plan
 from tracker.imports.formats import FileRefusedError, RowSource, inspect_upload, open_rows
@@ -287,9 +287,7 @@ def _fail(batch: ImportBatch, reason: str) -> None:
 
 def _check_owner(user: User, batch: ImportBatch) -> None:
     """Only the organisation that uploaded the file (or an admin) acts on it."""
-    if not user_can_import(user):
-        raise PermissionDenied
-    if user.role != Role.ADMIN and batch.partner_id != user.partner_id:
+    if not user_may_act_on_import(user, batch):
         raise PermissionDenied
 
 

@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.policy import sees_nationally
 from conventions.models import Filiere, Partner, Region, Zone, ice_validator
 from tracker import lifecycle, rules
 from tracker.identity import (
@@ -135,7 +136,7 @@ class ImportContext:
                 if ice
             },
             today=timezone.localdate(),
-            partner_id=None if user.is_staff_role else user.partner_id,
+            partner_id=None if sees_nationally(user) else user.partner_id,
         )
 
 
