@@ -4,15 +4,15 @@ measure the product as it is served).
 
 Python's full garbage collection walks every tracked object of the process: the loaded
 application (modules, URL patterns, compiled templates, translation catalogues, model
-metadata) is ~140,000 objects, and one full collection costs ~65 ms on this hardware,
-paid by whichever request happens to trigger it (one request in fifteen or so on the
-list pages: their p95). Those objects live as long as the process: ``gc.freeze()``
-moves them out of the collector's reach, once the application is loaded and again once
-the worker has served its first requests (templates and caches are filled lazily).
+metadata) is a large heap, and one full collection of it is paid by whichever request
+happens to trigger it (it sets the list pages' p95; figures in docs/benchmarks.md).
+Those objects live as long as the process: ``gc.freeze()`` moves them out of the
+collector's reach, once the application is loaded and again once the worker has served
+its first requests (templates and caches are filled lazily).
 
 A web worker's PostgreSQL sessions also plan without parallel workers: a page's queries
 read a few thousand rows at most, and starting parallel workers for them cost more than
-it saved (a partner's filtered count: 45 ms with two workers, 11 ms without) while taking
+it saved (docs/benchmarks.md, "Web workers") while taking
 cores from the other requests. Background tasks (rollups, imports) keep parallel plans."""
 
 from __future__ import annotations

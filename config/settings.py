@@ -119,7 +119,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
 else:
     # Keep each worker's connection between requests: opening one costs PostgreSQL a new
-    # backend process with cold catalog caches (5 ms and more per page otherwise). The
+    # backend process with cold catalog caches (a cost on every page otherwise). The
     # health check replaces a connection the server closed since the last request.
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=300)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True

@@ -94,7 +94,7 @@ class BoundedPaginator(CappedPaginator):
         if connection.vendor == "postgresql":
             # = ANY(ARRAY(subquery)): the 25 keys are computed first (an InitPlan), then
             # fetched by primary key. With IN (subquery) the planner may join the whole
-            # table before the semi-join (12 s on 300,000 hires, EXPLAIN ANALYZE).
+            # table before the semi-join (EXPLAIN ANALYZE, docs/benchmarks.md).
             sql, params = keys.query.sql_with_params()
             meta = queryset.model._meta
             where = f'"{meta.db_table}"."{meta.pk.column}" = ANY(ARRAY({sql}))'

@@ -166,9 +166,9 @@ def _long_lived_objects_frozen() -> Iterator[None]:
     objects that were alive before (Django, the modules, the worker: gc.freeze). The
     file's chunks make the collector run full collections again and again, and each
     rescanned that whole heap: up to a fifth of the validation's CPU and a third of the
-    commit's. The file's own objects are still collected as usual. The price: ≈ 23 MB
-    more at the peak of a 1M-row file (274 against 250 MB; pausing the collector
-    altogether cost the same), within the 300 MB budget. Undone on the way out
+    commit's. The file's own objects are still collected as usual. The price: a little
+    more memory at the peak of a large file (pausing the collector altogether cost the
+    same), within the memory budget (docs/benchmarks.md). Undone on the way out
     (gc.unfreeze), exceptions included."""
     gc.freeze()
     try:
@@ -361,7 +361,7 @@ def _commit(batch: ImportBatch) -> dict[str, int]:
         # The import is all-or-nothing and can be replayed from its stored file: do not
         # wait for the WAL flush of this one transaction (no risk of corruption).
         # No JIT: the writes' plans look expensive once sequential scans are off (below),
-        # and PostgreSQL would JIT-compile each statement (about 0.7 s apiece, for nothing).
+        # and PostgreSQL would JIT-compile each statement (for nothing).
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL synchronous_commit TO OFF")
             cursor.execute("SET LOCAL jit TO OFF")

@@ -623,7 +623,7 @@ class ChunkPlan:
 def key_in(model: type[Model], attname: str, values: Collection[Any]) -> Q | RawSQL:
     """``attname IN values`` for a chunk's thousands of keys. On PostgreSQL one array
     parameter (``= ANY(%s)``): with ``__in``, Django prepares and psycopg parses
-    thousands of placeholders one by one, for every chunk (about 5 µs per row)."""
+    thousands of placeholders one by one, for every chunk."""
     if connection.vendor != "postgresql":
         return Q(**{f"{attname}__in": values})
     column = next(f.column for f in model._meta.concrete_fields if f.attname == attname)

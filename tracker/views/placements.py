@@ -29,8 +29,8 @@ from web.lists import ScopedListView
 from web.mixins import get_scoped_object_or_404
 
 # What the list's table shows; the export and the detail page also name the region and
-# the filière. Two joins fewer matter: PostgreSQL spent 12 ms planning the nine-table
-# query of every list page against 1.8 ms for seven tables (executing either: < 1 ms).
+# the filière. Two joins fewer matter: PostgreSQL's planning time of every list page's
+# query grows fast with the number of tables, and was most of the page's query time.
 PLACEMENT_TABLE_RELATED = ("enrollment__trainee", "enrollment__cohort", "employer", "zone")
 PLACEMENT_RELATED = (*PLACEMENT_TABLE_RELATED, "region", "filiere")
 

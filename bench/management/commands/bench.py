@@ -2,7 +2,7 @@
 dataset, each figure beside its budget.
 
     python manage.py bench_dataset --wipe          # once, on a scratch PostgreSQL database
-    python manage.py bench --output docs/bench-run.md
+    python manage.py bench --output var/bench-run.md
     python manage.py bench --only lists,exports    # some sections only
 
 The sections are the modules named in ``bench.sections.SECTIONS``; each adds its figures
