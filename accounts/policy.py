@@ -5,9 +5,11 @@
   may import files: pure predicates, shared by services, views and templates so the
   buttons shown are exactly the actions the services accept.
 - Personal data under law 09-08 (``PrivacyPolicy``), below.
-- What a user may list (the scope of every page, export, import and API answer) is
-  read through the role-scoping selectors (tracker.selectors, conventions.selectors),
-  which apply the same rule: staff nationally, a partner its own organisation.
+- What a user may list, the scope of every page, export, import, figure and API
+  answer (``scoped``, ``sees_nationally``, ``scope_key``): staff nationally, a partner
+  its own organisation. The role-scoping selectors (tracker.selectors,
+  conventions.selectors) name each table's path to its owning organisation and ask
+  ``scoped``.
 
 This module imports no domain model (accounts is below conventions and tracker): it
 reads the objects it is given, and names the one table it queries by its label.
