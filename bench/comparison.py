@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from tracker.imports.columns import value_lookup
+from tracker.imports.columns import normalize_label, value_lookup
 from tracker.models import Cohort, Enrollment, Trainee
 
 
@@ -26,8 +26,6 @@ def _resources() -> tuple[Any, Any]:
             self.key = key
 
         def clean(self, value: Any, row: Any = None, **kwargs: Any) -> Any:
-            from tracker.imports.columns import normalize_label
-
             return value_lookup(self.key).get(normalize_label(value), value)
 
     date = widgets.DateWidget(format="%d/%m/%Y")

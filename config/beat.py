@@ -21,6 +21,9 @@ from typing import Any, Protocol
 
 from celery.beat import PersistentScheduler
 from django.conf import settings
+from django.db import close_old_connections
+
+from tracker.services.system import beat_heartbeat_record
 
 logger = logging.getLogger(__name__)
 
@@ -106,10 +109,6 @@ class SingleBeatScheduler(PersistentScheduler):
         now = time.monotonic()
         if now - self._last_heartbeat < settings.BEAT_HEARTBEAT_SECONDS:
             return
-        from django.db import close_old_connections
-
-        from tracker.services.system import beat_heartbeat_record
-
         try:
             close_old_connections()  # beat has no request cycle to renew its connection
             beat_heartbeat_record(name=self.name)
