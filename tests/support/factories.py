@@ -65,7 +65,10 @@ class ConventionFactory(DjangoModelFactory):
         model = Convention
         skip_postgeneration_save = True
 
-    reference = factory.Sequence(lambda n: f"CONV-2026-{n + 1:04d}")
+    # "F" before the number: a factory's reference never contains "-<digit>" after the
+    # year, so a search for "-1" (tests/web/test_choice_search.py) means the same
+    # whatever number of conventions the session created before.
+    reference = factory.Sequence(lambda n: f"CONV-2026-F{n + 1:04d}")
     title = factory.Sequence(lambda n: f"Convention de formation {n}")
     kind = Convention.Kind.TRAINING
     starts_on = dt.date(2025, 1, 1)
