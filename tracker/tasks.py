@@ -102,3 +102,35 @@ def idempotency_purge() -> int:
     from tracker.services.idempotency import idempotency_purge as purge
 
     return purge()
+
+
+@shared_task(name="tracker.import_declarations_validate")
+def declarations_validate_task(batch_id: int) -> None:
+    """Validates a CNSS declarations file (tracker.verification.imports)."""
+    from tracker.verification.imports import declarations_validate
+
+    declarations_validate(batch_id=batch_id)
+
+
+@shared_task(name="tracker.import_declarations_commit")
+def declarations_commit_task(batch_id: int) -> None:
+    """Writes a confirmed declarations file in one transaction."""
+    from tracker.verification.imports import declarations_commit
+
+    declarations_commit(batch_id=batch_id)
+
+
+@shared_task(name="tracker.figures_verification_rebuild")
+def verification_rebuild_task() -> None:
+    """Rebuilds the match of hires against declarations (queued on commit)."""
+    from tracker.verification.state import verification_rebuild
+
+    verification_rebuild()
+
+
+@shared_task(name="tracker.figures_verification_sweep")
+def verification_sweep_task(older_than_seconds: float = 60.0) -> None:
+    """Rebuilds the match when hires changed or a marker outlived its task (beat)."""
+    from tracker.verification.state import verification_sweep
+
+    verification_sweep(older_than=dt.timedelta(seconds=older_than_seconds))

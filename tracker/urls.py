@@ -51,6 +51,7 @@ urlpatterns = [
     path("", include("tracker.routes.people")),
     path("", include("tracker.routes.figures")),
     path("", include("tracker.routes.imports")),
+    path("", include("tracker.verification.urls")),
     path("", include("tracker.routes.api_tokens")),
     path("", include("tracker.routes.choices")),
     path("", include("tracker.routes.health")),

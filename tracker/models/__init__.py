@@ -4,6 +4,18 @@ from tracker.models.api_requests import IdempotentRequest
 from tracker.models.api_tokens import ApiToken
 from tracker.models.cohorts import Cohort
 from tracker.models.corrections import IdentityCorrectionRequest
+from tracker.models.declarations import (
+    Declaration,
+    DeclarationImport,
+    DeclarationRowError,
+    DeclarationStagedRow,
+    EmployerAffiliation,
+    FoundByCnss,
+    HireVerification,
+    IncentiveParameter,
+    VerificationChange,
+    VerificationState,
+)
 from tracker.models.history import ChangeLog, Deletion
 from tracker.models.imports import ImportBatch, ImportRowError
 from tracker.models.people import CONTACT_FIELDS, Enrollment, Placement, Trainee, TraineeContact
@@ -25,13 +37,21 @@ __all__ = [
     "BeatHeartbeat",
     "ChangeLog",
     "Cohort",
+    "Declaration",
+    "DeclarationImport",
+    "DeclarationRowError",
+    "DeclarationStagedRow",
     "Deletion",
     "Dimension",
+    "EmployerAffiliation",
     "Enrollment",
+    "FoundByCnss",
+    "HireVerification",
     "IdempotentRequest",
     "IdentityCorrectionRequest",
     "ImportBatch",
     "ImportRowError",
+    "IncentiveParameter",
     "LaggingAlert",
     "Placement",
     "Role",
@@ -43,5 +63,7 @@ __all__ = [
     "Trainee",
     "TraineeContact",
     "User",
+    "VerificationChange",
+    "VerificationState",
     "WorkerHeartbeat",
 ]
