@@ -94,14 +94,18 @@ class VerifiedRow:
         return self.retained_12m / self.eligible_12m if self.eligible_12m else None
 
 
+_MEASURES = ("declared", "verified", "eligible_6m", "retained_6m", "eligible_12m", "retained_12m")
+
+
 def verification_rows(*, user: User) -> QuerySet[HireVerification]:
     """The match rows the user may read (a partner: its own hires)."""
     return HireVerification.objects.filter(placement__in=verified_hire_scope(user=user))
 
 
 def _counts() -> dict[str, Count]:
+    # Prefixed: the match's own fields carry the statuses' names.
     return {
-        status: Count("id", filter=condition) if condition else Count("id")
+        f"n_{status}": Count("id", filter=condition) if condition else Count("id")
         for status, condition in STATUSES.items()
         if status != "not_verified"
     }
@@ -117,12 +121,7 @@ def verified_figures(*, user: User, dimension: str) -> list[VerifiedRow]:
         VerifiedRow(
             member=row["member"],
             label=str(row[spec.label_field] if spec.label_field else row["member"]),
-            declared=row["declared"],
-            verified=row["verified"],
-            eligible_6m=row["eligible_6m"],
-            retained_6m=row["retained_6m"],
-            eligible_12m=row["eligible_12m"],
-            retained_12m=row["retained_12m"],
+            **{name: row[f"n_{name}"] for name in _MEASURES},
         )
         for row in grouped
     ]
@@ -130,7 +129,7 @@ def verified_figures(*, user: User, dimension: str) -> list[VerifiedRow]:
 
 def verified_totals(*, user: User) -> VerifiedRow:
     totals = verification_rows(user=user).aggregate(**_counts())
-    return VerifiedRow(member=None, label="", **totals)
+    return VerifiedRow(member=None, label="", **{name: totals[f"n_{name}"] for name in _MEASURES})
 
 
 def verified_drilldown(

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator
 
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce, NullIf
 
 from tracker.exports import ExportColumn
@@ -21,7 +21,7 @@ from tracker.verification.layout import REQUEST_COLUMNS
 
 def request_rows(*, start: dt.date, end: dt.date) -> Iterator[dict[str, object]]:
     """The rows of the request file for hires and graduations from start to end."""
-    ice = Coalesce(NullIf("employer__ice", ""), "employer_ice")
+    ice = Coalesce(NullIf("employer__ice", Value("")), "employer_ice")
     hires = (
         Placement.objects.filter(hired_on__range=(start, end))
         .annotate(
