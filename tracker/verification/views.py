@@ -174,6 +174,8 @@ def verification_figures(request: HttpRequest) -> HttpResponse:
             "dimensions": [(key, spec.label) for key, spec in DIMENSIONS.items()],
             "rows": verified_figures(user=user, dimension=dimension),
             "totals": verified_totals(user=user),
+            "perms_staff": policy.can_read_incentives(user),
+            "perms_admin": policy.can_import_declarations(user),
             "found_count": FoundByCnss.objects.filter(
                 enrollment__in=policy.found_by_cnss_scope(user=user)
             ).count(),

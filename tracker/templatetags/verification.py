@@ -1,0 +1,26 @@
+"""The dashboard's "declared beside verified" block (tracker.verification.figures), in
+a tag of its own so that the dashboard's view and cache stay as they are."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from tracker.verification import policy
+from tracker.verification.figures import verified_totals
+
+register = template.Library()
+
+
+@register.inclusion_tag("verification/_dashboard.html", takes_context=True)
+def verification_summary(context: dict[str, Any]) -> dict[str, Any]:
+    user = context["request"].user
+    if not policy.can_read_verification(user):
+        return {"shown": False}
+    return {
+        "shown": True,
+        "totals": verified_totals(user=user),
+        "can_import": policy.can_import_declarations(user),
+        "can_read_incentives": policy.can_read_incentives(user),
+    }
