@@ -34,7 +34,15 @@ class DemoContext:
 
 
 def steps() -> list[Callable[[DemoContext], None]]:
-    from tracker.demo import conventions, figures, partners, people
+    from tracker.demo import conventions, declarations, figures, partners, people
 
-    # figures last: it computes the rollups of everything seeded before it.
-    return [partners.seed, conventions.seed, people.seed, figures.seed]
+    # figures last: it computes the rollups of everything seeded before it. The CNSS
+    # declarations protect their people: cleared before the people are re-seeded.
+    return [
+        partners.seed,
+        conventions.seed,
+        declarations.clear,
+        people.seed,
+        declarations.seed,
+        figures.seed,
+    ]
