@@ -11,7 +11,6 @@ kept in var/demo/ so that an admin can import it again (nothing changes: idempot
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 from decimal import Decimal
 from pathlib import Path
@@ -153,5 +152,5 @@ def seed(context: DemoContext) -> None:
         f"declarations: {batch.total_rows} rows imported from {kept} "
         f"({verified} of {HireVerification.objects.count()} hires verified, "
         f"{FoundByCnss.objects.count()} graduates found by the CNSS; "
-        f"covered until {dt.date(state.covered_until_index // 12, state.covered_until_index % 12 + 1, 1):%Y-%m})"
+        f"covered until {_month_label(state.covered_until_index)})"
     )
