@@ -218,6 +218,13 @@ def _validate_file(batch: DeclarationImport, path: Path) -> None:
     )
 
 
+_STAGE_SQL = (
+    f"INSERT INTO {DeclarationStagedRow._meta.db_table} (batch_id, row_number, trainee_id, "  # noqa: S608
+    "month, month_index, employer_ice, employer_cnss, days_declared, gross_salary_mad) "
+    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)"
+)
+
+
 def _stage_chunk(
     batch: DeclarationImport, chunk: list[tuple[int, list[str]]], positions: dict[str, int]
 ) -> set[int]:
@@ -232,7 +239,7 @@ def _stage_chunk(
     known = dict(
         Trainee.objects.filter(cin__in={row.cin for row in parsed}).values_list("cin", "id")
     )
-    staged = []
+    staged: list[tuple[object, ...]] = []
     for row in parsed:
         trainee_id = known.get(row.cin)
         if trainee_id is None:
@@ -247,19 +254,22 @@ def _stage_chunk(
             continue
         year, month = divmod(row.month_index, 12)
         staged.append(
-            DeclarationStagedRow(
-                batch=batch,
-                row_number=row.row_number,
-                trainee_id=trainee_id,
-                month=dt.date(year, month + 1, 1),
-                month_index=row.month_index,
-                employer_ice=row.employer_ice,
-                employer_cnss=row.employer_cnss,
-                days_declared=row.days_declared,
-                gross_salary_mad=row.gross_salary_mad,
+            (
+                batch.id,
+                row.row_number,
+                trainee_id,
+                dt.date(year, month + 1, 1),
+                row.month_index,
+                row.employer_ice,
+                row.employer_cnss,
+                row.days_declared,
+                row.gross_salary_mad,
             )
         )
-    DeclarationStagedRow.objects.bulk_create(staged, batch_size=2000)
+    # Plain tuples through executemany: model instances and bulk_create cost 4/5 of
+    # the validation's time for nothing (the staging table has no logic of its own).
+    with connection.cursor() as cursor:
+        cursor.executemany(_STAGE_SQL, staged)
     DeclarationRowError.objects.bulk_create(
         [DeclarationRowError(batch=batch, row_number=r, column=c, message=m) for r, c, m in errors],
         batch_size=2000,
