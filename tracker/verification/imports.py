@@ -14,6 +14,7 @@ import datetime as dt
 import hashlib
 import io
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 from typing import IO
 
@@ -239,7 +240,7 @@ def _stage_chunk(
     known = dict(
         Trainee.objects.filter(cin__in={row.cin for row in parsed}).values_list("cin", "id")
     )
-    staged: list[tuple[object, ...]] = []
+    staged: list[tuple[int | str | dt.date | Decimal, ...]] = []
     for row in parsed:
         trainee_id = known.get(row.cin)
         if trainee_id is None:

@@ -37,14 +37,16 @@ class Command(BaseCommand):
             f"({figures['file_mb']:.1f} MB), {figures['vendor']}",
             f"import validation: {figures['validation_s']:.2f} s "
             f"({rows / figures['validation_s']:,.0f} rows/s)",
-            f"import commit:     {figures['commit_s']:.2f} s ({rows / figures['commit_s']:,.0f} rows/s)",
+            f"import commit:     {figures['commit_s']:.2f} s "
+            f"({rows / figures['commit_s']:,.0f} rows/s)",
             f"import end to end: {end_to_end:.2f} s ({rows / end_to_end:,.0f} rows/s)",
             f"peak resident memory: {figures['peak_rss_mb']:.0f} MB "
             f"(before the import: {figures['rss_before_mb']:.0f} MB)",
             f"match (both tables rebuilt): {figures['match_s']:.3f} s; hand-written join of the "
             f"same rows (verified only): {figures['join_s']:.3f} s; ratio "
             f"{figures['match_s'] / max(figures['join_s'], 1e-9):.1f}x",
-            f"verified hires: match {figures['match_verified']:,}, join {figures['join_verified']:,}",
+            f"verified hires: match {figures['match_verified']:,}, "
+            f"join {figures['join_verified']:,}",
         ]
         for line in lines:
             self.stdout.write(line)
