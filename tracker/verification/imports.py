@@ -219,11 +219,15 @@ def _validate_file(batch: DeclarationImport, path: Path) -> None:
     )
 
 
+_STAGE_COLUMNS = (
+    "batch_id, row_number, trainee_id, month, month_index, employer_ice, employer_cnss, "
+    "days_declared, gross_salary_mad"
+)
 _STAGE_SQL = (
-    f"INSERT INTO {DeclarationStagedRow._meta.db_table} (batch_id, row_number, trainee_id, "  # noqa: S608
-    "month, month_index, employer_ice, employer_cnss, days_declared, gross_salary_mad) "
+    f"INSERT INTO {DeclarationStagedRow._meta.db_table} ({_STAGE_COLUMNS}) "  # noqa: S608
     "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)"
 )
+_STAGE_COPY = f"COPY {DeclarationStagedRow._meta.db_table} ({_STAGE_COLUMNS}) FROM STDIN"
 
 
 def _stage_chunk(
@@ -270,7 +274,13 @@ def _stage_chunk(
     # Plain tuples through executemany: model instances and bulk_create cost 4/5 of
     # the validation's time for nothing (the staging table has no logic of its own).
     with connection.cursor() as cursor:
-        cursor.executemany(_STAGE_SQL, staged)
+        if connection.vendor == "postgresql":
+            # COPY: twice the rows per second of executemany's pipeline.
+            with cursor.cursor.copy(_STAGE_COPY) as copy:
+                for values in staged:
+                    copy.write_row(values)
+        else:
+            cursor.executemany(_STAGE_SQL, staged)
     DeclarationRowError.objects.bulk_create(
         [DeclarationRowError(batch=batch, row_number=r, column=c, message=m) for r, c, m in errors],
         batch_size=2000,
