@@ -38,7 +38,8 @@ def test_admin_imports_declarations_and_reads_declared_beside_verified(
     good.write_bytes(answer_csv(f"VB100001;{ICE};;2026-01;26;9876.54"))
 
     login(page, "admin")
-    page.locator("[data-testid=main-nav]").get_by_text("CNSS").click()
+    page.goto(f"{page.base_url}/dashboard/")
+    page.click("[data-testid=summary-details]")
     page.click("[data-testid=declarations-link]")
     page.set_input_files("#id_file", str(bad))
     page.click("[data-testid=upload-submit]")
@@ -74,7 +75,8 @@ def test_admin_imports_declarations_and_reads_declared_beside_verified(
 
     page.context.clear_cookies()
     login(page, "partner.a")
-    page.locator("[data-testid=main-nav]").get_by_text("CNSS").click()
+    page.goto(f"{page.base_url}/dashboard/")
+    page.click("[data-testid=summary-details]")
     table = page.locator("[data-testid=verified-table]").inner_text()
     assert "9876" not in table
     assert page.locator("[data-testid=verified-total] td").nth(1).inner_text() == "1"

@@ -30,7 +30,6 @@ NAV_ENTRIES: tuple[NavEntry, ...] = (
     NavEntry(_("Cohortes"), "cohort_list", ALL_ROLES),
     NavEntry(_("Inscriptions"), "enrollment_list", ALL_ROLES),
     NavEntry(_("Embauches"), "placement_list", ALL_ROLES),
-    NavEntry(_("CNSS"), "verification_figures", ALL_ROLES),
     NavEntry(_("Imports"), "import_list", (Role.ADMIN, Role.PARTNER_EDITOR, Role.PARTNER_VIEWER)),
     NavEntry(_("Partenaires"), "conventions:partner_list", STAFF),
     NavEntry(_("Revue"), "conventions:review_queue", (Role.ADMIN,)),
