@@ -113,3 +113,15 @@ def test_an_unknown_drilldown_query_is_a_clear_400(admin_client) -> None:
     response = admin_client.get(reverse("verification_hires") + "?dimension=planet&member=1")
     assert response.status_code == 400
     assert "dimension, membre ou statut inconnu" in response.content.decode()
+
+
+def test_drilldown_pages_read_a_fixed_number_of_queries(
+    generated, admin_client, django_assert_max_num_queries
+) -> None:
+    for url in (
+        reverse("verification_hires") + "?status=declared",
+        reverse("verification_found"),
+        reverse("verification_figures") + "?dimension=convention",
+    ):
+        with django_assert_max_num_queries(12):
+            assert admin_client.get(url).status_code == 200
