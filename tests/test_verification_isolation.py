@@ -140,3 +140,13 @@ def test_api_routes_expose_no_declaration(world, partner_a_user) -> None:
         assert response.status_code == 200, url
         for secret in (SALARY_A, SALARY_B, "7777", "6666"):
             assert secret not in text, (url, secret)
+
+
+def test_partner_reads_its_own_hire_status_on_the_hire_page(world, partner_a_client) -> None:
+    page = partner_a_client.get(reverse("placement_detail", args=[world.a.placement.pk]))
+    text = page.content.decode()
+    assert 'data-testid="hire-verification"' in text
+    assert "Embauche vérifiée" in text
+    assert SALARY_A not in text
+    other = partner_a_client.get(reverse("placement_detail", args=[world.b.placement.pk]))
+    assert other.status_code == 404

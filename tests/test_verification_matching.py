@@ -281,3 +281,48 @@ def test_window_not_yet_covered_is_not_eligible(hire_world) -> None:
     verification = _verification(hire)
     assert verification.verified
     assert not verification.eligible_6m
+
+
+@pytest.fixture
+def graduate(admin_user) -> Any:
+    trainee = TraineeFactory.create()
+    enrollment = EnrollmentFactory.create(
+        trainee=trainee,
+        status="graduated",
+        graduated_on=dt.date(2025, 6, 30),
+        exited_on=dt.date(2025, 6, 30),
+    )
+    # ICE_A is a sector employer: it employs someone the tracker follows.
+    PlacementFactory.create(hired_on=dt.date(2025, 1, 6), employer_ice=ICE_A)
+    return trainee, enrollment, declaration_batch(admin_user)
+
+
+def _found() -> set[int]:
+    verification_rebuild()
+    return set(FoundByCnss.objects.values_list("enrollment_id", flat=True))
+
+
+def test_graduate_declared_by_a_sector_employer_within_six_months_is_found(graduate) -> None:
+    trainee, enrollment, batch = graduate
+    declare(batch, trainee, 2025, 12, ice=ICE_A)  # 6th month after June
+    assert _found() == {enrollment.id}
+    assert FoundByCnss.objects.get().first_month_index == month_index(2025, 12)
+
+
+def test_graduate_declared_in_the_seventh_month_is_not_found(graduate) -> None:
+    trainee, _enrollment, batch = graduate
+    declare(batch, trainee, 2026, 1, ice=ICE_A)
+    assert _found() == set()
+
+
+def test_graduate_declared_outside_the_sector_is_not_found(graduate) -> None:
+    trainee, _enrollment, batch = graduate
+    declare(batch, trainee, 2025, 8, ice=ICE_OUTSIDE)
+    assert _found() == set()
+
+
+def test_graduate_with_a_hire_recorded_is_not_listed_as_found(graduate) -> None:
+    trainee, enrollment, batch = graduate
+    PlacementFactory.create(enrollment=enrollment, hired_on=dt.date(2025, 8, 1), employer_ice=ICE_B)
+    declare(batch, trainee, 2025, 8, ice=ICE_A)
+    assert _found() == set()

@@ -7,8 +7,9 @@ from typing import Any
 
 from django import template
 
+from tracker.models import HireVerification, Placement
 from tracker.verification import policy
-from tracker.verification.figures import verified_totals
+from tracker.verification.figures import gap_reason, verified_totals
 
 register = template.Library()
 
@@ -23,4 +24,19 @@ def verification_summary(context: dict[str, Any]) -> dict[str, Any]:
         "totals": verified_totals(user=user),
         "can_import": policy.can_import_declarations(user),
         "can_read_incentives": policy.can_read_incentives(user),
+    }
+
+
+@register.inclusion_tag("verification/_hire_status.html", takes_context=True)
+def hire_verification(context: dict[str, Any], placement: Placement) -> dict[str, Any]:
+    """The hire's status in the declarations (the page is already scoped to whoever may
+    read the hire); never a salary or a declared employer."""
+    user = context["request"].user
+    if not policy.verified_hire_scope(user=user).filter(pk=placement.pk).exists():
+        return {"verification": None, "shown": False}
+    verification = HireVerification.objects.filter(placement=placement).first()
+    return {
+        "shown": True,
+        "verification": verification,
+        "reason": gap_reason(placement) if verification else "",
     }
