@@ -13,6 +13,7 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import logging
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -40,6 +41,8 @@ from tracker.verification.layout import ANSWER_HEADER, match_answer_header
 from tracker.verification.policy import can_import_declarations
 from tracker.verification.rows import ParsedRow, parse_row
 from tracker.verification.state import verification_mark_stale
+
+logger = logging.getLogger(__name__)
 
 # An answer file for the national dataset (7M rows) weighs about 350 MB.
 MAX_FILE_BYTES = 2 * 1024**3
@@ -156,9 +159,7 @@ def declarations_validate(*, batch_id: int) -> DeclarationImport:
         except FileRefusedError as refusal:
             _fail(batch, str(refusal))
         except Exception:
-            import logging
-
-            logging.getLogger(__name__).exception("Declarations %s: validation failed", batch.id)
+            logger.exception("Declarations %s: validation failed", batch.id)
             _fail(batch, _("Erreur inattendue pendant la validation : rien n'a été enregistré."))
     batch.refresh_from_db()
     return batch

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -57,7 +57,6 @@ class EstimateRow:
     pae_in_progress_mad: Decimal = Decimal(0)
     paf_recruits: int = 0
     paf_mad: Decimal = Decimal(0)
-    placement_ids: list[int] = field(default_factory=list)
 
 
 def parameter_in_force(
@@ -118,7 +117,7 @@ def declared_gross(
 
 def incentive_estimates(*, year: int, group: str) -> list[EstimateRow]:
     """One row per member of ``group`` (convention, employer, region, filière)."""
-    label, fields = GROUPS[group]
+    _label, fields = GROUPS[group]
     parameters = list(IncentiveParameter.objects.order_by("scheme", "-valid_from"))
     verified = HireVerification.objects.filter(
         verified=True, placement__hired_on__lte=dt.date(year, 12, 31)
@@ -165,8 +164,6 @@ def incentive_estimates(*, year: int, group: str) -> list[EstimateRow]:
                 counted = True
         if counted:
             row.verified_jobs += 1
-            row.placement_ids.append(hire["id"])
-    del label
     return sorted((r for r in rows.values() if r.verified_jobs), key=lambda r: r.label)
 
 
