@@ -160,6 +160,7 @@ UNSCOPED: dict[str, str] = {
     "verification_figures": "figures through verified_hire_scope (test_verification_isolation)",
     "verification_hires": "rows through verified_hire_scope (test_verification_isolation)",
     "verification_found": "rows through found_by_cnss_scope (test_verification_isolation)",
+    "verification_graduates": "rows through found_by_cnss_scope (test_verification_isolation)",
     "verification_request": "staff-only export (test_verification_isolation)",
     "incentive_report": "staff-only report (test_verification_isolation)",
     "declarations_list": "admin-only import log and upload form",

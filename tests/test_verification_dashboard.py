@@ -12,8 +12,13 @@ from django.urls import reverse
 
 from tests.factories import CohortFactory, EnrollmentFactory, PlacementFactory, TraineeFactory
 from tests.verification_support import declaration_batch, declare
-from tracker.models import HireVerification
-from tracker.verification.figures import DIMENSIONS, verified_drilldown, verified_figures
+from tracker.models import GraduateOutcome, HireVerification
+from tracker.verification.figures import (
+    DIMENSIONS,
+    graduate_drilldown,
+    verified_drilldown,
+    verified_figures,
+)
 from tracker.verification.state import verification_rebuild
 
 pytestmark = pytest.mark.django_db
@@ -22,6 +27,7 @@ ICES = ["001111111000011", "002222222000022"]
 
 @pytest.fixture
 def generated(admin_user, operator_a, operator_b) -> None:
+    """30 hires and 20 graduates over three cohorts of two operators, declared at random."""
     rng = random.Random(19)
     batch = declaration_batch(admin_user)
     cohorts = [CohortFactory.create(operator=op) for op in (operator_a, operator_b, operator_a)]
@@ -39,6 +45,19 @@ def generated(admin_user, operator_a, operator_b) -> None:
             if (year, month) <= (2026, 11):
                 declare(batch, trainee, year, month + 1, ice=rng.choice([ice, *ICES]))
         del n
+    for _graduate in range(20):
+        trainee = TraineeFactory.create()
+        graduated = dt.date(2025, 1, 1) + dt.timedelta(days=rng.randrange(540))
+        EnrollmentFactory.create(
+            trainee=trainee,
+            cohort=rng.choice(cohorts),
+            status="graduated",
+            graduated_on=graduated,
+            exited_on=graduated,
+        )
+        for offset in sorted(rng.sample(range(9), rng.randrange(0, 3))):
+            year, month = divmod(graduated.year * 12 + graduated.month - 1 + offset, 12)
+            declare(batch, trainee, year, month + 1, ice=rng.choice(ICES))
     verification_rebuild()
 
 
@@ -88,12 +107,46 @@ def test_every_figure_recounts_from_its_rows_and_drills_down_to_them(
     for figure in figures:
         expected = _recount(rows, dimension, figure.member)
         assert {k: getattr(figure, k) for k in expected} == expected
-        for status in ("declared", "verified", "not_verified", "retained_6m"):
+        for status in ("declared", "verified", "not_verified", "retained_12m"):
             listed = verified_drilldown(
                 user=user, dimension=dimension, member=str(figure.member), status=status
             ).count()
             count = figure.gap if status == "not_verified" else getattr(figure, status)
             assert listed == count
+        recounted = _recount_graduates(user, dimension, figure.member)
+        assert (figure.graduates_eligible_6m, figure.graduates_placed_6m) == recounted
+        for status in ("graduates_eligible_6m", "graduates_placed_6m"):
+            listed = graduate_drilldown(
+                user=user, dimension=dimension, member=str(figure.member), status=status
+            ).count()
+            assert listed == getattr(figure, status)
+    graduates = GraduateOutcome.objects.filter(eligible_6m=True)
+    if user.partner_id:
+        graduates = graduates.filter(enrollment__operator_id=user.partner_id)
+    assert sum(f.graduates_eligible_6m for f in figures) == graduates.count()
+
+
+def _recount_graduates(user, dimension: str, member) -> tuple[int, int]:
+    outcomes = GraduateOutcome.objects.select_related("enrollment__cohort")
+    if user.partner_id:
+        outcomes = outcomes.filter(enrollment__operator_id=user.partner_id)
+    mine = [
+        o
+        for o in outcomes
+        if (
+            (o.enrollment.graduated_on or dt.date.min).year
+            if dimension == "year"
+            else {
+                "region": o.enrollment.cohort.region_id,
+                "filiere": o.enrollment.cohort.filiere_id,
+                "convention": o.enrollment.cohort.convention_id,
+                "operator": o.enrollment.operator_id,
+            }[dimension]
+        )
+        == member
+    ]
+    eligible = [o for o in mine if o.eligible_6m]
+    return len(eligible), sum(o.placed_6m for o in eligible)
 
 
 def test_dashboard_shows_declared_beside_verified_with_the_gap_rows(

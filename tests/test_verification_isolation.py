@@ -64,6 +64,8 @@ PARTNER_PAGES = [
     reverse("verification_hires") + "?export=csv",
     reverse("verification_found"),
     reverse("verification_found") + "?export=csv",
+    reverse("verification_graduates") + "?status=graduates_eligible_6m",
+    reverse("verification_graduates") + "?status=graduates_placed_6m&export=csv",
 ]
 
 

@@ -20,6 +20,7 @@ from tracker.models import (
     EmployerAffiliation,
     Enrollment,
     FoundByCnss,
+    GraduateOutcome,
     HireVerification,
     Placement,
 )
@@ -129,11 +130,20 @@ def _recount() -> dict[str, Any]:
     sector |= {h.employer.ice for h in hires if h.employer and h.employer.ice}
     sector_cnss = {c for ice in sector for c in affiliations.get(ice, set())}
     hired_people = {h.enrollment.trainee_id for h in hires}
-    found = set()
+    found, placed_6m, graduates_eligible = set(), set(), set()
     for enrollment in Enrollment.objects.filter(status="graduated"):
-        if enrollment.trainee_id in hired_people or enrollment.graduated_on is None:
+        if enrollment.graduated_on is None:
             continue
         g = enrollment.graduated_on.year * 12 + enrollment.graduated_on.month - 1
+        if g + 6 <= cover:
+            graduates_eligible.add(enrollment.id)
+            if any(
+                d["trainee_id"] == enrollment.trainee_id and g <= d["month_index"] <= g + 6
+                for d in declarations
+            ):
+                placed_6m.add(enrollment.id)
+        if enrollment.trainee_id in hired_people:
+            continue
         if any(
             d["trainee_id"] == enrollment.trainee_id
             and g <= d["month_index"] <= g + 6
@@ -147,6 +157,8 @@ def _recount() -> dict[str, Any]:
         "retained_12": retained_12,
         "eligible_6": eligible_6,
         "found": found,
+        "graduates_eligible": graduates_eligible,
+        "placed_6m": placed_6m,
     }
 
 
@@ -158,6 +170,14 @@ def _stored() -> dict[str, Any]:
         "retained_12": set(rows.filter(retained_12m=True).values_list("placement_id", flat=True)),
         "eligible_6": set(rows.filter(eligible_6m=True).values_list("placement_id", flat=True)),
         "found": set(FoundByCnss.objects.values_list("enrollment_id", flat=True)),
+        "graduates_eligible": set(
+            GraduateOutcome.objects.filter(eligible_6m=True).values_list("enrollment_id", flat=True)
+        ),
+        "placed_6m": set(
+            GraduateOutcome.objects.filter(eligible_6m=True, placed_6m=True).values_list(
+                "enrollment_id", flat=True
+            )
+        ),
     }
 
 

@@ -219,6 +219,29 @@ class HireVerification(models.Model):
         return f"{self.placement_id}: {self.verified}"
 
 
+class GraduateOutcome(models.Model):
+    """What the declarations say of one graduate: placement at 6 months as the dashboard
+    counts it (graduates, by graduation date), from the declarations: declared by any
+    employer from the graduation month to the 6th month after (rebuilt by the match)."""
+
+    enrollment = models.OneToOneField(
+        "tracker.Enrollment",
+        on_delete=models.CASCADE,
+        related_name="cnss_outcome",
+        db_constraint=False,
+    )
+    graduation_month_index = models.PositiveIntegerField()
+    eligible_6m = models.BooleanField(default=False)
+    placed_6m = models.BooleanField(_("en emploi à 6 mois"), default=False)
+
+    class Meta:
+        verbose_name = _("devenir d'un lauréat selon la CNSS")
+        verbose_name_plural = _("devenir des lauréats selon la CNSS")
+
+    def __str__(self) -> str:
+        return f"{self.enrollment_id}: {self.placed_6m}"
+
+
 class FoundByCnss(models.Model):
     """A graduate with no hire recorded, declared by a sector employer within 6 months of
     graduating: for the operator to complete (it sees that the person was found, never

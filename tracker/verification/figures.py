@@ -2,10 +2,13 @@
 rows each one counts (the drill-down recounts exactly what the figure counts).
 
 Per member of a dimension: hires declared by partners, hires verified, the verification
-rate (verified / declared), placement at 6 months (hires declared by any employer in the
-6th month / hires whose 6th month the declarations cover) and retention at 12 months
-(same at the 12th month). A hire belongs to its cohort's region, filière, convention and
-operator (as the rollups count jobs), and to the year of its hire date."""
+rate (verified / declared), placement at 6 months (graduates declared by any employer
+within 6 months of graduating / graduates whose 6 months the declarations cover, as the
+dashboard's placement rate) and retention at 12 months (hires declared by any employer
+in the 12th month after the hire / hires whose 12th month is covered). Hires and
+graduates belong to their cohort's region, filière, convention and operator (as the
+rollups count them), hires to the year of their hire date, graduates to the year of
+their graduation."""
 
 from __future__ import annotations
 
@@ -17,8 +20,8 @@ from django.db.models.functions import ExtractYear
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from tracker.models import HireVerification, Placement, User
-from tracker.verification.policy import verified_hire_scope
+from tracker.models import Enrollment, GraduateOutcome, HireVerification, Placement, User
+from tracker.verification.policy import found_by_cnss_scope, verified_hire_scope
 
 
 @dataclass(frozen=True)
@@ -27,30 +30,40 @@ class Dimension:
     label: str | Promise
     group_by: Any  # an expression over HireVerification rows
     label_field: str  # the member's name, or "" when the member is its own label
+    graduate_group_by: Any  # the same over GraduateOutcome rows
+    graduate_label_field: str
+
+
+def _through_cohort(key: str, label: str | Promise, field: str, name: str) -> Dimension:
+    """A dimension read from the cohort: the hire's (through its enrollment) or the
+    graduate's."""
+    hire, graduate = "placement__enrollment__cohort__", "enrollment__cohort__"
+    return Dimension(key, label, F(hire + field), hire + name, F(graduate + field), graduate + name)
 
 
 DIMENSIONS: dict[str, Dimension] = {
-    "year": Dimension("year", _("Année"), ExtractYear("placement__hired_on"), ""),
-    "region": Dimension(
-        "region",
-        _("Région"),
-        F("placement__enrollment__cohort__region_id"),
-        "placement__enrollment__cohort__region__name_fr",
+    # Hires by hire year, graduates by graduation year (as the dashboard counts them).
+    "year": Dimension(
+        "year",
+        _("Année"),
+        ExtractYear("placement__hired_on"),
+        "",
+        ExtractYear("enrollment__graduated_on"),
+        "",
     ),
-    "filiere": Dimension(
-        "filiere",
-        _("Filière"),
-        F("placement__enrollment__cohort__filiere_id"),
-        "placement__enrollment__cohort__filiere__code",
+    "region": _through_cohort("region", _("Région"), "region_id", "region__name_fr"),
+    "filiere": _through_cohort("filiere", _("Filière"), "filiere_id", "filiere__code"),
+    "convention": _through_cohort(
+        "convention", _("Convention"), "convention_id", "convention__reference"
     ),
-    "convention": Dimension(
-        "convention",
-        _("Convention"),
-        F("placement__enrollment__cohort__convention_id"),
-        "placement__enrollment__cohort__convention__reference",
-    ),
+    # The operator stored on the hire and on the enrollment (always its cohort's).
     "operator": Dimension(
-        "operator", _("Opérateur"), F("placement__operator_id"), "placement__operator__name"
+        "operator",
+        _("Opérateur"),
+        F("placement__operator_id"),
+        "placement__operator__name",
+        F("enrollment__operator_id"),
+        "enrollment__operator__name",
     ),
 }
 
@@ -64,6 +77,11 @@ STATUSES: dict[str, Q] = {
     "eligible_12m": Q(eligible_12m=True),
     "retained_12m": Q(eligible_12m=True, retained_12m=True),
 }
+# status -> the graduates a placement figure counts (GraduateOutcome rows)
+GRADUATE_STATUSES: dict[str, Q] = {
+    "graduates_eligible_6m": Q(eligible_6m=True),
+    "graduates_placed_6m": Q(eligible_6m=True, placed_6m=True),
+}
 
 
 @dataclass
@@ -76,6 +94,8 @@ class VerifiedRow:
     retained_6m: int
     eligible_12m: int
     retained_12m: int
+    graduates_eligible_6m: int = 0
+    graduates_placed_6m: int = 0
 
     @property
     def gap(self) -> int:
@@ -87,7 +107,10 @@ class VerifiedRow:
 
     @property
     def placement_6m_rate(self) -> float | None:
-        return self.retained_6m / self.eligible_6m if self.eligible_6m else None
+        """Graduates declared within 6 months / graduates whose 6 months are covered."""
+        if not self.graduates_eligible_6m:
+            return None
+        return self.graduates_placed_6m / self.graduates_eligible_6m
 
     @property
     def retention_12m_rate(self) -> float | None:
@@ -111,25 +134,51 @@ def _counts() -> dict[str, Count]:
     }
 
 
+def graduate_rows(*, user: User) -> QuerySet[GraduateOutcome]:
+    """The graduates' outcomes the user may read (a partner: its own enrollments)."""
+    return GraduateOutcome.objects.filter(enrollment__in=found_by_cnss_scope(user=user))
+
+
+def _graduate_counts() -> dict[str, Count]:
+    return {f"n_{status}": Count("id", filter=q) for status, q in GRADUATE_STATUSES.items()}
+
+
 def verified_figures(*, user: User, dimension: str) -> list[VerifiedRow]:
     """One row per member of ``dimension`` (a KeyError for an unknown one)."""
     spec = DIMENSIONS[dimension]
-    rows = verification_rows(user=user).annotate(member=spec.group_by)
+    rows: dict[Any, VerifiedRow] = {}
+    hires = verification_rows(user=user).annotate(member=spec.group_by)
     values = ["member"] + ([spec.label_field] if spec.label_field else [])
-    grouped = rows.values(*values).annotate(**_counts()).order_by("member")
-    return [
-        VerifiedRow(
+    for row in hires.values(*values).annotate(**_counts()).order_by("member"):
+        rows[row["member"]] = VerifiedRow(
             member=row["member"],
             label=str(row[spec.label_field] if spec.label_field else row["member"]),
             **{name: row[f"n_{name}"] for name in _MEASURES},
         )
-        for row in grouped
-    ]
+    graduates = graduate_rows(user=user).annotate(member=spec.graduate_group_by)
+    values = ["member"] + ([spec.graduate_label_field] if spec.graduate_label_field else [])
+    for row in graduates.values(*values).annotate(**_graduate_counts()).order_by("member"):
+        if not row["n_graduates_eligible_6m"]:
+            continue
+        label = row[spec.graduate_label_field] if spec.graduate_label_field else row["member"]
+        target = rows.setdefault(
+            row["member"],
+            VerifiedRow(row["member"], str(label), **dict.fromkeys(_MEASURES, 0)),
+        )
+        target.graduates_eligible_6m = row["n_graduates_eligible_6m"]
+        target.graduates_placed_6m = row["n_graduates_placed_6m"]
+    return [rows[member] for member in sorted(rows, key=lambda m: (m is None, m))]
 
 
 def verified_totals(*, user: User) -> VerifiedRow:
     totals = verification_rows(user=user).aggregate(**_counts())
-    return VerifiedRow(member=None, label="", **{name: totals[f"n_{name}"] for name in _MEASURES})
+    graduates = graduate_rows(user=user).aggregate(**_graduate_counts())
+    return VerifiedRow(
+        member=None,
+        label="",
+        **{name: totals[f"n_{name}"] for name in _MEASURES},
+        **{name: graduates[f"n_{name}"] for name in GRADUATE_STATUSES},
+    )
 
 
 def verified_drilldown(
@@ -150,6 +199,23 @@ def verified_drilldown(
             "verification",
         )
         .order_by("-hired_on", "id")
+    )
+
+
+def graduate_drilldown(
+    *, user: User, dimension: str = "", member: str = "", status: str = "graduates_placed_6m"
+) -> QuerySet[Enrollment]:
+    """The graduates a placement figure counts; KeyError/ValueError on an unknown query."""
+    rows = graduate_rows(user=user).filter(GRADUATE_STATUSES[status])
+    if dimension:
+        rows = rows.annotate(member=DIMENSIONS[dimension].graduate_group_by).filter(
+            member=int(member)
+        )
+    return (
+        found_by_cnss_scope(user=user)
+        .filter(id__in=rows.values("enrollment_id"))
+        .select_related("trainee", "cohort", "cnss_outcome")
+        .order_by("-graduated_on", "id")
     )
 
 

@@ -10,7 +10,9 @@ Rules (docs/verification.md):
   cover that month (``eligible_6m``, ``eligible_12m``);
 - a graduate with no hire recorded, declared by a sector employer (an employer partner,
   or the employer of any recorded hire) from the month of graduation to 6 months after,
-  is *found by the CNSS*.
+  is *found by the CNSS*;
+- a graduate is *placed at 6 months* when declared by any employer from the month of
+  graduation to 6 months after (the dashboard's placement rate, from declarations).
 Months are calendar months (tracker.models.declarations.month_index): a hire on the
 31st is verified by a declaration of that month or the next."""
 
@@ -24,6 +26,7 @@ from tracker.models import (
     EmployerAffiliation,
     Enrollment,
     FoundByCnss,
+    GraduateOutcome,
     HireVerification,
     Placement,
 )
@@ -48,6 +51,7 @@ def _tables() -> dict[str, str]:
         "affiliation": EmployerAffiliation._meta.db_table,
         "verification": HireVerification._meta.db_table,
         "found": FoundByCnss._meta.db_table,
+        "graduates": GraduateOutcome._meta.db_table,
     }
 
 
@@ -114,6 +118,20 @@ def found_by_cnss_sql() -> str:
       GROUP BY e.id"""  # noqa: S608
 
 
+def graduate_outcome_sql() -> str:
+    """Placement at 6 months from the declarations: each graduate, declared by any
+    employer from the graduation month to the 6th month after (counted once the
+    declarations cover that month)."""
+    t = _tables()
+    return f"""INSERT INTO {t["graduates"]} (enrollment_id, graduation_month_index,
+        eligible_6m, placed_6m)
+      SELECT g.id, g.m, g.m + 6 <= %s,
+        EXISTS (SELECT 1 FROM {t["declaration"]} d WHERE d.trainee_id = g.trainee_id
+                AND d.month_index BETWEEN g.m AND g.m + 6)
+      FROM (SELECT id, trainee_id, {month_index_sql("graduated_on")} AS m
+            FROM {t["enrollment"]} WHERE status = %s AND graduated_on IS NOT NULL) g"""  # noqa: S608
+
+
 def declarations_cover_until() -> int:
     """The last month the declarations answer for (month index; 0 with none)."""
     last = Declaration.objects.order_by("-month_index").values_list("month_index", flat=True)
@@ -121,13 +139,15 @@ def declarations_cover_until() -> int:
 
 
 def match_rebuild() -> int:
-    """Rewrites both match tables from the rows (call inside a transaction); returns the
+    """Rewrites the match tables from the rows (call inside a transaction); returns the
     month index the declarations cover until."""
     cover = declarations_cover_until()
     t = _tables()
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {t['verification']}")  # noqa: S608
         cursor.execute(f"DELETE FROM {t['found']}")  # noqa: S608
+        cursor.execute(f"DELETE FROM {t['graduates']}")  # noqa: S608
         cursor.execute(verification_sql(), [cover, cover])
         cursor.execute(found_by_cnss_sql(), [Enrollment.Status.GRADUATED.value])
+        cursor.execute(graduate_outcome_sql(), [cover, Enrollment.Status.GRADUATED.value])
     return cover

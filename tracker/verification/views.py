@@ -24,8 +24,10 @@ from tracker.models import DeclarationImport, FoundByCnss, User
 from tracker.verification import policy
 from tracker.verification.figures import (
     DIMENSIONS,
+    GRADUATE_STATUSES,
     STATUSES,
     gap_reason,
+    graduate_drilldown,
     verified_drilldown,
     verified_figures,
     verified_totals,
@@ -248,6 +250,52 @@ def _status_label(status: str) -> str:
         "retained_12m": _("En poste à 12 mois selon les déclarations"),
     }
     return str(labels[status])
+
+
+GRADUATE_COLUMNS = [
+    ExportColumn(gettext_lazy("CIN"), lambda e: e.trainee.cin),
+    ExportColumn(gettext_lazy("Nom"), lambda e: str(e.trainee)),
+    ExportColumn(gettext_lazy("Cohorte"), lambda e: e.cohort.code),
+    ExportColumn(gettext_lazy("Date de diplomation"), lambda e: e.graduated_on),
+    ExportColumn(
+        gettext_lazy("En emploi à 6 mois (déclarations)"),
+        lambda e: _yes_no(e.cnss_outcome.placed_6m),
+    ),
+]
+
+
+def verification_graduates(request: HttpRequest) -> HttpResponseBase:
+    """The graduates a placement-at-6-months figure counts (a partner: its own)."""
+    user = _user(request)
+    _require(policy.can_read_verification(user))
+    dimension = request.GET.get("dimension", "")
+    status = request.GET.get("status", "graduates_placed_6m")
+    try:
+        if status not in GRADUATE_STATUSES or (dimension and dimension not in DIMENSIONS):
+            raise KeyError(status)
+        rows = graduate_drilldown(
+            user=user, dimension=dimension, member=request.GET.get("member", ""), status=status
+        )
+    except (KeyError, ValueError):
+        return render(request, "verification/invalid_query.html", status=400)
+    export = request.GET.get("export")
+    if export in EXPORT_FORMATS:
+        return EXPORT_FORMATS[export](rows, GRADUATE_COLUMNS, filename="laureats_verification")
+    shown = list(rows[: settings.LIST_MAX_PER_PAGE])
+    labels = {
+        "graduates_eligible_6m": _("Lauréats dont les 6 mois sont couverts"),
+        "graduates_placed_6m": _("Lauréats en emploi à 6 mois selon les déclarations"),
+    }
+    return render(
+        request,
+        "verification/hires.html",
+        {
+            "headers": [str(column.header) for column in GRADUATE_COLUMNS],
+            "rows": [[column.value(e) for column in GRADUATE_COLUMNS] for e in shown],
+            "count": rows.count(),
+            "status_label": labels[status],
+        },
+    )
 
 
 FOUND_COLUMNS = [
