@@ -55,7 +55,7 @@ def run(report: Report) -> None:
         figures["match_s"] / max(figures["join_s"], 1e-9),
         "x",
         note=(
-            f"{note}; match {figures['match_s']:.2f} s (both tables), join "
+            f"{note}; match {figures['match_s']:.2f} s (all match tables), join "
             f"{figures['join_s']:.2f} s (verified only), same run"
         ),
     )
