@@ -42,7 +42,8 @@ class Command(BaseCommand):
             f"import end to end: {end_to_end:.2f} s ({rows / end_to_end:,.0f} rows/s)",
             f"peak resident memory: {figures['peak_rss_mb']:.0f} MB "
             f"(before the import: {figures['rss_before_mb']:.0f} MB)",
-            f"match (every match table rebuilt): {figures['match_s']:.3f} s; hand-written join of the "
+            f"match (every match table rebuilt): {figures['match_s']:.3f} s; "
+            "hand-written join of the "
             f"same rows (verified only): {figures['join_s']:.3f} s; ratio "
             f"{figures['match_s'] / max(figures['join_s'], 1e-9):.1f}x",
             f"verified hires: match {figures['match_verified']:,}, "
