@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from tests.factories import EnrollmentFactory, PlacementFactory, TraineeFactory
 from tests.verification_support import declaration_batch, declare
-from tracker.models import HireVerification, VerificationChange
+from tracker.models import HireVerification, VerificationChange, VerificationState
 from tracker.verification.state import verification_rebuild, verification_sweep
 
 pytestmark = pytest.mark.django_db
@@ -20,6 +20,8 @@ MINUTE = dt.timedelta(seconds=60)
 
 def test_sweep_does_nothing_when_nothing_changed() -> None:
     verification_rebuild()
+    assert verification_sweep(older_than=MINUTE) is False
+    VerificationState.objects.update(rebuilt_at=timezone.now() - 11 * MINUTE)
     assert verification_sweep(older_than=MINUTE) is False
 
 
@@ -33,6 +35,9 @@ def test_a_hire_recorded_after_the_rebuild_is_matched_by_the_sweep(admin_user) -
     )
     declare(declaration_batch(admin_user), trainee, 2025, 4, ice="001111111000011")
     assert not HireVerification.objects.filter(placement=hire).exists()
+    # Hires moving alone rebuild at most every 10 minutes (a national rebuild is heavy).
+    assert verification_sweep(older_than=MINUTE) is False
+    VerificationState.objects.update(rebuilt_at=timezone.now() - 11 * MINUTE)
     assert verification_sweep(older_than=MINUTE) is True
     assert HireVerification.objects.get(placement=hire).verified
 

@@ -3,15 +3,17 @@
 A declarations commit writes a VerificationChange marker in its own transaction and
 queues the rebuild on commit (the fast path). Hires and enrollments change through many
 doors (forms, imports, API, admin): the sweep (``tracker.figures_verification_sweep``,
-every minute, by beat) compares their watermark with the one the last rebuild saw, and
-rebuilds when it moved or when a marker outlived its task — a lost message never leaves
-the match stale for more than a sweep."""
+every minute, by beat) rebuilds when a marker outlived its task (a lost message leaves
+the match stale for a minute or two), and when the hires' and enrollments' watermark
+moved since the last rebuild, at most every VERIFICATION_REBUILD_EVERY_SECONDS (10
+minutes: a national rebuild reads every declaration)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Max
 from django.utils import timezone
@@ -73,13 +75,23 @@ def _locked_state() -> VerificationState:
     return state
 
 
+def _hires_moved_interval() -> dt.timedelta:
+    """How often at most a moved watermark alone rebuilds the match: at national scale a
+    rebuild reads every declaration, and partners edit hires all day long."""
+    return dt.timedelta(seconds=getattr(settings, "VERIFICATION_REBUILD_EVERY_SECONDS", 600))
+
+
 def verification_is_stale(*, older_than: dt.timedelta = dt.timedelta(0)) -> bool:
+    """A marker older than ``older_than`` (its task was lost), or hires and enrollments
+    changed since a rebuild older than VERIFICATION_REBUILD_EVERY_SECONDS (600 s)."""
     state = VerificationState.objects.order_by("id").first()
     if state is None or state.rebuilt_at is None:
         return True
-    limit = timezone.now() - older_than
-    if VerificationChange.objects.filter(created_at__lte=limit).exists():
+    now = timezone.now()
+    if VerificationChange.objects.filter(created_at__lte=now - older_than).exists():
         return True
+    if state.rebuilt_at > now - _hires_moved_interval():
+        return False
     return bool(state.watermark != rows_watermark())
 
 
