@@ -170,3 +170,42 @@ def test_partners_and_managers_cannot_import_or_see_declarations(
         assert client.get(reverse("declarations_detail", args=[batch.pk])).status_code == 404
         assert client.post(reverse("declarations_confirm", args=[batch.pk])).status_code == 404
     assert DeclarationImport.objects.get().status == DeclarationImport.Status.VALIDATED
+
+
+def _xlsx(rows: list[list[object]]) -> bytes:
+    import io
+
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    for values in rows:
+        sheet.append(values)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def test_a_workbook_goes_through_the_same_stages(admin_user, people) -> None:
+    header = ["CIN", "ICE employeur", "CNSS employeur", "Mois", "Jours déclarés", "Salaire brut"]
+    content = _xlsx(
+        [
+            header,
+            ["AB100001", ICE, None, "2026-02", 26, 8500.5],
+            ["AB100002", ICE, None, "2026-02", 26, -1],
+        ]
+    )
+    batch = _upload(admin_user, content, "cnss.xlsx")
+    assert batch.status == DeclarationImport.Status.INVALID
+    assert [(e.row_number, e.column) for e in batch.row_errors.all()] == [(3, "salaire_brut")]
+    good = _xlsx([header, ["AB100001", ICE, None, "2026-02", 26, 8500.5]])
+    batch = _upload(admin_user, good, "ok.xlsx")
+    assert batch.status == DeclarationImport.Status.VALIDATED
+    assert _confirm(admin_user, batch).status == DeclarationImport.Status.COMMITTED
+    assert [str(d.gross_salary_mad) for d in Declaration.objects.all()] == ["8500.50"]
+
+
+def test_a_pdf_renamed_xlsx_is_refused_with_its_reason(admin_user) -> None:
+    batch = _upload(admin_user, b"%PDF-1.4 not a workbook", "cnss.xlsx")
+    assert batch.status == DeclarationImport.Status.FAILED
+    assert "PDF" in batch.failure_reason

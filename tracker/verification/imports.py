@@ -14,7 +14,8 @@ import datetime as dt
 import hashlib
 import io
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import IO
@@ -27,7 +28,13 @@ from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from tracker.imports.formats import FileRefusedError, _csv_records, _detect_encoding
+from tracker.imports.formats import (
+    FileRefusedError,
+    _csv_records,
+    _detect_encoding,
+    cell_text,
+    inspect_upload,
+)
 from tracker.models import (
     DeclarationImport,
     DeclarationRowError,
@@ -57,7 +64,7 @@ class DeclarationImportError(Exception):
 
 
 def declarations_upload(*, user: User, uploaded_file: File) -> DeclarationImport:
-    """Stores the file and queues its validation (CSV only: the CNSS answers in CSV)."""
+    """Stores the file and queues its validation (CSV, or an XLSX workbook)."""
     if not can_import_declarations(user):
         raise PermissionDenied
     name = Path(uploaded_file.name or "declarations.csv").name[:255]
@@ -87,8 +94,8 @@ def declarations_upload(*, user: User, uploaded_file: File) -> DeclarationImport
 
 
 def _refusal(name: str, size: int) -> str:
-    if not name.lower().endswith((".csv", ".txt")):
-        return _("Le fichier de déclarations doit être un CSV (.csv).")
+    if not name.lower().endswith((".csv", ".txt", ".xlsx", ".xlsm")):
+        return _("Le fichier de déclarations doit être un CSV (.csv) ou un classeur (.xlsx).")
     if size == 0:
         return _("Le fichier est vide.")
     if size > MAX_FILE_BYTES:
@@ -172,7 +179,17 @@ def _fail(batch: DeclarationImport, reason: str) -> None:
     )
 
 
-def _validate_file(batch: DeclarationImport, path: Path) -> None:
+@dataclass
+class _Source:
+    """The data rows of an answer file after its header, and how far it has been read."""
+
+    positions: dict[str, int]
+    rows: Iterator[tuple[int, list[str]]]
+    progress: Callable[[], float]
+    close: Callable[[], None]
+
+
+def _open_csv(path: Path) -> _Source:
     size = max(path.stat().st_size, 1)
     raw = path.open("rb")
     if b"\x00" in raw.read(65536):
@@ -180,22 +197,65 @@ def _validate_file(batch: DeclarationImport, path: Path) -> None:
         raise FileRefusedError(_("Ce fichier n'est pas un fichier texte CSV."))
     raw.seek(0)
     text = io.TextIOWrapper(raw, encoding=_detect_encoding(path), errors="replace", newline="")
+    try:
+        positions, rows = _rows(text)
+    except FileRefusedError:
+        text.close()
+        raise
+    return _Source(positions, rows, lambda: min(raw.tell() / size, 1.0), text.close)
+
+
+def _open_xlsx(path: Path, name: str) -> _Source:
+    """The first sheet of a workbook, streamed (openpyxl read-only, defusedxml); the
+    archive is checked first as partners' workbooks are (tracker.imports.formats)."""
+    import openpyxl
+
+    inspect_upload(path, name=name, verify_archive=True)
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        sheet = workbook.worksheets[0]
+    except Exception:
+        raise FileRefusedError(
+            _("Classeur XLSX illisible ou piégé : il ne peut pas être lu.")
+        ) from None
+    total = max(sheet.max_row or 1, 1)
+    state = {"row": 0}
+
+    def records() -> Iterator[tuple[int, list[str]]]:
+        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            state["row"] = number
+            yield number, [cell_text(value) for value in values]
+
+    iterator = records()
+    for _index, (_number, cells) in zip(range(HEADER_SCAN_ROWS), iterator, strict=False):
+        positions = match_answer_header(cells)
+        if positions is not None:
+            rows = ((n, c) for n, c in iterator if any(cell.strip() for cell in c))
+            return _Source(positions, rows, lambda: min(state["row"] / total, 1.0), workbook.close)
+    workbook.close()
+    raise FileRefusedError(_header_message())
+
+
+def _validate_file(batch: DeclarationImport, path: Path) -> None:
+    if batch.file_name.lower().endswith((".xlsx", ".xlsm")):
+        source = _open_xlsx(path, batch.file_name)
+    else:
+        source = _open_csv(path)
     errors_in_rows: set[int] = set()
     total = 0
     try:
-        positions, rows = _rows(text)
         chunk: list[tuple[int, list[str]]] = []
-        for row in rows:
+        for row in source.rows:
             total += 1
             chunk.append(row)
             if len(chunk) >= settings.IMPORT_CHUNK_ROWS:
-                errors_in_rows |= _stage_chunk(batch, chunk, positions)
+                errors_in_rows |= _stage_chunk(batch, chunk, source.positions)
                 chunk = []
-                _report_progress(batch.id, 0.9 * min(raw.tell() / size, 1.0))
+                _report_progress(batch.id, 0.9 * source.progress())
         if chunk:
-            errors_in_rows |= _stage_chunk(batch, chunk, positions)
+            errors_in_rows |= _stage_chunk(batch, chunk, source.positions)
     finally:
-        text.close()
+        source.close()
     errors_in_rows |= _duplicates(batch)
     staged = DeclarationStagedRow.objects.filter(batch=batch)
     if total == 0:

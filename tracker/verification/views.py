@@ -65,7 +65,7 @@ def _require(allowed: bool) -> None:
 
 
 class DeclarationsUploadForm(StyledFormMixin, forms.Form):
-    file = forms.FileField(label=gettext_lazy("Fichier de réponse de la CNSS (.csv)"))
+    file = forms.FileField(label=gettext_lazy("Fichier de réponse de la CNSS (.csv ou .xlsx)"))
 
 
 def declarations_list(request: HttpRequest) -> HttpResponse:
