@@ -5,6 +5,7 @@ commit, idempotent re-import, the match rebuilt on commit; admins only."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -172,7 +173,7 @@ def test_partners_and_managers_cannot_import_or_see_declarations(
     assert DeclarationImport.objects.get().status == DeclarationImport.Status.VALIDATED
 
 
-def _xlsx(rows: list[list[object]]) -> bytes:
+def _xlsx(rows: Sequence[Sequence[object]]) -> bytes:
     import io
 
     from openpyxl import Workbook
