@@ -178,3 +178,20 @@ def test_drilldown_pages_read_a_fixed_number_of_queries(
     ):
         with django_assert_max_num_queries(12):
             assert admin_client.get(url).status_code == 200
+
+
+def test_declared_jobs_are_the_dashboard_jobs_created(generated, admin_user) -> None:
+    from django.utils import timezone
+
+    from tracker.figures.definitions import FIGURES
+    from tracker.models import Placement
+    from tracker.verification.figures import verified_totals
+
+    first = Placement.objects.order_by("id").first()
+    assert first is not None
+    PlacementFactory.create(enrollment=first.enrollment, hired_on=dt.date(2026, 5, 4))  # 2nd job
+    PlacementFactory.create(hired_on=dt.date(2026, 5, 4), contract_type="freelance")
+    verification_rebuild()
+    jobs = Placement.objects.filter(FIGURES["jobs_created"].predicate(timezone.localdate()))
+    assert verified_totals(user=admin_user).declared == jobs.count()
+    assert jobs.count() == Placement.objects.count() - 2

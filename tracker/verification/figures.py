@@ -1,7 +1,8 @@
 """Verified figures beside the declared ones, by the dashboard's dimensions, and the
 rows each one counts (the drill-down recounts exactly what the figure counts).
 
-Per member of a dimension: hires declared by partners, hires verified, the verification
+Per member of a dimension: jobs declared by partners (the dashboard's jobs created: each
+enrollment's first stable hire), jobs verified, the verification
 rate (verified / declared), placement at 6 months (graduates declared by any employer
 within 6 months of graduating / graduates whose 6 months the declarations cover, as the
 dashboard's placement rate) and retention at 12 months (hires declared by any employer
@@ -17,9 +18,11 @@ from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import ExtractYear
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from tracker.figures.definitions import FIGURES
 from tracker.models import Enrollment, GraduateOutcome, HireVerification, Placement, User
 from tracker.verification.policy import found_by_cnss_scope, verified_hire_scope
 
@@ -121,8 +124,13 @@ _MEASURES = ("declared", "verified", "eligible_6m", "retained_6m", "eligible_12m
 
 
 def verification_rows(*, user: User) -> QuerySet[HireVerification]:
-    """The match rows the user may read (a partner: its own hires)."""
-    return HireVerification.objects.filter(placement__in=verified_hire_scope(user=user))
+    """The match rows of the jobs the user may read (a partner: its own), jobs as the
+    dashboard counts them (FIGURES["jobs_created"]: each enrollment's first stable
+    hire), so that "declared" here is the dashboard's jobs created."""
+    jobs = verified_hire_scope(user=user).filter(
+        FIGURES["jobs_created"].predicate(timezone.localdate())
+    )
+    return HireVerification.objects.filter(placement__in=jobs)
 
 
 def _counts() -> dict[str, Count]:
