@@ -7,7 +7,6 @@ as it was."""
 
 from __future__ import annotations
 
-import csv
 import os
 import resource
 import tempfile
@@ -21,6 +20,7 @@ from django.db import connection, transaction
 
 from tracker.models import Placement, Role, User
 from tracker.models.declarations import month_index
+from tracker.spreadsheets import SafeCsvWriter
 from tracker.verification.imports import (
     declarations_commit,
     declarations_confirm,
@@ -59,7 +59,7 @@ def write_file(path: Path, hires: int) -> int:
     seen: set[tuple[int, str]] = set()
     last_cin = ""
     with path.open("w", newline="") as handle:
-        writer = csv.writer(handle, delimiter=";")
+        writer = SafeCsvWriter(handle, delimiter=";")
         writer.writerow(ANSWER_HEADER)
         for n, (cin, ice, first) in enumerate(_hires(hires)):
             if cin != last_cin:

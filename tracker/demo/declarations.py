@@ -10,7 +10,6 @@ kept in var/demo/ so that an admin can import it again (nothing changes: idempot
 
 from __future__ import annotations
 
-import csv
 import io
 from decimal import Decimal
 from pathlib import Path
@@ -31,6 +30,7 @@ from tracker.models import (
     User,
 )
 from tracker.models.declarations import month_index
+from tracker.spreadsheets import SafeCsvWriter
 from tracker.verification.imports import (
     declarations_commit,
     declarations_confirm,
@@ -123,7 +123,7 @@ def answer_rows(context: DemoContext) -> list[list[str]]:
 
 def answer_file(context: DemoContext) -> bytes:
     out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\n")
+    writer = SafeCsvWriter(out, delimiter=";", lineterminator="\n")
     writer.writerow(ANSWER_HEADER)
     writer.writerows(answer_rows(context))
     return out.getvalue().encode()

@@ -9,7 +9,6 @@ table in set-based statements: re-importing the same file changes nothing."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
 import io
@@ -43,6 +42,7 @@ from tracker.models import (
     User,
 )
 from tracker.models.declarations import Declaration, EmployerAffiliation
+from tracker.spreadsheets import SafeCsvWriter
 from tracker.storage import local_copy
 from tracker.verification.layout import ANSWER_HEADER, match_answer_header
 from tracker.verification.policy import can_import_declarations
@@ -532,7 +532,7 @@ def declarations_cancel(*, user: User, batch: DeclarationImport) -> DeclarationI
 def sample_answer_file() -> str:
     """The documented layout with three example rows (fictitious CIN and employers)."""
     out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\n")
+    writer = SafeCsvWriter(out, delimiter=";", lineterminator="\n")
     writer.writerow(ANSWER_HEADER)
     writer.writerow(["AB123456", "001234567000089", "1234567", "2026-01", "26", "8500.00"])
     writer.writerow(["AB123456", "001234567000089", "", "2026-02", "26", "8500.00"])
