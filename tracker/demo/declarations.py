@@ -24,6 +24,7 @@ from tracker.models import (
     DeclarationImport,
     Enrollment,
     FoundByCnss,
+    GraduateOutcome,
     HireVerification,
     Placement,
     Role,
@@ -51,8 +52,13 @@ def clear(context: DemoContext) -> None:
     ).values("id")
     deleted, _counts = Declaration.objects.filter(id__in=demo).delete()
     HireVerification.objects.all().delete()
+    GraduateOutcome.objects.all().delete()
     FoundByCnss.objects.all().delete()
-    DeclarationImport.objects.filter(file_name=FILE_NAME, declarations__isnull=True).delete()
+    previous = DeclarationImport.objects.filter(file_name=FILE_NAME, declarations__isnull=True)
+    for batch in previous:
+        if batch.file:
+            batch.file.delete(save=False)
+    previous.delete()
     context.log(f"declarations: {deleted} previous demo declarations removed")
 
 
