@@ -18,9 +18,9 @@ from typing import Any
 from django.core.files import File
 from django.db import connection, transaction
 
-from tracker.models import Placement, Role, User
+from accounts.models import Role, User
+from tracker.models import Placement
 from tracker.models.declarations import month_index
-from tracker.spreadsheets import SafeCsvWriter
 from tracker.verification.imports import (
     declarations_commit,
     declarations_confirm,
@@ -30,6 +30,7 @@ from tracker.verification.imports import (
 from tracker.verification.layout import ANSWER_HEADER
 from tracker.verification.matching import hires_sql
 from tracker.verification.state import verification_rebuild
+from web.spreadsheets import SafeCsvWriter
 
 NATIONAL_HIRES = 300_000
 MONTHS = 24

@@ -17,7 +17,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from tracker.demo import DemoContext
+from accounts.models import Role, User
+from tracker.demo.context import DemoContext
 from tracker.demo.people import CODE_PREFIX, REFERENCE_DATE
 from tracker.models import (
     Declaration,
@@ -27,11 +28,8 @@ from tracker.models import (
     GraduateOutcome,
     HireVerification,
     Placement,
-    Role,
-    User,
 )
 from tracker.models.declarations import month_index
-from tracker.spreadsheets import SafeCsvWriter
 from tracker.verification.imports import (
     declarations_commit,
     declarations_confirm,
@@ -40,6 +38,7 @@ from tracker.verification.imports import (
 )
 from tracker.verification.layout import ANSWER_HEADER
 from tracker.verification.state import verification_rebuild
+from web.spreadsheets import SafeCsvWriter
 
 FILE_NAME = "declarations_cnss_demo.csv"
 LAST_MONTH = month_index(REFERENCE_DATE.year, REFERENCE_DATE.month)

@@ -1,7 +1,6 @@
 """The tracking app's models, one module per subject."""
 
 from tracker.models.api_requests import IdempotentRequest
-from tracker.models.api_tokens import ApiToken
 from tracker.models.cohorts import Cohort
 from tracker.models.corrections import IdentityCorrectionRequest
 from tracker.models.declarations import (
@@ -30,11 +29,9 @@ from tracker.models.rollups import (
     TermsRevision,
 )
 from tracker.models.system import BeatHeartbeat, WorkerHeartbeat
-from tracker.models.users import Role, User
 
 __all__ = [
     "CONTACT_FIELDS",
-    "ApiToken",
     "BeatHeartbeat",
     "ChangeLog",
     "Cohort",
@@ -56,7 +53,6 @@ __all__ = [
     "IncentiveParameter",
     "LaggingAlert",
     "Placement",
-    "Role",
     "Rollup",
     "RollupChange",
     "RollupRun",
@@ -64,7 +60,6 @@ __all__ = [
     "TermsRevision",
     "Trainee",
     "TraineeContact",
-    "User",
     "VerificationChange",
     "VerificationState",
     "WorkerHeartbeat",

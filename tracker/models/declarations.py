@@ -3,7 +3,7 @@ by the CNSS, and the dated parameters of the PAE/PAF incentive schemes.
 
 Declarations are personal data (law 09-08): one row per person, month and employer, as
 the CNSS answers the ministry's request file. They are read by admins only
-(tracker.verification.policy); partners see the verification status of their own hires,
+(accounts.policy); partners see the verification status of their own hires,
 never a declared salary or employer.
 
 The match tables (HireVerification, FoundByCnss) are rebuilt as a whole, set-based, by

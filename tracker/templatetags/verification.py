@@ -7,8 +7,9 @@ from typing import Any
 
 from django import template
 
+from accounts import policy
 from tracker.models import HireVerification, Placement
-from tracker.verification import policy
+from tracker.verification import selectors
 from tracker.verification.figures import gap_reason, verified_totals
 
 register = template.Library()
@@ -32,7 +33,7 @@ def hire_verification(context: dict[str, Any], placement: Placement) -> dict[str
     """The hire's status in the declarations (the page is already scoped to whoever may
     read the hire); never a salary or a declared employer."""
     user = context["request"].user
-    if not policy.verified_hire_scope(user=user).filter(pk=placement.pk).exists():
+    if not selectors.verified_hire_scope(user=user).filter(pk=placement.pk).exists():
         return {"verification": None, "shown": False}
     verification = HireVerification.objects.filter(placement=placement).first()
     return {

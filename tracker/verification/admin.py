@@ -9,7 +9,6 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from tracker.admin import ReadOnlyAdmin
 from tracker.models import Declaration, EmployerAffiliation, IncentiveParameter
 from tracker.verification.state import verification_mark_stale
 
@@ -35,7 +34,18 @@ class EmployerAffiliationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Declaration)
-class DeclarationAdmin(ReadOnlyAdmin):
+class DeclarationAdmin(admin.ModelAdmin):
+    """Written by the declarations import only: the admin looks, never edits."""
+
     list_display = ("trainee", "month", "employer_ice", "employer_cnss", "gross_salary_mad")
     search_fields = ("trainee__cin", "employer_ice", "employer_cnss")
     list_select_related = ("trainee",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -22,9 +22,10 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from tracker.figures.definitions import FIGURES
-from tracker.models import Enrollment, GraduateOutcome, HireVerification, Placement, User
-from tracker.verification.policy import found_by_cnss_scope, verified_hire_scope
+from tracker.models import Enrollment, GraduateOutcome, HireVerification, Placement
+from tracker.verification.selectors import found_by_cnss_scope, verified_hire_scope
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """The stages of a declarations import, as partners' imports (tracker.services.imports):
 upload -> validate (task) -> preview -> confirm -> commit (task, one transaction) -> the
-match rebuilt on commit; or cancel. Admins only (tracker.verification.policy).
+match rebuilt on commit; or cancel. Admins only (accounts.policy).
 
 Validation streams the file chunk by chunk into a staging table (DeclarationStagedRow):
 unknown CINs are looked up per chunk, then the file's duplicates and the counts (new,
@@ -27,6 +27,8 @@ from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts.models import User
+from accounts.policy import can_import_declarations
 from tracker.imports.formats import (
     FileRefusedError,
     _csv_records,
@@ -34,20 +36,14 @@ from tracker.imports.formats import (
     cell_text,
     inspect_upload,
 )
-from tracker.models import (
-    DeclarationImport,
-    DeclarationRowError,
-    DeclarationStagedRow,
-    Trainee,
-    User,
-)
+from tracker.models import DeclarationImport, DeclarationRowError, DeclarationStagedRow, Trainee
 from tracker.models.declarations import Declaration, EmployerAffiliation
-from tracker.spreadsheets import SafeCsvWriter
 from tracker.storage import local_copy
+from tracker.task_queue import queue_task
 from tracker.verification.layout import ANSWER_HEADER, match_answer_header
-from tracker.verification.policy import can_import_declarations
 from tracker.verification.rows import ParsedRow, parse_row
 from tracker.verification.state import verification_mark_stale
+from web.spreadsheets import SafeCsvWriter
 
 logger = logging.getLogger(__name__)
 
@@ -87,9 +83,7 @@ def declarations_upload(*, user: User, uploaded_file: File) -> DeclarationImport
         return batch
     batch.file.save(name, uploaded_file, save=False)
     batch.save()
-    from tracker.tasks import declarations_validate_task
-
-    transaction.on_commit(lambda: declarations_validate_task.delay(batch.id))
+    transaction.on_commit(lambda: queue_task("tracker.import_declarations_validate", batch.id))
     return batch
 
 
@@ -425,10 +419,8 @@ def declarations_confirm(*, user: User, batch: DeclarationImport) -> Declaration
         batch.confirmed_by = user
         batch.progress = 0
         batch.save(update_fields=["status", "confirmed_by", "progress"])
-        from tracker.tasks import declarations_commit_task
-
         batch_id = batch.id
-        transaction.on_commit(lambda: declarations_commit_task.delay(batch_id))
+        transaction.on_commit(lambda: queue_task("tracker.import_declarations_commit", batch_id))
     return batch
 
 

@@ -14,9 +14,9 @@ from collections.abc import Callable, Iterator
 from django.db.models import Exists, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce, NullIf
 
-from tracker.exports import ExportColumn
 from tracker.models import EmployerAffiliation, Enrollment, Placement
 from tracker.verification.layout import REQUEST_COLUMNS
+from web.exports import ExportColumn
 
 
 def request_rows(*, start: dt.date, end: dt.date) -> Iterator[dict[str, object]]:

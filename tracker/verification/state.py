@@ -25,15 +25,14 @@ from tracker.models import (
     VerificationChange,
     VerificationState,
 )
+from tracker.task_queue import queue_task
 from tracker.verification.matching import match_rebuild
 
 
 def verification_mark_stale(*, reason: str) -> None:
     """Marks the match stale in the caller's transaction; the rebuild is queued on commit."""
     VerificationChange.objects.create(created_at=timezone.now(), reason=reason[:40])
-    from tracker.tasks import verification_rebuild_task
-
-    transaction.on_commit(verification_rebuild_task.delay)
+    transaction.on_commit(lambda: queue_task("tracker.figures_verification_rebuild"))
 
 
 def rows_watermark() -> list[Any]:

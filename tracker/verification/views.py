@@ -1,7 +1,8 @@
 """Pages of the CNSS verification: the declarations import (admins), the request file
 and the incentive report (staff), the verified figures and their drill-downs, and the
 graduates found by the CNSS (staff nationally, a partner its own). Reads go through
-tracker.verification.policy; writes through tracker.verification.imports."""
+accounts.policy and tracker.verification.selectors; writes through
+tracker.verification.imports."""
 
 from __future__ import annotations
 
@@ -18,10 +19,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from tracker.exports import EXPORT_FORMATS, ExportColumn, csv_response
-from tracker.form_styles import StyledFormMixin
-from tracker.models import DeclarationImport, FoundByCnss, User
-from tracker.verification import policy
+from accounts import policy
+from accounts.models import User
+from tracker.models import DeclarationImport, FoundByCnss
+from tracker.verification import selectors
 from tracker.verification.figures import (
     DIMENSIONS,
     GRADUATE_STATUSES,
@@ -48,6 +49,8 @@ from tracker.verification.incentives import (
     incentive_estimates,
 )
 from tracker.verification.request_file import REQUEST_EXPORT_COLUMNS, request_rows
+from web.exports import EXPORT_FORMATS, ExportColumn, csv_response
+from web.form_styles import StyledFormMixin
 
 PREVIEW_ERRORS = 500
 
@@ -179,7 +182,7 @@ def verification_figures(request: HttpRequest) -> HttpResponse:
             "perms_staff": policy.can_read_incentives(user),
             "perms_admin": policy.can_import_declarations(user),
             "found_count": FoundByCnss.objects.filter(
-                enrollment__in=policy.found_by_cnss_scope(user=user)
+                enrollment__in=selectors.found_by_cnss_scope(user=user)
             ).count(),
         },
     )
@@ -318,7 +321,7 @@ def verification_found(request: HttpRequest) -> HttpResponseBase:
     user = _user(request)
     _require(policy.can_read_verification(user))
     rows = (
-        FoundByCnss.objects.filter(enrollment__in=policy.found_by_cnss_scope(user=user))
+        FoundByCnss.objects.filter(enrollment__in=selectors.found_by_cnss_scope(user=user))
         .select_related("enrollment__trainee", "enrollment__cohort")
         .order_by("enrollment__cohort__code", "enrollment__trainee__cin")
     )
