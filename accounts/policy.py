@@ -219,6 +219,29 @@ def user_may_act_on_import(user: User, batch: ImportBatch) -> bool:
     )
 
 
+# --- CNSS verification (tracker/verification) -----------------------------------------
+# Declarations are personal data (law 09-08) handed to the ministry: admins only import
+# and read them. Staff read the figures, the follow-up lists and the incentive estimates
+# nationally; a partner the verification status of its own hires and graduates (the
+# scope: tracker.verification.selectors), never a declared salary or employer.
+
+
+def can_import_declarations(user: User) -> bool:
+    return bool(user.is_active and user.is_admin)
+
+
+def can_export_request_file(user: User) -> bool:
+    return bool(user.is_active and user.is_staff_role)
+
+
+def can_read_incentives(user: User) -> bool:
+    return bool(user.is_active and user.is_staff_role)
+
+
+def can_read_verification(user: User) -> bool:
+    return bool(user.is_active and (user.is_staff_role or user.is_partner))
+
+
 # --- Personal data -------------------------------------------------------------------
 
 MASK = "•••"

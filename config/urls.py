@@ -52,6 +52,7 @@ urlpatterns = [
     path("", include("tracker.urls.people")),
     path("", include("tracker.figures.urls")),
     path("", include("tracker.imports.urls")),
+    path("", include("tracker.verification.urls")),
     path("", include("accounts.urls")),
     path("", include("tracker.urls.choices")),
     path("", include("tracker.urls.health")),

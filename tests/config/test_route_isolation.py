@@ -30,6 +30,7 @@ from tests.support.factories import (
     convention_in_status,
 )
 from tests.support.imports import csv_bytes, enrolled_row, upload
+from tests.support.verification import declaration_batch
 
 pytestmark = pytest.mark.django_db
 
@@ -100,6 +101,10 @@ ROUTES: dict[str, Route] = {
     "import_annotated": Route(_pk("batch"), NOT_ALLOWED),
     "import_confirm": Route(_pk("batch"), NOT_ALLOWED),
     "import_cancel": Route(_pk("batch"), NOT_ALLOWED),
+    # CNSS declarations imports: admins' only (a partner gets the 404 of a missing one)
+    "declarations_detail": Route(_pk("declaration_batch"), NOT_ALLOWED),
+    "declarations_confirm": Route(_pk("declaration_batch"), NOT_ALLOWED),
+    "declarations_cancel": Route(_pk("declaration_batch"), NOT_ALLOWED),
     # API tokens: another user's token is never one's own
     "api_token_revoke": Route(_pk("token"), NOT_ALLOWED),
     # API
@@ -152,6 +157,14 @@ UNSCOPED: dict[str, str] = {
     "import_new": "upload form; cohorts checked row by row",
     "import_template": "?cohort= through cohort_list (test_imports_views)",
     "api_tokens": "the user's own tokens",
+    "verification_figures": "figures through verified_hire_scope (test_verification_isolation)",
+    "verification_hires": "rows through verified_hire_scope (test_verification_isolation)",
+    "verification_found": "rows through found_by_cnss_scope (test_verification_isolation)",
+    "verification_graduates": "rows through found_by_cnss_scope (test_verification_isolation)",
+    "verification_request": "staff-only export (test_verification_isolation)",
+    "incentive_report": "staff-only report (test_verification_isolation)",
+    "declarations_list": "admin-only import log and upload form",
+    "declarations_sample": "admin-only sample file",
     "choice_suggest": "suggestions through the scoping selectors (test_choice_search)",
     "api-convention-list": "list through convention_list",
     "api-cohort-list": "list through cohort_list",
@@ -253,6 +266,7 @@ def world_b(operator_b, other_manager_user, admin_user, partner_b_user) -> Simpl
     )
     b.batch = upload(partner_b_user, csv_bytes([enrolled_row(b.cohort.code, "BB900002")]), "b.csv")
     b.token = api_token_create(user=partner_b_user, name="b").token
+    b.declaration_batch = declaration_batch(admin_user)
     return b
 
 

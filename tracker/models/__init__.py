@@ -3,6 +3,19 @@
 from tracker.models.api_requests import IdempotentRequest
 from tracker.models.cohorts import Cohort
 from tracker.models.corrections import IdentityCorrectionRequest
+from tracker.models.declarations import (
+    Declaration,
+    DeclarationImport,
+    DeclarationRowError,
+    DeclarationStagedRow,
+    EmployerAffiliation,
+    FoundByCnss,
+    GraduateOutcome,
+    HireVerification,
+    IncentiveParameter,
+    VerificationChange,
+    VerificationState,
+)
 from tracker.models.history import ChangeLog, Deletion
 from tracker.models.imports import ImportBatch, ImportRowError
 from tracker.models.people import CONTACT_FIELDS, Enrollment, Placement, Trainee, TraineeContact
@@ -22,13 +35,22 @@ __all__ = [
     "BeatHeartbeat",
     "ChangeLog",
     "Cohort",
+    "Declaration",
+    "DeclarationImport",
+    "DeclarationRowError",
+    "DeclarationStagedRow",
     "Deletion",
     "Dimension",
+    "EmployerAffiliation",
     "Enrollment",
+    "FoundByCnss",
+    "GraduateOutcome",
+    "HireVerification",
     "IdempotentRequest",
     "IdentityCorrectionRequest",
     "ImportBatch",
     "ImportRowError",
+    "IncentiveParameter",
     "LaggingAlert",
     "Placement",
     "Rollup",
@@ -38,5 +60,7 @@ __all__ = [
     "TermsRevision",
     "Trainee",
     "TraineeContact",
+    "VerificationChange",
+    "VerificationState",
     "WorkerHeartbeat",
 ]
