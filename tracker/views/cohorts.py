@@ -24,6 +24,7 @@ from tracker.permissions import can_create_cohorts, can_edit_people_in, can_mana
 from tracker.privacy import PrivacyPolicy
 from tracker.selectors import COHORT_RELATED, cohort_figures, cohort_list, enrollment_list
 from tracker.services.cohorts import cohort_create, cohort_update
+from tracker.services.imports import user_can_import
 from tracker.tables import CohortTable, EnrollmentTable
 from tracker.views.people_common import (
     current_user,
@@ -86,6 +87,8 @@ def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "figures": cohort_figures(cohort=cohort),
             "table": table,
             "can_enroll": can_edit_people_in(user, cohort),
+            # The cohort's trainees in the import template, to edit and import back.
+            "can_update_by_file": can_edit_people_in(user, cohort) and user_can_import(user),
             "can_edit": can_manage_cohort_under(user, cohort.convention),
         },
     )

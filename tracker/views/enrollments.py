@@ -58,6 +58,7 @@ from tracker.views.people_common import (
     current_user,
     render_form_with_error,
 )
+from tracker.views.update_exports import UpdateExportMixin
 
 ENROLLMENT_RELATED = (
     "trainee",
@@ -67,7 +68,7 @@ ENROLLMENT_RELATED = (
 )
 
 
-class EnrollmentListView(ScopedListView):
+class EnrollmentListView(UpdateExportMixin, ScopedListView):
     selector = enrollment_list
     filterset_class = EnrollmentFilter
     table_class = EnrollmentTable

@@ -31,7 +31,7 @@ from tracker.lists import ScopedListView
 from tracker.mixins import get_scoped_object_or_404
 from tracker.models import ImportBatch, User
 from tracker.privacy import PrivacyPolicy
-from tracker.selectors import cohort_list
+from tracker.selectors import cohort_list, enrollment_list
 from tracker.services.imports import (
     ImportConflictError,
     import_cancel,
@@ -41,6 +41,7 @@ from tracker.services.imports import (
     user_can_import,
 )
 from tracker.tables import NumberColumn
+from tracker.views.update_exports import update_file_response
 
 
 def _user(request: HttpRequest) -> User:
@@ -170,8 +171,14 @@ def import_template(request: HttpRequest) -> HttpResponse:
     name = "modele-import"
     if request.GET.get("cohort"):
         cohort = get_scoped_object_or_404(cohort_list, user=user, pk=request.GET["cohort"])
-        cohorts = cohorts.filter(pk=cohort.pk)
-        name = f"modele-import-{cohort.code}"
+        # One cohort's template comes filled with its trainees (an export for update).
+        return update_file_response(
+            user=user,
+            enrollments=enrollment_list(user=user).filter(cohort=cohort).order_by("id"),
+            cohorts=cohorts.filter(pk=cohort.pk),
+            file_format="csv" if request.GET.get("format") == "csv" else "xlsx",
+            name=f"modele-import-{cohort.code}",
+        )
     if request.GET.get("format") == "csv":
         response = HttpResponse(template_csv(list(cohorts)), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
