@@ -14,12 +14,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tracker import rules
+from tracker.all_errors import check_all
 from tracker.models import ChangeLog, Cohort, Enrollment, Trainee, User
 from tracker.permissions import can_edit_people_in, can_reopen_enrollment
+from tracker.reader_dates import reader_date
 from tracker.services.history import changelog_record, changes_between, snapshot
 from tracker.services.locking import lock_current_version
 from tracker.services.rollup_queue import rollup_after_commit
-from tracker.services.trainees import TraineeInput, trainee_upsert
+from tracker.services.trainees import TraineeInput, trainee_clean, trainee_upsert
 
 ENROLLMENT_FIELDS = ("status", "enrolled_on", "exited_on", "graduated_on", "certificate_ref")
 
@@ -103,8 +105,12 @@ def enrollment_create(
     _check_actor(actor, cohort)
     if cohort.status == Cohort.Status.CANCELLED:
         raise ValidationError(_("Cette cohorte est annulée : on ne peut plus y inscrire."))
-    rules.check_enrollment_date(
-        enrolled_on, cohort_starts_on=cohort.starts_on, cohort_ends_on=cohort.ends_on
+    # The date and the person's fields are checked together: every wrong field is said.
+    check_all(
+        lambda: rules.check_enrollment_date(
+            enrolled_on, cohort_starts_on=cohort.starts_on, cohort_ends_on=cohort.ends_on
+        ),
+        lambda: trainee_clean(trainee),
     )
     person = trainee_upsert(
         data=trainee, actor=actor, source=source, operator_id=cohort.operator_id
@@ -267,7 +273,7 @@ def enrollment_update(
                     "Une embauche est enregistrée le %(date)s : l'inscription ne peut pas "
                     "être postérieure."
                 )
-                % {"date": first_hire.isoformat()}
+                % {"date": reader_date(first_hire)}
             }
         )
     if locked.status == Enrollment.Status.ENROLLED:

@@ -24,6 +24,7 @@ from tracker.exports import ExportColumn
 from tracker.form_styles import StyledFormMixin
 from tracker.imports.annotate import annotated_file, error_text
 from tracker.imports.columns import column_label
+from tracker.imports.error_messages import message_text
 from tracker.imports.formats import FileRefusedError
 from tracker.imports.selectors import import_batch_list
 from tracker.imports.template_files import template_csv, template_xlsx
@@ -203,7 +204,11 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "row_number": error.row_number,
             "column": column_label(error.column),
-            "message": error_text(error.column, error.message, visible=visible),
+            "message": error_text(
+                error.column,
+                message_text(error.message_id, error.params, error.message),
+                visible=visible,
+            ),
         }
         for error in batch.row_errors.all()[: settings.IMPORT_PREVIEW_ERRORS]
     ]
