@@ -135,6 +135,8 @@ UNSCOPED: dict[str, str] = {
     "password_reset_confirm": "a signed one-time token, not an object id",
     "password_reset_complete": "public",
     "set_language": "the user's own preference",
+    "enrollment_bulk": "ids in the POST body, read through enrollment_list: another "
+    "partner's id answers 404 like a missing one (test_bulk_actions)",
     "conventions:partner_list": "list through partner_list",
     "conventions:partner_create": "staff-only creation form",
     "conventions:convention_list": "list through convention_list",

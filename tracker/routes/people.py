@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from tracker.views import cohorts, enrollments, identity_corrections, placements
+from tracker.views import bulk_enrollments, cohorts, enrollments, identity_corrections, placements
 
 urlpatterns = [
     path("cohorts/", cohorts.CohortListView.as_view(), name="cohort_list"),
@@ -15,6 +15,7 @@ urlpatterns = [
         name="enrollment_create",
     ),
     path("enrollments/", enrollments.EnrollmentListView.as_view(), name="enrollment_list"),
+    path("enrollments/bulk/", bulk_enrollments.enrollment_bulk_view, name="enrollment_bulk"),
     path("enrollments/<int:pk>/", enrollments.enrollment_detail, name="enrollment_detail"),
     path(
         "enrollments/<int:pk>/edit/",

@@ -54,6 +54,7 @@ from tracker.services.enrollments import (
 )
 from tracker.services.history import changelog_for
 from tracker.tables import EnrollmentTable
+from tracker.views.bulk_enrollments import BulkListMixin
 from tracker.views.people_common import (
     current_user,
     render_form_with_error,
@@ -68,7 +69,7 @@ ENROLLMENT_RELATED = (
 )
 
 
-class EnrollmentListView(UpdateExportMixin, ScopedListView):
+class EnrollmentListView(BulkListMixin, UpdateExportMixin, ScopedListView):
     selector = enrollment_list
     filterset_class = EnrollmentFilter
     table_class = EnrollmentTable
