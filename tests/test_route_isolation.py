@@ -65,6 +65,7 @@ ROUTES: dict[str, Route] = {
         lambda b: {"pk": b.convention.pk, "party_pk": b.party.pk}, ROLE | NOT_ALLOWED
     ),
     "conventions:commitment_grid": Route(_pk("convention"), ROLE | NOT_ALLOWED),
+    "cohort_seats_grid": Route(_pk("convention"), ROLE),
     "conventions:commitment_remove": Route(
         lambda b: {"pk": b.convention.pk, "commitment_pk": b.commitment.pk}, ROLE | NOT_ALLOWED
     ),

@@ -37,12 +37,20 @@ def _message_ids() -> tuple[str, ...]:
     return tuple(sorted(ids))
 
 
+# Patterns are looked up by the first characters of their literal start: a message is
+# tried against a handful of them, not the whole catalogue.
+PREFIX_CHARS = 8
+Patterns = dict[str, list[tuple[re.Pattern[str], str]]]
+
+
 @functools.cache
-def _patterns(language: str) -> tuple[dict[str, str], list[tuple[re.Pattern[str], str]]]:
-    """In ``language``: translated text -> msgid for messages without parameters, and a
-    pattern (the translated text with a group per parameter) -> msgid for the others."""
+def _patterns(language: str) -> tuple[dict[str, str], Patterns]:
+    """In ``language``: translated text -> msgid for messages without parameters, and,
+    by the first characters of their text, patterns (the translated text with a group per
+    parameter) -> msgid for the others ("" holds those starting with a parameter)."""
     exact: dict[str, str] = {}
     patterns: list[tuple[re.Pattern[str], str]] = []
+    prefixes: dict[re.Pattern[str], str] = {}
     with translation.override(language):
         for message_id in _message_ids():
             translated = gettext(message_id)
@@ -57,24 +65,35 @@ def _patterns(language: str) -> tuple[dict[str, str], list[tuple[re.Pattern[str]
                 re.escape(piece) if index % 2 == 0 else f"(?P<{piece}>.+?)"
                 for index, piece in enumerate(pieces)
             )
-            patterns.append((re.compile(f"^{regex}$", re.DOTALL), message_id))
+            pattern = re.compile(f"^{regex}$", re.DOTALL)
+            patterns.append((pattern, message_id))
+            prefixes[pattern] = pieces[0][:PREFIX_CHARS] if len(pieces[0]) >= PREFIX_CHARS else ""
     # The longest texts first: a message that embeds a shorter one matches itself.
     patterns.sort(key=lambda item: -len(item[0].pattern))
-    return exact, patterns
+    indexed: Patterns = {}
+    for pattern, message_id in patterns:
+        indexed.setdefault(prefixes[pattern], []).append((pattern, message_id))
+    return exact, indexed
 
 
 def message_key(message: str) -> tuple[str, dict[str, str]]:
     """(msgid, parameters) of a message worded in the active language; ("", {}) when
     it is no catalogue entry."""
     language = translation.get_language() or settings.LANGUAGE_CODE
+    message_id, params = _message_key(language, str(message))
+    return message_id, dict(params)
+
+
+@functools.lru_cache(maxsize=8192)
+def _message_key(language: str, text: str) -> tuple[str, dict[str, str]]:
     exact, patterns = _patterns(language)
-    text = str(message)
     if text in exact:
         return exact[text], {}
-    for pattern, message_id in patterns:
-        found = pattern.match(text)
-        if found:
-            return message_id, found.groupdict()
+    for prefix in (text[:PREFIX_CHARS], ""):
+        for pattern, message_id in patterns.get(prefix, ()):
+            found = pattern.match(text)
+            if found:
+                return message_id, found.groupdict()
     return "", {}
 
 
