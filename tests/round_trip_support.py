@@ -23,6 +23,7 @@ from tests.factories import (
     TraineeContactFactory,
     TraineeFactory,
     region,
+    zone,
 )
 from tracker.imports.columns import COLUMNS
 from tracker.models import Enrollment, Placement, Trainee
@@ -78,6 +79,9 @@ def partner_cohort(
                 contract_type=Placement.ContractType.CDD,
                 gross_monthly_salary_mad=Decimal("9500.50"),
                 ended_on=dt.date(2027, 7, 31) if index % 8 == 1 else None,
+                cnss_verified_on=dt.date(2026, 9, 15) if index % 8 == 5 else None,
+                zone=zone() if kind == 0 else None,
+                region=region() if kind == 0 else None,
             )
         enrollments.append(enrollment)
     return SimpleNamespace(convention=convention, cohort=cohort, enrollments=enrollments)

@@ -857,9 +857,12 @@ def plan_chunk(
         if (
             any(given_ar)
             if trainee is None
-            else knows_arabic_names(trainee, first_name_ar=given_ar[0], last_name_ar=given_ar[1])
+            else context.partner_id is not None
+            and knows_arabic_names(trainee, first_name_ar=given_ar[0], last_name_ar=given_ar[1])
         ):
             # The importer supplied the Arabic names: it may read them (TraineeContact).
+            # Staff re-sending a known person's names (an export for update) supply
+            # nothing on the operator's behalf.
             contact_values["arabic_names_known"] = True
         if trainee is None:
             new = plan.new_trainees.get(record.cin)
