@@ -199,3 +199,16 @@ def test_admin_round_trips_a_partners_cohort(admin_user, admin_client, operator_
     batch = import_file(admin_user, content, "cohorte.xlsx")
     _assert_zero_changes(batch, TRAINEES)
     assert _state() == before
+
+
+def test_a_too_long_list_is_asked_to_be_filtered_for_xlsx(
+    partner_a_client, operator_a, monkeypatch
+):
+    from tracker.views import update_exports
+
+    partner_cohort(operator_a, size=4)
+    monkeypatch.setattr(update_exports, "UPDATE_XLSX_MAX_ROWS", 3)
+    response = partner_a_client.get(reverse("enrollment_list") + "?export=update_xlsx", follow=True)
+    assert "Plus de 3 inscriptions" in response.content.decode()
+    response = partner_a_client.get(reverse("enrollment_list") + "?export=update_csv")
+    assert response.status_code == 200  # the CSV has no such limit

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.http.response import HttpResponseBase
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 
 from tracker.imports.template_files import template_csv, template_xlsx
 from tracker.imports.update_export import update_rows
@@ -19,6 +22,8 @@ from tracker.models import User
 from tracker.selectors import cohort_list
 from tracker.services.imports import user_can_import
 
+# At most this many rows in an XLSX export for update (a workbook is built in memory).
+UPDATE_XLSX_MAX_ROWS = 20_000
 UPDATE_FORMATS = {"update_csv": "csv", "update_xlsx": "xlsx"}
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -56,6 +61,20 @@ class UpdateExportMixin:
         user: User = self.request.user
         if not user_can_import(user):
             raise PermissionDenied
+        if file_format == "xlsx" and self.object_list.count() > UPDATE_XLSX_MAX_ROWS:
+            # A workbook is built in memory (styles, drop-down lists): beyond this size
+            # the CSV, written row by row, is the way.
+            messages.error(
+                self.request,
+                _(
+                    "Plus de %(max)s inscriptions : filtrez la liste (par cohorte, par "
+                    "statut) ou exportez-la pour mise à jour en CSV."
+                )
+                % {"max": UPDATE_XLSX_MAX_ROWS},
+            )
+            query = self.request.GET.copy()
+            query.pop("export", None)
+            return redirect(f"{self.request.path}?{query.urlencode()}")
         return update_file_response(
             user=user,
             enrollments=self.object_list,
