@@ -211,3 +211,22 @@ def test_ticked_boxes_post_one_id_each(partner_a_client, operator_a):
         {"action": "graduate", "on": "2026-06-30", "ids": [str(e.pk) for e in rows]},
     )
     assert f"{len(rows)} inscriptions, à la date du 30/06/2026" in response.content.decode()
+
+
+@pytest.mark.parametrize(("language", "words"), [("ar", "تأكيد لـ"), ("en", "Confirm for")])
+def test_confirmation_speaks_the_readers_language(
+    partner_a_user, partner_a_client, operator_a, language, words
+):
+    partner_a_user.language = language
+    partner_a_user.save(update_fields=["language"])
+    world = partner_cohort(operator_a, size=4)
+    rows = _in_training(world.cohort)
+    response = _post(partner_a_client, action="graduate", on="2026-06-30", ids=_ids(rows))
+    text = response.content.decode()
+    assert words in text
+    assert "Confirmer pour" not in text
+    late = EnrollmentFactory.create(cohort=world.cohort, enrolled_on=dt.date(2026, 6, 29))
+    response = _post(partner_a_client, action="graduate", on="2026-06-20", ids=_ids([*rows, late]))
+    text = response.content.decode()
+    assert "29/06/2026" in text
+    assert "Rien n&#x27;a été enregistré" not in text

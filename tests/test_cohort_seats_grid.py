@@ -135,3 +135,16 @@ def test_service_writes_nothing_when_one_cohort_is_refused(manager_user, convent
     )
     assert changed == 1
     assert _seats(convention)["GRID-A"] == 33
+
+
+@pytest.mark.parametrize(("language", "words"), [("ar", "المقاعد المتوقعة"), ("en", "Planned")])
+def test_grid_and_its_errors_speak_the_readers_language(
+    manager_user, manager_client, convention, language, words
+):
+    manager_user.language = language
+    manager_user.save(update_fields=["language"])
+    page = manager_client.get(_url(convention)).content.decode()
+    assert words in page
+    response = manager_client.post(_url(convention), _cells(convention, GRID_B="0"))
+    assert "Rien n&#x27;a été enregistré" not in response.content.decode()
+    assert words in response.content.decode()
