@@ -185,3 +185,24 @@ def test_enrol_form_shows_every_fields_error_with_a_wrong_date(partner_a_client,
     assert "01/01/2027" in text
     assert "30/06/2026" in text
     assert not Trainee.objects.filter(first_name="Salma", last_name="Idrissi").exists()
+
+
+def test_enrollment_correction_form_shows_every_wrong_date_at_once(partner_a_client, operator_a):
+    world = partner_cohort(operator_a, size=2)
+    graduate = next(e for e in world.enrollments if e.status == Enrollment.Status.GRADUATED)
+    response = partner_a_client.post(
+        reverse("enrollment_update", args=[graduate.pk]),
+        {
+            "version": graduate.version,
+            "enrolled_on": "2026-07-15",  # after the cohort's end
+            "graduated_on": "2026-07-01",  # before the (new) enrollment date
+            "certificate_ref": "",
+        },
+    )
+    form = response.context["form"]
+    assert set(form.errors) >= {"enrolled_on", "graduated_on"}
+    text = response.content.decode()
+    assert "15/07/2026" in text
+    assert "01/07/2026" in text
+    graduate.refresh_from_db()
+    assert graduate.enrolled_on == dt.date(2026, 1, 5)
