@@ -206,3 +206,21 @@ def test_enrollment_correction_form_shows_every_wrong_date_at_once(partner_a_cli
     assert "01/07/2026" in text
     graduate.refresh_from_db()
     assert graduate.enrolled_on == dt.date(2026, 1, 5)
+
+
+def test_enrol_form_says_a_wrong_phone_even_when_a_date_is_unreadable(partner_a_client, operator_a):
+    world = partner_cohort(operator_a, size=1)
+    response = partner_a_client.post(
+        reverse("enrollment_create", args=[world.cohort.pk]),
+        {
+            "cin": "BK123456",
+            "first_name": "Salma",
+            "last_name": "Idrissi",
+            "sex": "F",
+            "birth_date": "pas une date",
+            "phone": "12",
+            "email": "pas-une-adresse",
+            "enrolled_on": "2026-01-05",
+        },
+    )
+    assert set(response.context["form"].errors) >= {"birth_date", "phone", "email"}

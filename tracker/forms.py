@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from conventions.models import ConventionParty, Filiere, Partner, Region, Zone
 from conventions.selectors import convention_list, partner_list
+from tracker import rules
 from tracker.form_styles import StyledFormMixin
 from tracker.models import Cohort, Enrollment, Placement, Trainee, User
 from tracker.permissions import COHORT_CONVENTION_STATUSES
@@ -108,10 +109,40 @@ class EnrollmentCreateForm(StyledFormMixin, forms.Form):
         label=_("Référence du certificat"), max_length=60, required=False
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, cohort: Cohort | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.cohort = cohort
         for name in ("first_name_ar", "last_name_ar"):
             self.fields[name].widget.attrs.update({"dir": "rtl", "lang": "ar"})
+
+    # The person's codes are checked with the form's other fields, so a wrong date does
+    # not hide a wrong CIN, phone or e-mail (the service normalises them again).
+    def clean_cin(self) -> str:
+        return rules.normalize_cin(self.cleaned_data["cin"])
+
+    def clean_phone(self) -> str:
+        return rules.normalize_phone(self.cleaned_data["phone"])
+
+    def clean_email(self) -> str:
+        return rules.normalize_email(self.cleaned_data["email"])
+
+    def clean_birth_date(self) -> Any:
+        birth_date = self.cleaned_data["birth_date"]
+        rules.check_birth_date(birth_date)
+        return birth_date
+
+    def clean_enrolled_on(self) -> Any:
+        enrolled_on = self.cleaned_data["enrolled_on"]
+        if self.cohort is not None:
+            try:
+                rules.check_enrollment_date(
+                    enrolled_on,
+                    cohort_starts_on=self.cohort.starts_on,
+                    cohort_ends_on=self.cohort.ends_on,
+                )
+            except ValidationError as error:  # raised under the field's name
+                raise ValidationError(error.message_dict["enrolled_on"]) from None
+        return enrolled_on
 
     def trainee_input(self) -> TraineeInput:
         data = self.cleaned_data

@@ -223,7 +223,7 @@ def enrollment_create_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if not can_edit_people_in(user, cohort):
         raise PermissionDenied
-    form = EnrollmentCreateForm(request.POST or None)
+    form = EnrollmentCreateForm(request.POST or None, cohort=cohort)
     context = {"cohort": cohort}
     if request.method == "POST" and form.is_valid():
         try:
