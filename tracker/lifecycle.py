@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from tracker.models import Enrollment
-from tracker.reader_dates import reader_date
+from web.reader_dates import reader_date
 
 Status = Enrollment.Status
 

@@ -18,7 +18,7 @@ from django.core.validators import EmailValidator
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tracker.reader_dates import reader_date
+from web.reader_dates import reader_date
 
 # Moroccan CIN: one or two letters then digits (e.g. "BK123456", "A12345").
 CIN_PATTERN = re.compile(r"^[A-Z]{1,2}\d{1,7}$")
@@ -37,7 +37,7 @@ class _EmailValidator(EmailValidator):
     """Django's e-mail rule itself (its ``__call__``, its patterns and flags, its
     allow-list), with the patterns compiled here once: Django's are lazy objects, and
     every match went through the lazy proxy (three proxied look-ups per address, on
-    every row of an import). ``tests/test_rules.py`` checks both agree."""
+    every row of an import). ``tests/tracker/test_rules.py`` checks both agree."""
 
     user_regex = re.compile(EmailValidator.user_regex.pattern, EmailValidator.user_regex.flags)
     domain_regex = re.compile(

@@ -99,8 +99,8 @@ def _message_key(language: str, text: str) -> tuple[str, dict[str, str]]:
 
 def _reader_value(value: Any) -> Any:
     if isinstance(value, str) and ISO_DATE.match(value):
-        from tracker.formatting import date as format_date
         from tracker.rules import parse_date
+        from web.formatting import date as format_date
 
         return format_date(parse_date(value)).bare
     return value

@@ -21,7 +21,7 @@ from conventions.models import Filiere, Region, Zone
 from tracker.imports.columns import COLUMNS, allowed_values
 from tracker.imports.update_export import XLSX_DATE_FORMAT, csv_text
 from tracker.models import Cohort
-from tracker.spreadsheets import SafeCsvWriter, xlsx_cell, xlsx_row
+from web.spreadsheets import SafeCsvWriter, xlsx_cell, xlsx_row
 
 DATA_SHEET = "Inscriptions"  # the French name; formats._data_sheet also reads the others
 MAX_TEMPLATE_ROWS = 5000  # rows carrying the drop-down lists

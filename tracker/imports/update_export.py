@@ -25,9 +25,10 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import formats
 
+from accounts.models import User
+from accounts.policy import PrivacyPolicy
 from conventions.models import Filiere, Partner, Region, Zone
-from tracker.models import Enrollment, Placement, Trainee, TraineeContact, User
-from tracker.privacy import PrivacyPolicy
+from tracker.models import Enrollment, Placement, Trainee, TraineeContact
 
 CHUNK_ROWS = 2000
 XLSX_DATE_FORMAT = "DD/MM/YYYY"

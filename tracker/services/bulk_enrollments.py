@@ -19,7 +19,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from tracker.models import ChangeLog, Enrollment, User
+from accounts.models import User
+from tracker.models import ChangeLog, Enrollment
 from tracker.services.enrollments import (
     enrollment_drop_out,
     enrollment_fail,

@@ -9,8 +9,9 @@ from collections.abc import Mapping
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from accounts.models import User
 from conventions.models import Convention
-from tracker.models import Cohort, User
+from tracker.models import Cohort
 from tracker.services.cohorts import cohort_update
 
 

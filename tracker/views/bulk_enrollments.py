@@ -22,11 +22,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
+from accounts.models import User
+from accounts.policy import PrivacyPolicy
 from tracker.filters import EnrollmentFilter
-from tracker.form_styles import StyledFormMixin
 from tracker.forms import DateInput
-from tracker.models import Enrollment, User
-from tracker.privacy import PrivacyPolicy
+from tracker.models import Enrollment
 from tracker.selectors import enrollment_list
 from tracker.services.bulk_enrollments import (
     ACTIONS,
@@ -36,6 +36,7 @@ from tracker.services.bulk_enrollments import (
     enrollment_bulk_transition,
 )
 from tracker.tables import EnrollmentTable
+from web.form_styles import StyledFormMixin
 
 
 def may_act_in_bulk(user: User) -> bool:

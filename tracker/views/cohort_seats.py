@@ -13,13 +13,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import ngettext
 
+from accounts.models import User
+from accounts.policy import can_manage_cohort_under
 from conventions.models import Indicator
 from conventions.selectors import convention_list, current_commitments
 from tracker.cohort_seats import SeatGrid
-from tracker.mixins import get_scoped_object_or_404
-from tracker.models import User
-from tracker.permissions import can_manage_cohort_under
 from tracker.services.cohort_seats import SeatsRefusedError, cohort_seats_update
+from web.mixins import get_scoped_object_or_404
 
 
 def cohort_seats_grid_view(request: HttpRequest, pk: int) -> HttpResponse:
