@@ -66,6 +66,7 @@ ROUTES: dict[str, Route] = {
         lambda b: {"pk": b.convention.pk, "party_pk": b.party.pk}, ROLE | NOT_ALLOWED
     ),
     "conventions:commitment_grid": Route(_pk("convention"), ROLE | NOT_ALLOWED),
+    "cohort_seats_grid": Route(_pk("convention"), ROLE),
     "conventions:commitment_remove": Route(
         lambda b: {"pk": b.convention.pk, "commitment_pk": b.commitment.pk}, ROLE | NOT_ALLOWED
     ),
@@ -140,6 +141,8 @@ UNSCOPED: dict[str, str] = {
     "password_reset_confirm": "a signed one-time token, not an object id",
     "password_reset_complete": "public",
     "set_language": "the user's own preference",
+    "enrollment_bulk": "ids in the POST body, read through enrollment_list: another "
+    "partner's id answers 404 like a missing one (test_bulk_actions)",
     "conventions:partner_list": "list through partner_list",
     "conventions:partner_create": "staff-only creation form",
     "conventions:convention_list": "list through convention_list",
