@@ -50,6 +50,7 @@ urlpatterns = [
     path("", include("conventions.urls")),
     path("", include("tracker.routes.people")),
     path("", include("tracker.routes.figures")),
+    path("", include("tracker.routes.analysis")),
     path("", include("tracker.routes.imports")),
     path("", include("tracker.routes.api_tokens")),
     path("", include("tracker.routes.choices")),

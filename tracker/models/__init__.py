@@ -16,6 +16,7 @@ from tracker.models.rollups import (
     RollupState,
     TermsRevision,
 )
+from tracker.models.saved_views import SavedView
 from tracker.models.system import BeatHeartbeat, WorkerHeartbeat
 from tracker.models.users import Role, User
 
@@ -39,6 +40,7 @@ __all__ = [
     "RollupChange",
     "RollupRun",
     "RollupState",
+    "SavedView",
     "TermsRevision",
     "Trainee",
     "TraineeContact",

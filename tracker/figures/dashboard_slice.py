@@ -1,0 +1,52 @@
+"""The slice the dashboard is read under, from its URL (tracker.figures.slices).
+
+A malformed year keeps the page (a warning, every year shown), as it always has; an id
+that is unknown or out of the user's scope answers 404, the same answer for both, so a
+link never tells a partner that another partner's convention, cohort or operator exists.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
+
+from tracker.figures.slices import PARAMETERS, InvalidSliceError, Slice, SliceForm, parse_slice
+from tracker.models import User
+from tracker.saved_views.selectors import saved_view_list
+
+SAVED_VIEWS_SHOWN = 50
+
+
+def dashboard_slice(request: HttpRequest) -> Slice:
+    params = {name: request.GET.get(name, "").strip() for name in PARAMETERS}
+    raw_year = params.get("year", "")
+    if raw_year and not (raw_year.isdigit() and 2000 <= int(raw_year) <= 2100):
+        messages.warning(
+            request,
+            _("Année « %(value)s » invalide : toutes les années sont affichées.")
+            % {"value": raw_year},
+        )
+        params["year"] = params["quarter"] = ""
+    user: User = request.user  # type: ignore[assignment]
+    try:
+        return parse_slice(params, user=user)
+    except InvalidSliceError:
+        raise Http404 from None
+
+
+def slice_context(request: HttpRequest, part: Slice) -> dict[str, Any]:
+    """What the dashboard's filter bar and saved views show (outside the cached figures:
+    the saved views change with every save). Four queries at most."""
+    user: User = request.user  # type: ignore[assignment]
+    form = SliceForm(part.params(), user=user)
+    form.show_chosen()
+    return {
+        "slice_form": form,
+        "part": part,
+        "part_params": sorted(part.params().items()),
+        "part_query": part.query(),
+        "saved_views": list(saved_view_list(user=user)[:SAVED_VIEWS_SHOWN]),
+    }

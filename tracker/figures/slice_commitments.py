@@ -1,0 +1,32 @@
+"""The commitments a slice's figures stand beside.
+
+Conventions commit to yearly targets per indicator, for the whole convention: a slice of
+the nation, of the user's conventions or of one convention has them; a slice by region,
+zone, filière, operator, cohort, sex or quarter has none (a convention's target is not
+split that way), and the dashboard then shows the achievements alone, saying why."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from conventions.models import Convention
+from conventions.selectors import convention_list
+from tracker.figures.commitments import targets_by_year
+from tracker.figures.slices import Slice
+from tracker.models import User
+
+
+def slice_has_commitments(part: Slice) -> bool:
+    other_filters = set(part.cohort_filters) - {"convention"}
+    return not (other_filters or part.sex or part.quarter)
+
+
+def slice_commitments(*, user: User, part: Slice) -> dict[tuple[str, int], Decimal]:
+    """(indicator, year) -> the summed targets of the slice's conventions (none when the
+    slice cuts across conventions' targets)."""
+    if not slice_has_commitments(part):
+        return {}
+    conventions = convention_list(user=user).exclude(status=Convention.Status.DRAFT)
+    if part.convention is not None:
+        conventions = conventions.filter(pk=part.convention)
+    return targets_by_year(conventions=conventions)

@@ -1,0 +1,91 @@
+"""The comparison page: a slice's figures by one dimension (?by=region, filiere, ...),
+as a sortable table and a bar chart, exported (?export=csv|xlsx) with the same figures.
+Each member links to the dashboard filtered to it. A dimension or filter the user may not
+use answers 404, as an unknown one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
+from django.urls import reverse
+from django.utils import timezone
+from django.views.generic import View
+from django.views.generic.base import ContextMixin, TemplateResponseMixin
+from django_tables2 import RequestConfig
+
+from tracker.exports import EXPORT_FORMATS
+from tracker.figures.charts import bar_chart
+from tracker.figures.comparison import BY, comparison_rows, offered_dimensions
+from tracker.figures.comparison_table import ComparisonTable, comparison_export_columns
+from tracker.figures.dashboard_slice import dashboard_slice
+from tracker.figures.links import figure_url
+from tracker.figures.selectors import figures_after_day, rollup_freshness
+from tracker.models import User
+
+CHART_BARS = 25  # the first rows of the table's order; the table has them all
+
+
+class ComparisonView(TemplateResponseMixin, ContextMixin, View):
+    template_name = "figures/comparison.html"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        user: User = request.user  # type: ignore[assignment]
+        by = request.GET.get("by") or "region"
+        if by not in dict(offered_dimensions(user)):
+            raise Http404
+        part = dashboard_slice(request)
+        today = timezone.localdate()
+        after = figures_after_day(
+            user=user, until=today, reference_date=rollup_freshness().reference_date
+        )
+        rows, with_targets = comparison_rows(user=user, part=part, by=by, today=today, after=after)
+        dashboard = reverse("dashboard")
+        member_urls = {
+            row.member_id: f"{dashboard}?{part.query(**{by: row.member_id})}" for row in rows
+        }
+        table = ComparisonTable(rows, with_targets=with_targets, member_urls=member_urls)
+        RequestConfig(request, paginate={"per_page": 50}).configure(table)
+        export_format = request.GET.get("export")
+        if export_format:
+            if export_format not in EXPORT_FORMATS:
+                raise Http404
+            ordered = [row.record for row in table.rows]  # the table's order, every page
+            return EXPORT_FORMATS[export_format](
+                ordered,
+                comparison_export_columns(str(BY[by]), with_targets),
+                filename=f"comparison-{by}",
+            )
+        shown = [row.record for row in table.paginated_rows][:CHART_BARS]
+        chart = bar_chart(
+            [
+                (
+                    row.label,
+                    row.jobs_created,
+                    figure_url(
+                        "jobs_created",
+                        dimension=by,
+                        member=row.member_id,
+                        sex=part.sex,
+                        year=part.year,
+                        quarter=part.quarter,
+                        until=today,
+                        cohort_filters=part.cohort_filters,
+                    ),
+                )
+                for row in shown
+            ]
+        )
+        context = self.get_context_data(
+            table=table,
+            chart=chart,
+            by=by,
+            by_label=BY[by],
+            dimensions=offered_dimensions(user),
+            part=part,
+            part_query=part.query(),
+            part_params=sorted(part.params().items()),
+            with_targets=with_targets,
+        )
+        return self.render_to_response(context)
