@@ -77,14 +77,16 @@ class Slice:
         return result
 
     def query(self, **overrides: Any) -> str:
-        """The query string of this slice, with ``overrides`` (None removes a filter)."""
+        """The query string of this slice, with ``overrides`` (None removes a filter),
+        the filters always in the same order (a link per view, whatever the clicks)."""
         params: dict[str, Any] = {**self.params()}
         for name, value in overrides.items():
             if value in (None, ""):
                 params.pop(name, None)
             else:
                 params[name] = str(value)
-        return urlencode(params)
+        order = {name: index for index, name in enumerate(PARAMETERS)}
+        return urlencode(sorted(params.items(), key=lambda item: order.get(item[0], len(order))))
 
     def replace(self, **changes: Any) -> Slice:
         values = {f.name: getattr(self, f.name) for f in fields(self)}
