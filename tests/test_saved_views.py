@@ -4,6 +4,8 @@ with another organisation."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -15,7 +17,7 @@ from tracker.models import Role, SavedView, User
 pytestmark = pytest.mark.django_db
 
 
-def _save(client: Client, name: str, shared: bool = False, **filters: object) -> object:
+def _save(client: Client, name: str, shared: bool = False, **filters: object) -> Any:
     data = {"name": name, **{key: str(value) for key, value in filters.items()}}
     if shared:
         data["shared"] = "on"

@@ -86,7 +86,8 @@ class Slice:
             else:
                 params[name] = str(value)
         order = {name: index for index, name in enumerate(PARAMETERS)}
-        return urlencode(sorted(params.items(), key=lambda item: order.get(item[0], len(order))))
+        ordered = sorted(params.items(), key=lambda item: order.get(str(item[0]), len(order)))
+        return urlencode(ordered)
 
     def replace(self, **changes: Any) -> Slice:
         values = {f.name: getattr(self, f.name) for f in fields(self)}
