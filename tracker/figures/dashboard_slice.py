@@ -13,7 +13,13 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 
-from tracker.figures.slices import PARAMETERS, InvalidSliceError, Slice, SliceForm, parse_slice
+from tracker.figures.slices import (
+    PARAMETERS,
+    InvalidSliceError,
+    Slice,
+    SliceForm,
+    parse_slice_form,
+)
 from tracker.models import User
 from tracker.saved_views.selectors import saved_view_list
 
@@ -21,6 +27,10 @@ SAVED_VIEWS_SHOWN = 50
 
 
 def dashboard_slice(request: HttpRequest) -> Slice:
+    return dashboard_slice_form(request).slice()
+
+
+def dashboard_slice_form(request: HttpRequest) -> SliceForm:
     params = {name: request.GET.get(name, "").strip() for name in PARAMETERS}
     raw_year = params.get("year", "")
     if raw_year and not (raw_year.isdigit() and 2000 <= int(raw_year) <= 2100):
@@ -32,16 +42,16 @@ def dashboard_slice(request: HttpRequest) -> Slice:
         params["year"] = params["quarter"] = ""
     user: User = request.user  # type: ignore[assignment]
     try:
-        return parse_slice(params, user=user)
+        return parse_slice_form(params, user=user)
     except InvalidSliceError:
         raise Http404 from None
 
 
-def slice_context(request: HttpRequest, part: Slice) -> dict[str, Any]:
+def slice_context(request: HttpRequest, form: SliceForm) -> dict[str, Any]:
     """What the dashboard's filter bar and saved views show (outside the cached figures:
-    the saved views change with every save). Four queries at most."""
+    the saved views change with every save). One query (the saved views)."""
     user: User = request.user  # type: ignore[assignment]
-    form = SliceForm(part.params(), user=user)
+    part = form.slice()
     form.show_chosen()
     return {
         "slice_form": form,

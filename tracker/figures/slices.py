@@ -207,12 +207,18 @@ class SliceForm(StyledFormMixin, forms.Form):
 
 
 def parse_slice(params: Any, *, user: User) -> Slice:
-    """The slice the URL asks for, or InvalidSliceError (an out-of-scope id and a missing one
-    alike; an operator from a partner, who may not filter on operators, too)."""
+    """The slice the URL asks for, or InvalidSliceError (an out-of-scope id and a missing
+    one alike; an operator from a partner, who may not filter on operators, too)."""
+    return parse_slice_form(params, user=user).slice()
+
+
+def parse_slice_form(params: Any, *, user: User) -> SliceForm:
+    """parse_slice's validated form (a page showing the filters renders it as is: one
+    query per id given, never repeated)."""
     relevant = {name: params.get(name, "") for name in PARAMETERS if params.get(name, "")}
     if not user.is_staff_role and relevant.get("operator"):
         raise InvalidSliceError("operator")
     form = SliceForm(relevant, user=user)
     if not form.is_valid():
         raise InvalidSliceError(", ".join(sorted(form.errors)))
-    return form.slice()
+    return form

@@ -26,7 +26,7 @@ from tracker.figures.conventions_table import (
     with_standing_rank,
 )
 from tracker.figures.dashboard_cache import FiguresState, cached, dashboard_cache_key
-from tracker.figures.dashboard_slice import dashboard_slice, slice_context
+from tracker.figures.dashboard_slice import dashboard_slice_form, slice_context
 from tracker.figures.links import figure_url
 from tracker.figures.national import sector_figures
 from tracker.figures.partner_cohorts import partner_cohorts
@@ -39,7 +39,7 @@ from tracker.figures.selectors import (
 )
 from tracker.figures.slice_commitments import slice_commitments, slice_has_commitments
 from tracker.figures.sliced import sliced_by_member, sliced_by_year
-from tracker.figures.slices import Slice
+from tracker.figures.slices import Slice, SliceForm
 from tracker.lists import ScopedListView
 from tracker.models import Dimension, User
 
@@ -104,8 +104,12 @@ class DashboardView(ScopedListView):
         return table
 
     @cached_property
+    def _slice_form(self) -> SliceForm:
+        return dashboard_slice_form(self.request)
+
+    @cached_property
     def _slice(self) -> Slice:
-        return dashboard_slice(self.request)
+        return self._slice_form.slice()
 
     def _year(self) -> int | None:
         return self._slice.year
@@ -129,7 +133,7 @@ class DashboardView(ScopedListView):
                 # Outside the cached part: it changes with the clock, not with the data.
                 "pending": rollup_pending(user=user),
                 "is_partner": user.is_partner,
-                **slice_context(self.request, self._slice),
+                **slice_context(self.request, self._slice_form),
             }
         )
         if user.is_partner:
