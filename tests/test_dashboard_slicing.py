@@ -193,3 +193,22 @@ def test_commitments_stand_beside_a_convention_slice_only(
     row = next(r for r in by_sex.context["programme"] if r["year"] == 2025)
     assert row["targets"]["jobs_created"] is None
     assert 'data-testid="no-commitments"' in by_sex.content.decode()
+
+
+def test_the_conventions_table_and_own_cohorts_follow_the_slice(
+    admin_client: Client, partner_a_client: Client, operator_a: Partner
+) -> None:
+    in_souss = populate(operator_a, region_code="MA-09")
+    in_casablanca = populate(operator_a, region_code="MA-06")
+    rollup_full_recompute(reference_date=REFERENCE)
+    souss = Region.objects.get(code="MA-09")
+    for client in (admin_client, partner_a_client):
+        response = client.get(f"{reverse('dashboard')}?region={souss.pk}")
+        listed = [convention.pk for convention, _progress in response.context["conventions"]]
+        assert listed == [in_souss.pk], listed
+        assert in_casablanca.pk not in listed
+    response = partner_a_client.get(f"{reverse('dashboard')}?region={souss.pk}")
+    own = [standing.cohort.region_id for standing in response.context["own_cohorts"]]
+    assert own == [souss.pk]
+    # The table's own filter keeps the slice.
+    assert f'name="region" value="{souss.pk}"' in response.content.decode()

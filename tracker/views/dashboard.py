@@ -38,6 +38,7 @@ from tracker.figures.selectors import (
     rollup_pending,
 )
 from tracker.figures.slice_commitments import slice_commitments, slice_has_commitments
+from tracker.figures.slice_scope import conventions_in_slice
 from tracker.figures.sliced import sliced_by_member, sliced_by_year
 from tracker.figures.slices import Slice, SliceForm
 from tracker.lists import ScopedListView
@@ -86,7 +87,9 @@ class DashboardView(ScopedListView):
         )
 
     def get_queryset(self) -> QuerySet[Convention]:
-        conventions = super().get_queryset().exclude(status=Convention.Status.DRAFT)
+        conventions = conventions_in_slice(
+            super().get_queryset().exclude(status=Convention.Status.DRAFT), self._slice
+        )
         return with_standing_rank(conventions, self._cached_figures["standings"])
 
     def get_table_kwargs(self) -> dict[str, Any]:
@@ -140,7 +143,7 @@ class DashboardView(ScopedListView):
             # Per request (cohorts change with every entry, not only with a recompute),
             # a fixed number of queries: the latest cohorts only, the list has them all.
             cohorts, more = partner_cohorts(
-                user=user, today=self._today, after=self._cached_figures["after"]
+                user=user, today=self._today, after=self._cached_figures["after"], part=self._slice
             )
             context.update({"own_cohorts": cohorts, "more_cohorts": more})
         return context
