@@ -212,3 +212,17 @@ def test_the_conventions_table_and_own_cohorts_follow_the_slice(
     assert own == [souss.pk]
     # The table's own filter keeps the slice.
     assert f'name="region" value="{souss.pk}"' in response.content.decode()
+
+
+def test_typed_text_in_a_search_box_picks_the_one_match_or_drops_the_filter(
+    admin_client: Client, operator_a: Partner
+) -> None:
+    convention = populate(operator_a, region_code="MA-06")
+    rollup_full_recompute(reference_date=REFERENCE)
+    response = admin_client.get(f"{reverse('dashboard')}?convention={convention.reference}")
+    assert response.status_code == 200
+    assert response.context["part"].convention == convention.pk
+    response = admin_client.get(f"{reverse('dashboard')}?convention=nothing-like-it")
+    assert response.status_code == 200
+    assert response.context["part"].convention is None
+    assert "Rien ne correspond" in response.content.decode()

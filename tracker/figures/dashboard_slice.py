@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 
+from tracker.figures.slice_search import resolve_typed_text
 from tracker.figures.slices import (
     PARAMETERS,
     InvalidSliceError,
@@ -40,6 +41,7 @@ def dashboard_slice_form(request: HttpRequest) -> SliceForm:
             % {"value": raw_year},
         )
         params["year"] = params["quarter"] = ""
+    resolve_typed_text(request, params)
     user: User = request.user  # type: ignore[assignment]
     try:
         return parse_slice_form(params, user=user)
