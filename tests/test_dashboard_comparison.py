@@ -17,6 +17,7 @@ from openpyxl import load_workbook
 from conventions.models import Indicator, Partner, Region
 from tests.factories import CommitmentFactory
 from tests.test_dashboard import REFERENCE, populate
+from tracker import formatting
 from tracker.services.rollups import rollup_full_recompute
 
 pytestmark = pytest.mark.django_db
@@ -111,3 +112,15 @@ def test_a_member_links_to_the_dashboard_filtered_to_it(
     response = admin_client.get(f"{URL}?by=convention&sex=F")
     content = response.content.decode()
     assert f"{reverse('dashboard')}?convention={data['a'].pk}&amp;sex=F" in content
+
+
+def test_the_chart_shows_the_chosen_figure_and_links_to_its_rows(
+    admin_client: Client, data: dict[str, Any]
+) -> None:
+    response = admin_client.get(f"{URL}?by=region&chart=placement_rate&sort=-placement_rate")
+    chart = response.context["chart"]
+    rows = [row.record for row in response.context["table"].rows]
+    assert chart.bars[0].label == rows[0].label
+    assert chart.bars[0].value_label == formatting.percent(rows[0].placement_rate).bare
+    assert "figure=placement_6m_placed" in chart.bars[0].url
+    assert admin_client.get(f"{URL}?by=region&chart=nope").status_code == 404

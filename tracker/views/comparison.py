@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import View
 from django.views.generic.base import ContextMixin, TemplateResponseMixin
 from django_tables2 import RequestConfig
@@ -25,6 +26,19 @@ from tracker.figures.selectors import figures_after_day, rollup_freshness
 from tracker.models import User
 
 CHART_BARS = 25  # the first rows of the table's order; the table has them all
+# Chart measure -> (the figure its bars drill down to, whether it is a rate).
+CHART_MEASURES = {
+    "jobs_created": ("jobs_created", False),
+    "enrolled": ("enrolled", False),
+    "graduates": ("graduates", False),
+    "placement_rate": ("placement_6m_placed", True),
+}
+CHART_LABELS = {
+    "jobs_created": _("Emplois créés"),
+    "enrolled": _("Inscrits"),
+    "graduates": _("Lauréats"),
+    "placement_rate": _("Insertion à 6 mois"),
+}
 
 
 class ComparisonView(TemplateResponseMixin, ContextMixin, View):
@@ -58,13 +72,17 @@ class ComparisonView(TemplateResponseMixin, ContextMixin, View):
                 filename=f"comparison-{by}",
             )
         shown = [row.record for row in table.paginated_rows][:CHART_BARS]
+        measure = request.GET.get("chart") or "jobs_created"
+        if measure not in CHART_MEASURES:
+            raise Http404
+        figure, is_rate = CHART_MEASURES[measure]
         chart = bar_chart(
             [
                 (
                     row.label,
-                    row.jobs_created,
+                    getattr(row, measure) or 0,
                     figure_url(
-                        "jobs_created",
+                        figure,
                         dimension=by,
                         member=row.member_id,
                         sex=part.sex,
@@ -75,7 +93,8 @@ class ComparisonView(TemplateResponseMixin, ContextMixin, View):
                     ),
                 )
                 for row in shown
-            ]
+            ],
+            percent=is_rate,
         )
         context = self.get_context_data(
             table=table,
@@ -87,5 +106,7 @@ class ComparisonView(TemplateResponseMixin, ContextMixin, View):
             part_query=part.query(),
             part_params=sorted(part.params().items()),
             with_targets=with_targets,
+            chart_measure=measure,
+            chart_measures=[(key, str(label)) for key, label in CHART_LABELS.items()],
         )
         return self.render_to_response(context)
