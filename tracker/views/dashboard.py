@@ -37,7 +37,11 @@ from tracker.figures.selectors import (
     figures_after_day,
     rollup_pending,
 )
-from tracker.figures.slice_commitments import slice_commitments, slice_has_commitments
+from tracker.figures.slice_commitments import (
+    slice_commitments,
+    slice_has_commitments,
+    whole_convention_commitments,
+)
 from tracker.figures.slice_scope import conventions_in_slice
 from tracker.figures.sliced import sliced_by_member, sliced_by_year
 from tracker.figures.slices import Slice, SliceForm
@@ -255,6 +259,7 @@ class DashboardView(ScopedListView):
                 "region_chart": region_chart,
                 "part": part,
                 "commitments_apply": slice_has_commitments(part),
+                "commitments_whole_convention": whole_convention_commitments(part),
                 "region_map": region_map(
                     rows=list(regions), measure=self.request.GET.get("map", ""), part=part
                 ),
