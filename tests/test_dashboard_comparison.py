@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -124,3 +125,18 @@ def test_the_chart_shows_the_chosen_figure_and_links_to_its_rows(
     assert chart.bars[0].value_label == formatting.percent(rows[0].placement_rate).bare
     assert "figure=placement_6m_placed" in chart.bars[0].url
     assert admin_client.get(f"{URL}?by=region&chart=nope").status_code == 404
+
+
+@pytest.mark.parametrize("client_fixture", ["admin_client", "partner_a_client"])
+def test_each_figure_of_the_table_drills_down_to_as_many_rows(
+    request: pytest.FixtureRequest, client_fixture: str, data: dict[str, Any]
+) -> None:
+    client: Client = request.getfixturevalue(client_fixture)
+    response = client.get(f"{URL}?by=region&sex=F")
+    content = response.content.decode()
+    links = re.findall(r'<a href="(/figures/(?:enrollments|hires)/\?[^"]+)">([0-9]+)</a>', content)
+    assert links
+    for href, shown in links:
+        drill = client.get(href.replace("&amp;", "&"))
+        assert drill.status_code == 200
+        assert drill.context["row_count"] == int(shown), href

@@ -3,6 +3,7 @@ figures on the page and in the CSV/XLSX files."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -52,29 +53,44 @@ class ComparisonTable(tables.Table):
         order_by = ("-jobs_created",)
         empty_text = _("Aucun chiffre pour ces filtres.")
 
-    def __init__(self, *args: Any, with_targets: bool, member_urls: dict[int, str], **kwargs: Any):
+    def __init__(
+        self,
+        *args: Any,
+        with_targets: bool,
+        member_urls: dict[int, str],
+        figure_link: Callable[[str, int], str],
+        **kwargs: Any,
+    ):
         exclude = () if with_targets else ("target_jobs_created", "target_placement_rate")
         super().__init__(*args, exclude=exclude, **kwargs)
         self.member_urls = member_urls
+        self.figure_link = figure_link  # (figure, member id) -> its drill-down
+
+    def _linked(self, figure: str, record: ComparisonRow, text: str) -> Any:
+        return format_html('<a href="{}">{}</a>', self.figure_link(figure, record.member_id), text)
 
     def render_label(self, record: ComparisonRow, value: str) -> Any:
         return format_html('<a href="{}">{}</a>', self.member_urls[record.member_id], value)
 
-    def render_enrolled(self, value: int) -> str:
-        return _number(value)
+    def render_enrolled(self, record: ComparisonRow, value: int) -> Any:
+        return self._linked("enrolled", record, _number(value))
 
-    def render_graduates(self, value: int) -> str:
-        return _number(value)
+    def render_graduates(self, record: ComparisonRow, value: int) -> Any:
+        return self._linked("graduates", record, _number(value))
 
-    def render_jobs_created(self, value: int) -> str:
-        return _number(value)
+    def render_jobs_created(self, record: ComparisonRow, value: int) -> Any:
+        return self._linked("jobs_created", record, _number(value))
 
     def render_target_jobs_created(self, value: Decimal | None) -> str:
         return _number(value)
 
-    def render_placement_rate(self, record: ComparisonRow) -> str:
-        rate = _percent(record.placement_rate)
-        return f"{rate} ({record.placement_6m_placed}/{record.placement_6m_eligible})"
+    def render_placement_rate(self, record: ComparisonRow) -> Any:
+        return format_html(
+            "{} ({}/{})",
+            _percent(record.placement_rate),
+            self._linked("placement_6m_placed", record, str(record.placement_6m_placed)),
+            self._linked("placement_6m_eligible", record, str(record.placement_6m_eligible)),
+        )
 
     def render_target_placement_rate(self, value: Decimal | None) -> str:
         return _percent(value)

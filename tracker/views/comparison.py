@@ -59,7 +59,22 @@ class ComparisonView(TemplateResponseMixin, ContextMixin, View):
         member_urls = {
             row.member_id: f"{dashboard}?{part.query(**{by: row.member_id})}" for row in rows
         }
-        table = ComparisonTable(rows, with_targets=with_targets, member_urls=member_urls)
+
+        def figure_link(figure: str, member: int) -> str:
+            return figure_url(
+                figure,
+                dimension=by,
+                member=member,
+                sex=part.sex,
+                year=part.year,
+                quarter=part.quarter,
+                until=today,
+                cohort_filters=part.cohort_filters,
+            )
+
+        table = ComparisonTable(
+            rows, with_targets=with_targets, member_urls=member_urls, figure_link=figure_link
+        )
         RequestConfig(request, paginate={"per_page": 50}).configure(table)
         export_format = request.GET.get("export")
         if export_format:
@@ -81,16 +96,7 @@ class ComparisonView(TemplateResponseMixin, ContextMixin, View):
                 (
                     row.label,
                     getattr(row, measure) or 0,
-                    figure_url(
-                        figure,
-                        dimension=by,
-                        member=row.member_id,
-                        sex=part.sex,
-                        year=part.year,
-                        quarter=part.quarter,
-                        until=today,
-                        cohort_filters=part.cohort_filters,
-                    ),
+                    figure_link(figure, row.member_id),
                 )
                 for row in shown
             ],
