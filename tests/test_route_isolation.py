@@ -62,6 +62,7 @@ ROUTES: dict[str, Route] = {
     # Saved views of the dashboard (B's own, unshared and shared alike)
     "saved_view_open": Route(_pk("saved_view"), NOT_ALLOWED),
     "saved_view_remove": Route(_pk("saved_view"), NOT_ALLOWED),
+    "saved_view_sharing": Route(_pk("saved_view"), NOT_ALLOWED),
     "conventions:convention_detail": Route(_pk("convention"), NOT_ALLOWED),
     "conventions:convention_update": Route(_pk("convention"), ROLE | NOT_ALLOWED),
     "conventions:party_add": Route(_pk("convention"), ROLE | NOT_ALLOWED),

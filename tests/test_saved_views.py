@@ -110,3 +110,19 @@ def test_a_nameless_or_duplicate_view_is_refused_with_the_reason(
     assert response["Location"].endswith("?sex=M")  # back to the filters as they were
     assert "déjà une vue nommée" in manager_client.get(response["Location"]).content.decode()
     assert SavedView.objects.count() == 1
+
+
+def test_the_owner_shares_a_view_later_and_stops_sharing_it(
+    partner_a_client: Client, viewer_a_client: Client, partner_b_client: Client
+) -> None:
+    _save(partner_a_client, "Plus tard", sex="F")
+    view = SavedView.objects.get()
+    share = reverse("saved_view_sharing", args=[view.pk])
+    assert viewer_a_client.post(share, {"shared": "on"}).status_code == 404  # not shared yet
+    assert partner_b_client.post(share, {"shared": "on"}).status_code == 404
+    assert partner_a_client.post(share, {"shared": "on"}).status_code == 302
+    assert "Plus tard" in viewer_a_client.get(reverse("home")).content.decode()
+    assert viewer_a_client.post(share, {}).status_code == 403  # seen, but not its own
+    partner_a_client.post(share, {})
+    assert "Plus tard" not in viewer_a_client.get(reverse("home")).content.decode()
+    assert "Plus tard" not in partner_b_client.get(reverse("home")).content.decode()

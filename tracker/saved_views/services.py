@@ -41,3 +41,12 @@ def saved_view_delete(*, user: User, view: SavedView) -> None:
     if view.owner_id != user.pk:
         raise PermissionDenied
     view.delete()
+
+
+def saved_view_share(*, user: User, view: SavedView, shared: bool) -> SavedView:
+    """Only the owner shares a view with its organisation, or stops sharing it."""
+    if view.owner_id != user.pk:
+        raise PermissionDenied
+    view.shared = shared
+    view.save(update_fields=["shared"])
+    return view

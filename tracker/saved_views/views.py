@@ -16,7 +16,11 @@ from django.views.decorators.http import require_GET, require_POST
 from tracker.figures.slices import PARAMETERS
 from tracker.models import User
 from tracker.saved_views.selectors import saved_view_list
-from tracker.saved_views.services import saved_view_create, saved_view_delete
+from tracker.saved_views.services import (
+    saved_view_create,
+    saved_view_delete,
+    saved_view_share,
+)
 
 
 def _dashboard(query: str) -> HttpResponseRedirect:
@@ -60,4 +64,19 @@ def saved_view_remove(request: HttpRequest, pk: int) -> HttpResponse:
     view = get_object_or_404(saved_view_list(user=user), pk=pk)
     saved_view_delete(user=user, view=view)
     messages.success(request, _("Vue « %(name)s » supprimée.") % {"name": view.name})
+    return _dashboard("")
+
+
+@require_POST
+def saved_view_sharing(request: HttpRequest, pk: int) -> HttpResponse:
+    """``shared=on`` shares the view with the owner's organisation, anything else stops."""
+    user: User = request.user  # type: ignore[assignment]
+    view = get_object_or_404(saved_view_list(user=user), pk=pk)
+    view = saved_view_share(user=user, view=view, shared=request.POST.get("shared") == "on")
+    message = (
+        _("Vue « %(name)s » partagée avec votre organisation.")
+        if view.shared
+        else _("Vue « %(name)s » n'est plus partagée.")
+    )
+    messages.success(request, message % {"name": view.name})
     return _dashboard("")
