@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
@@ -49,12 +50,21 @@ def dashboard_slice_form(request: HttpRequest) -> SliceForm:
         raise Http404 from None
 
 
-def slice_context(request: HttpRequest, form: SliceForm) -> dict[str, Any]:
+def slice_context(
+    request: HttpRequest, form: SliceForm, years: list[int] | None = None
+) -> dict[str, Any]:
     """What the dashboard's filter bar and saved views show (outside the cached figures:
-    the saved views change with every save). One query (the saved views)."""
+    the saved views change with every save). One query (the saved views). ``years``:
+    the years with figures or commitments, offered as a list (the chosen one kept)."""
     user: User = request.user  # type: ignore[assignment]
     part = form.slice()
     form.show_chosen()
+    if years is not None:
+        offered = sorted({*years, *([part.year] if part.year else [])})
+        form.fields["year"].widget = forms.Select(
+            choices=[("", _("Toutes")), *((str(y), str(y)) for y in offered)],
+            attrs={"class": "form-select"},
+        )
     return {
         "slice_form": form,
         "part": part,

@@ -140,7 +140,7 @@ class DashboardView(ScopedListView):
                 # Outside the cached part: it changes with the clock, not with the data.
                 "pending": rollup_pending(user=user),
                 "is_partner": user.is_partner,
-                **slice_context(self.request, self._slice_form),
+                **slice_context(self.request, self._slice_form, years=figures["years"]),
             }
         )
         if user.is_partner:
