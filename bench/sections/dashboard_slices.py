@@ -16,6 +16,7 @@ from __future__ import annotations
 from django.db.models import Count, Max
 from django.urls import reverse
 
+from accounts.models import Role
 from bench.measure import Report, measure_page
 from bench.sections.dashboard import (
     COMPUTED_REPEAT,
@@ -27,7 +28,7 @@ from bench.sections.dashboard import (
     _user,
 )
 from conventions.models import Partner
-from tracker.models import Cohort, Enrollment, Role
+from tracker.models import Cohort, Enrollment
 
 
 def _combinations(cohort: Cohort, year: int) -> list[tuple[str, str]]:

@@ -22,10 +22,10 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.models import User
+from accounts.policy import user_manages_convention
 from conventions.models import Convention, ConventionParty, ConventionTransition
 from conventions.services.errors import WorkflowError
-from conventions.services.permissions import user_manages_convention
-from tracker.models import User
 
 Status = Convention.Status
 

@@ -15,6 +15,8 @@ from django.db.models import QuerySet, Sum
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
+from accounts.policy import sees_nationally
 from conventions.models import Convention, Filiere, Indicator, Region, Zone
 from conventions.selectors import convention_list, current_commitments_of
 from tracker.figures.commitments import targets_to_date
@@ -22,7 +24,7 @@ from tracker.figures.slice_commitments import slice_has_commitments
 from tracker.figures.sliced import sliced_by_member
 from tracker.figures.slices import Slice, operator_choices
 from tracker.figures.to_date import AfterDay
-from tracker.models import Dimension, User
+from tracker.models import Dimension
 from tracker.selectors import cohort_list
 
 # The dimensions a comparison is made by, in the order offered.
@@ -43,7 +45,7 @@ def offered_dimensions(user: User) -> list[tuple[str, str]]:
     return [
         (key, str(label))
         for key, label in BY.items()
-        if key != Dimension.OPERATOR or user.is_staff_role
+        if key != Dimension.OPERATOR or sees_nationally(user)
     ]
 
 

@@ -11,9 +11,9 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from tracker import formatting
-from tracker.exports import ExportColumn
 from tracker.figures.comparison import ComparisonRow
+from web import formatting
+from web.exports import ExportColumn
 
 
 def _percent(value: Decimal | None) -> str:

@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from tracker.figures.slice_search import resolve_typed_text
 from tracker.figures.slices import (
     PARAMETERS,
@@ -22,7 +23,6 @@ from tracker.figures.slices import (
     SliceForm,
     parse_slice_form,
 )
-from tracker.models import User
 from tracker.saved_views.selectors import saved_view_list
 
 SAVED_VIEWS_SHOWN = 50

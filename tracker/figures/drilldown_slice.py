@@ -9,8 +9,8 @@ from typing import Any
 
 from django.http import Http404
 
+from accounts.models import User
 from tracker.figures.slices import COHORT_ATTRIBUTES, InvalidSliceError, Slice, parse_slice
-from tracker.models import User
 
 
 def drilldown_slice(params: Any, *, user: User) -> Slice:

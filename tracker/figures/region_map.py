@@ -20,8 +20,8 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from tracker import formatting
 from tracker.figures.slices import Slice
+from web import formatting
 
 # ISO 3166-2:MA code -> (column, row) of its tile.
 TILES = {

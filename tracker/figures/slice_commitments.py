@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from accounts.models import User
 from conventions.models import Convention
 from conventions.selectors import convention_list
 from tracker.figures.commitments import targets_by_year
 from tracker.figures.slices import Slice
-from tracker.models import User
 
 
 def slice_has_commitments(part: Slice) -> bool:

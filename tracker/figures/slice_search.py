@@ -1,5 +1,5 @@
 """Typed text in the dashboard's convention and operator boxes (staff: a search box,
-tracker.choices.SearchInput). With the script, a picked suggestion submits its id;
+web.choices.SearchInput). With the script, a picked suggestion submits its id;
 without it, the typed text arrives: one matching row is taken as chosen, none or several
 drop the filter with a message saying so (the page never answers 404 for a search)."""
 
@@ -10,9 +10,10 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from accounts.models import User
+from accounts.policy import sees_nationally
 from conventions.selectors import convention_list, partner_list
-from tracker.choices import search_choices
-from tracker.models import User
+from web.choices import search_choices
 
 # Box -> (the rows it searches, their label).
 SEARCHED = {
@@ -26,7 +27,7 @@ def resolve_typed_text(request: HttpRequest, params: dict[str, str]) -> None:
     matches, or drops it with a warning. Ids and partners' choices are left as they are
     (a partner's boxes are selects; its ids are checked against its scope)."""
     user: User = request.user  # type: ignore[assignment]
-    if not user.is_staff_role:
+    if not sees_nationally(user):
         return
     for name, (scoped, label_fields) in SEARCHED.items():
         text = params.get(name, "")

@@ -19,6 +19,8 @@ import datetime as dt
 
 from django.db.models import F, QuerySet
 
+from accounts.models import User
+from accounts.policy import sees_nationally
 from tracker.figures.selectors import (
     COHORT_MEMBER,
     SUMS,
@@ -31,7 +33,7 @@ from tracker.figures.selectors import (
 )
 from tracker.figures.slices import Slice
 from tracker.figures.to_date import AfterDay
-from tracker.models import Dimension, Rollup, User
+from tracker.models import Dimension, Rollup
 from tracker.selectors import cohort_list
 
 
@@ -43,10 +45,10 @@ def sliced_rows(*, user: User, part: Slice, dimension: str) -> tuple[QuerySet[Ro
     """The stored rows to sum for ``dimension`` under ``part``, and the field naming the
     member (None for the nation)."""
     filters = part.cohort_filters
-    if user.is_staff_role and not filters:
+    if sees_nationally(user) and not filters:
         rows, member_field = _rows(user, dimension)
     else:
-        if user.is_staff_role:
+        if sees_nationally(user):
             rows = Rollup.objects.filter(dimension=Dimension.COHORT)
         else:
             rows = Rollup.objects.filter(

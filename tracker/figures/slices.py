@@ -20,12 +20,13 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
+from accounts.policy import sees_nationally
 from conventions.models import Filiere, Partner, Region, Zone
 from conventions.selectors import convention_list, partner_list
-from tracker.choices import SearchInput
-from tracker.form_styles import StyledFormMixin
-from tracker.models import User
 from tracker.selectors import cohort_list
+from web.choices import SearchInput
+from web.form_styles import StyledFormMixin
 
 # The filters read from the cohort a row belongs to (its current attributes, as the
 # rollup store groups them), in the order the URL and the words state them.
@@ -101,7 +102,7 @@ class Slice:
 
 def operator_choices(user: User) -> QuerySet[Partner]:
     """Operating partners a user may filter on: staff only."""
-    if not user.is_staff_role:
+    if not sees_nationally(user):
         return Partner.objects.none()
     return partner_list(user=user)
 
@@ -144,7 +145,7 @@ class SliceForm(StyledFormMixin, forms.Form):
         fields_["convention"].queryset = convention_list(user=user).order_by("reference")  # type: ignore[attr-defined]
         fields_["operator"].queryset = operator_choices(user).order_by("name")  # type: ignore[attr-defined]
         fields_["cohort"].queryset = cohort_list(user=user).order_by("code")  # type: ignore[attr-defined]
-        if not user.is_staff_role:
+        if not sees_nationally(user):
             del fields_["operator"]
         else:
             # Thousands of conventions, operators and cohorts nationally: typed search
@@ -216,7 +217,7 @@ def parse_slice_form(params: Any, *, user: User) -> SliceForm:
     """parse_slice's validated form (a page showing the filters renders it as is: one
     query per id given, never repeated)."""
     relevant = {name: params.get(name, "") for name in PARAMETERS if params.get(name, "")}
-    if not user.is_staff_role and relevant.get("operator"):
+    if not sees_nationally(user) and relevant.get("operator"):
         raise InvalidSliceError("operator")
     form = SliceForm(relevant, user=user)
     if not form.is_valid():

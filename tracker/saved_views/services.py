@@ -6,8 +6,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from tracker.figures.slices import InvalidSliceError, parse_slice
-from tracker.models import SavedView, User
+from tracker.models import SavedView
 
 
 def saved_view_create(*, user: User, name: str, params: dict[str, str], shared: bool) -> SavedView:

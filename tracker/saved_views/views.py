@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.models import User
 from tracker.figures.slices import PARAMETERS
-from tracker.models import User
 from tracker.saved_views.selectors import saved_view_list
 from tracker.saved_views.services import (
     saved_view_create,

@@ -17,9 +17,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from conventions.models import Convention
 from tracker.figures.selectors import Progress, lagging_conventions
-from tracker.models import LaggingAlert, User
+from tracker.models import LaggingAlert
 
 
 def alert_period(day: dt.date) -> str:

@@ -19,7 +19,7 @@ from tracker.figures import links
 from tracker.figures.selectors import cohort_progress, convention_progress, rollup_pending
 from tracker.figures.slices import Slice
 from tracker.models import Cohort
-from tracker.templatetags import formatting as formatting_tags
+from web.templatetags import formatting as formatting_tags
 
 register = template.Library()
 

@@ -12,11 +12,11 @@ from django.shortcuts import render
 from django.utils.decorators import method_decorator
 from django.views.generic import TemplateView
 
+from accounts.models import Role, User
 from conventions.models import Convention
 from conventions.selectors import convention_list
 from tracker.figures.dashboard_slice import SAVED_VIEWS_SHOWN
 from tracker.health import background_heartbeats
-from tracker.models import Role, User
 from tracker.saved_views.selectors import saved_view_list
 from tracker.selectors import cohort_list
 

@@ -1,0 +1,284 @@
+"""The progress dashboard: the sector against its 2030 trajectory, the programme's
+figures against the conventions' commitments, breakdowns by region, zone and filière,
+and the conventions table. A partner's figures are computed over its own cohorts only
+(tracker.figures.selectors), and its page leads with what is its own (its conventions,
+its cohorts with their standing, its figures), the national sector after; staff read
+the sector first. A constant number of queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import QuerySet
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import get_language
+
+from accounts.models import User
+from conventions.models import Convention, Filiere, Indicator, Region, Zone
+from conventions.selectors import convention_list
+from tracker.figures.charts import bar_chart, column_chart
+from tracker.figures.conventions_table import (
+    DashboardConventionFilter,
+    DashboardConventionTable,
+    page_progress,
+    with_standing_rank,
+)
+from tracker.figures.dashboard_cache import FiguresState, cached, dashboard_cache_key
+from tracker.figures.dashboard_slice import dashboard_slice_form, slice_context
+from tracker.figures.links import figure_url
+from tracker.figures.national import sector_figures
+from tracker.figures.partner_cohorts import partner_cohorts
+from tracker.figures.region_map import region_map
+from tracker.figures.selectors import (
+    Figures,
+    conventions_progress_summary,
+    figures_after_day,
+    rollup_pending,
+)
+from tracker.figures.slice_commitments import (
+    slice_commitments,
+    slice_has_commitments,
+    whole_convention_commitments,
+)
+from tracker.figures.slice_scope import conventions_in_slice
+from tracker.figures.sliced import sliced_by_member, sliced_by_year
+from tracker.figures.slices import Slice, SliceForm
+from tracker.models import Dimension
+from web.lists import ScopedListView
+
+
+class DashboardView(ScopedListView):
+    """The figures (rendered once per state of the data, tracker.figures.dashboard_cache)
+    and below them the conventions table, a list like the others: the scoped conventions
+    (drafts aside, as the summary counts them) filtered, sorted and paginated."""
+
+    template_name = "dashboard/dashboard.html"
+    selector = convention_list
+    filterset_class = DashboardConventionFilter
+    table_class = DashboardConventionTable
+
+    @cached_property
+    def _today(self) -> dt.date:
+        return timezone.localdate()
+
+    @cached_property
+    def _state(self) -> FiguresState:
+        return FiguresState.read()
+
+    @cached_property
+    def _cached_figures(self) -> dict[str, Any]:
+        user: User = self.request.user  # type: ignore[assignment]
+        year, today, state = self._year(), self._today, self._state
+        part = self._slice
+        key = dashboard_cache_key(
+            user=user,
+            state=state,
+            today=today,
+            year=year,
+            language=get_language(),
+            part=part.cache_part(),
+        )
+        return cached(
+            key,
+            lambda: self._figures(
+                user=user,
+                part=part,
+                today=today,
+                reference_date=state.freshness.reference_date,
+            ),
+        )
+
+    def get_queryset(self) -> QuerySet[Convention]:
+        conventions = conventions_in_slice(
+            super().get_queryset().exclude(status=Convention.Status.DRAFT), self._slice
+        )
+        return with_standing_rank(conventions, self._cached_figures["standings"])
+
+    def get_table_kwargs(self) -> dict[str, Any]:
+        return {"standings": self._cached_figures["standings"], "today": self._today}
+
+    def get_table(self, **kwargs: Any) -> DashboardConventionTable:
+        table: DashboardConventionTable = super().get_table(**kwargs)
+        table.progress = page_progress(
+            user=self.request.user,  # type: ignore[arg-type]
+            conventions=[row.record for row in table.page.object_list],
+            standings=self._cached_figures["standings"],
+            today=self._today,
+            after=self._cached_figures["after"],
+        )
+        return table
+
+    @cached_property
+    def _slice_form(self) -> SliceForm:
+        return dashboard_slice_form(self.request)
+
+    @cached_property
+    def _slice(self) -> Slice:
+        return self._slice_form.slice()
+
+    def _year(self) -> int | None:
+        return self._slice.year
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        user: User = self.request.user  # type: ignore[assignment]
+        figures = self._cached_figures
+        table: DashboardConventionTable = context["table"]
+        context.update(
+            {
+                "year": self._year(),
+                "years": figures["years"],
+                "figures_html": figures["html"],  # a SafeString: rendered by our template
+                "sector_html": figures["sector_html"],
+                "summary": figures["summary"],
+                "conventions": [
+                    (row.record, table.progress[row.record.pk]) for row in table.page.object_list
+                ],
+                "freshness": self._state.freshness,
+                # Outside the cached part: it changes with the clock, not with the data.
+                "pending": rollup_pending(user=user),
+                "is_partner": user.is_partner,
+                **slice_context(self.request, self._slice_form, years=figures["years"]),
+            }
+        )
+        if user.is_partner:
+            # Per request (cohorts change with every entry, not only with a recompute),
+            # a fixed number of queries: the latest cohorts only, the list has them all.
+            cohorts, more = partner_cohorts(
+                user=user, today=self._today, after=self._cached_figures["after"], part=self._slice
+            )
+            context.update({"own_cohorts": cohorts, "more_cohorts": more})
+        return context
+
+    def _figures(
+        self, *, user: User, part: Slice, today: dt.date, reference_date: dt.date
+    ) -> dict[str, Any]:
+        """The figures' part of the page, rendered (what the cache keeps), and the years
+        the year selector offers. Every figure is to date: rows dated after today are not
+        counted, whatever period they fall in (tracker.figures.to_date)."""
+        context: dict[str, Any] = {}
+        sector = sector_figures()
+        jobs, exports = sector["jobs"], sector["exports"]
+
+        year = part.year
+        after = figures_after_day(user=user, until=today, reference_date=reference_date)
+        by_year = sliced_by_year(user=user, part=part, until=today, after=after)
+        commitments = slice_commitments(user=user, part=part)
+        offered_years = sorted(set(by_year) | {y for _i, y in commitments})
+        years = offered_years if year is None else [year]
+        programme: list[dict[str, Any]] = [
+            {
+                "year": y,
+                "figures": by_year.get(y, Figures()),
+                "targets": {
+                    indicator.value: commitments.get((indicator.value, y))
+                    for indicator in Indicator
+                },
+            }
+            for y in years
+        ]
+        jobs_urls = {
+            y: figure_url(
+                "jobs_created",
+                year=y,
+                quarter=part.quarter if y == part.year else None,
+                sex=part.sex,
+                until=today,
+                cohort_filters=part.cohort_filters,
+            )
+            for y in years
+        }
+
+        breakdowns = []
+        for dimension, members in (
+            (Dimension.REGION, list(Region.objects.all())),
+            (Dimension.ZONE, list(Zone.objects.all())),
+            (Dimension.FILIERE, list(Filiere.objects.all())),
+        ):
+            figures = sliced_by_member(
+                user=user, part=part, dimension=dimension, until=today, after=after
+            )
+            breakdowns.append(
+                {
+                    "dimension": dimension.value,
+                    "label": dimension.label,
+                    "rows": [
+                        {"member": member, "figures": figures.get(member.pk, Figures())}
+                        for member in members
+                    ],
+                }
+            )
+        regions = breakdowns[0]["rows"]
+        region_chart = bar_chart(
+            [
+                (
+                    row["member"].name,
+                    row["figures"].jobs_created,
+                    figure_url(
+                        "jobs_created",
+                        dimension="region",
+                        member=row["member"].pk,
+                        year=year,
+                        quarter=part.quarter,
+                        sex=part.sex,
+                        until=today,
+                        cohort_filters=part.cohort_filters,
+                    ),
+                )
+                for row in regions
+            ]
+        )
+
+        # Where every convention stands (no Progress built: limit 0); the table shows
+        # them a page at a time from the standings kept with the figures.
+        progress = conventions_progress_summary(user=user, today=today, limit=0, after=after)
+        context.update(
+            {
+                "year": year,
+                "today": today,
+                "jobs": jobs,
+                "exports": exports,
+                "jobs_chart": column_chart(
+                    years=jobs.years, actual=jobs.actual, target=jobs.trajectory
+                ),
+                "exports_chart": column_chart(
+                    years=exports.years,
+                    actual=exports.actual,
+                    target=exports.trajectory,
+                ),
+                "programme": programme,
+                "programme_chart": column_chart(
+                    years=years,
+                    actual={row["year"]: row["figures"].jobs_created for row in programme},
+                    target={row["year"]: row["targets"]["jobs_created"] for row in programme},
+                    urls=jobs_urls,
+                ),
+                "breakdowns": breakdowns,
+                "region_chart": region_chart,
+                "part": part,
+                "commitments_apply": slice_has_commitments(part),
+                "commitments_whole_convention": whole_convention_commitments(part),
+                "region_map": region_map(
+                    rows=list(regions), measure=self.request.GET.get("map", ""), part=part
+                ),
+            }
+        )
+        html = render_to_string("dashboard/_figures.html", context, request=self.request)
+        sector_html = render_to_string("dashboard/_sector.html", context, request=self.request)
+        summary = {
+            "conventions_count": progress.count,
+            "lagging_count": progress.lagging_count,
+            "judged_count": progress.judged_count,
+            "suspended_count": progress.suspended_count,
+        }
+        return {
+            "years": offered_years,
+            "html": html,
+            "sector_html": sector_html,
+            "summary": summary,
+            "standings": progress.standings,
+            "after": after,
+        }
