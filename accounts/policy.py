@@ -36,7 +36,7 @@ from django.apps import apps
 from django.db.models import Model, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Role, User
+from accounts.models import STAFF_ROLES, Role, User
 
 if TYPE_CHECKING:  # types only: the domain rooms are above this one
     from conventions.models import Convention
@@ -67,6 +67,18 @@ def scope_key(user: User) -> str:
     if user.is_partner and user.partner_id is not None:
         return f"partner:{user.partner_id}"
     return "none"
+
+
+def colleagues_of(user: User, *, person: str) -> Q:
+    """The people of ``user``'s organisation, as a condition on the user path ``person``
+    (e.g. "owner" of a saved view): staff for staff (the ministry and its agencies), the
+    same partner organisation for a partner user, nobody for anyone else. What one shares
+    with colleagues reaches these only, never another organisation."""
+    if sees_nationally(user):
+        return Q(**{f"{person}__role__in": STAFF_ROLES, f"{person}__is_active": True})
+    if user.is_partner and user.partner_id is not None:
+        return Q(**{f"{person}__partner_id": user.partner_id})
+    return Q(pk__in=[])
 
 
 def scoped(

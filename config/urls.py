@@ -51,6 +51,7 @@ urlpatterns = [
     path("", include("conventions.urls")),
     path("", include("tracker.urls.people")),
     path("", include("tracker.figures.urls")),
+    path("", include("tracker.saved_views.urls")),
     path("", include("tracker.imports.urls")),
     path("", include("tracker.verification.urls")),
     path("", include("accounts.urls")),

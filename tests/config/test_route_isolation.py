@@ -31,6 +31,7 @@ from tests.support.factories import (
 )
 from tests.support.imports import csv_bytes, enrolled_row, upload
 from tests.support.verification import declaration_batch
+from tracker.models import SavedView
 
 pytestmark = pytest.mark.django_db
 
@@ -59,6 +60,10 @@ ROUTES: dict[str, Route] = {
     # Conventions and partners
     "conventions:partner_detail": Route(_pk("operator"), NOT_ALLOWED),
     "conventions:partner_update": Route(_pk("operator"), ROLE),
+    # Saved views of the dashboard (B's own, unshared and shared alike)
+    "saved_view_open": Route(_pk("saved_view"), NOT_ALLOWED),
+    "saved_view_remove": Route(_pk("saved_view"), NOT_ALLOWED),
+    "saved_view_sharing": Route(_pk("saved_view"), NOT_ALLOWED),
     "conventions:convention_detail": Route(_pk("convention"), NOT_ALLOWED),
     "conventions:convention_update": Route(_pk("convention"), ROLE | NOT_ALLOWED),
     "conventions:party_add": Route(_pk("convention"), ROLE | NOT_ALLOWED),
@@ -155,6 +160,9 @@ UNSCOPED: dict[str, str] = {
     "dashboard": "figures of the user's own scope",
     "figure_enrollments": "rows through figure_rows (scoped), ids in the query string",
     "figure_hires": "rows through figure_rows (scoped), ids in the query string",
+    "figure_comparison": "figures of the user's own scope, ids in the query string "
+    "(test_dashboard_slicing_isolation)",
+    "saved_view_save": "saves the user's own view; its filters checked against its scope",
     "import_list": "list through import_batch_list",
     "identity_correction_list": "list through identity_correction_list (scoped)",
     "import_new": "upload form; cohorts checked row by row",
@@ -270,6 +278,7 @@ def world_b(operator_b, other_manager_user, admin_user, partner_b_user) -> Simpl
     b.batch = upload(partner_b_user, csv_bytes([enrolled_row(b.cohort.code, "BB900002")]), "b.csv")
     b.token = api_token_create(user=partner_b_user, name="b").token
     b.declaration_batch = declaration_batch(admin_user)
+    b.saved_view = SavedView.objects.create(owner=partner_b_user, name="B", shared=True)
     return b
 
 

@@ -28,6 +28,7 @@ from tracker.models.rollups import (
     RollupState,
     TermsRevision,
 )
+from tracker.models.saved_views import SavedView
 from tracker.models.system import BeatHeartbeat, WorkerHeartbeat
 
 __all__ = [
@@ -57,6 +58,7 @@ __all__ = [
     "RollupChange",
     "RollupRun",
     "RollupState",
+    "SavedView",
     "TermsRevision",
     "Trainee",
     "TraineeContact",
