@@ -28,6 +28,7 @@ from tracker.models import (
     GraduateOutcome,
     HireVerification,
     Placement,
+    VerificationRollup,
 )
 from tracker.models.declarations import month_index
 from tracker.verification.imports import (
@@ -53,6 +54,7 @@ def clear(context: DemoContext) -> None:
     HireVerification.objects.all().delete()
     GraduateOutcome.objects.all().delete()
     FoundByCnss.objects.all().delete()
+    VerificationRollup.objects.all().delete()
     previous = DeclarationImport.objects.filter(file_name=FILE_NAME, declarations__isnull=True)
     for batch in previous:
         if batch.file:

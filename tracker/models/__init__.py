@@ -14,6 +14,7 @@ from tracker.models.declarations import (
     HireVerification,
     IncentiveParameter,
     VerificationChange,
+    VerificationRollup,
     VerificationState,
 )
 from tracker.models.history import ChangeLog, Deletion
@@ -63,6 +64,7 @@ __all__ = [
     "Trainee",
     "TraineeContact",
     "VerificationChange",
+    "VerificationRollup",
     "VerificationState",
     "WorkerHeartbeat",
 ]

@@ -263,6 +263,52 @@ class FoundByCnss(models.Model):
         return f"{self.enrollment_id}"
 
 
+class VerificationRollup(models.Model):
+    """The verified figures of one cell, cohort x operator x sex x year x quarter:
+    rebuilt with the match, in its transaction, by one INSERT ... SELECT ... GROUP BY
+    (tracker.verification.rollup), so that the dashboard sums a few stored cells under
+    its slice instead of counting the match rows. Hires fall in the quarter of their hire
+    date (jobs as the dashboard counts them: each enrollment's first stable hire),
+    graduates in the quarter of their graduation. ``operator_id`` is the operator stored
+    on the hire or the enrollment, the one a partner's scope is decided by."""
+
+    # As on the rollup store: no constraint nor index (rewritten in bulk), the cohort's
+    # deletion still cascades through Django.
+    cohort = models.ForeignKey(
+        "tracker.Cohort",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
+    operator_id = models.BigIntegerField()
+    sex = models.CharField(max_length=1)
+    year = models.PositiveSmallIntegerField()
+    quarter = models.PositiveSmallIntegerField()
+    declared = models.PositiveIntegerField(default=0)
+    verified = models.PositiveIntegerField(default=0)
+    eligible_6m = models.PositiveIntegerField(default=0)
+    retained_6m = models.PositiveIntegerField(default=0)
+    eligible_12m = models.PositiveIntegerField(default=0)
+    retained_12m = models.PositiveIntegerField(default=0)
+    graduates_eligible_6m = models.PositiveIntegerField(default=0)
+    graduates_placed_6m = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("chiffres vérifiés d'une cohorte")
+        verbose_name_plural = _("chiffres vérifiés des cohortes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cohort", "operator_id", "sex", "year", "quarter"],
+                name="verification_rollup_cell",
+            )
+        ]
+        indexes = [models.Index(fields=["operator_id"], name="verification_rollup_operator")]
+
+    def __str__(self) -> str:
+        return f"{self.cohort_id} {self.sex} {self.year}T{self.quarter}"
+
+
 class VerificationChange(models.Model):
     """A durable "the match is stale" marker, written in the transaction that changed a
     side of it; the rebuild removes the markers it covered, the sweep (every minute)

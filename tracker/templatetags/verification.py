@@ -1,5 +1,7 @@
-"""The dashboard's "declared beside verified" block (tracker.verification.figures), in
-a tag of its own so that the dashboard's view and cache stay as they are."""
+"""The dashboard's "declared beside verified" block, in a tag of its own so that the
+dashboard's view and cache stay as they are: its figures are summed from the verified
+figures' store (tracker.verification.dashboard) under the dashboard's slice, and each
+links to its rows under the same slice."""
 
 from __future__ import annotations
 
@@ -8,9 +10,11 @@ from typing import Any
 from django import template
 
 from accounts import policy
+from tracker.figures.slices import Slice
 from tracker.models import HireVerification, Placement
 from tracker.verification import selectors
-from tracker.verification.figures import gap_reason, verified_totals
+from tracker.verification.dashboard import stored_totals
+from tracker.verification.figures import gap_reason
 
 register = template.Library()
 
@@ -20,9 +24,14 @@ def verification_summary(context: dict[str, Any]) -> dict[str, Any]:
     user = context["request"].user
     if not policy.can_read_verification(user):
         return {"shown": False}
+    part = context.get("part")
+    if not isinstance(part, Slice):
+        part = Slice()
     return {
         "shown": True,
-        "totals": verified_totals(user=user),
+        "totals": stored_totals(user=user, part=part),
+        # The slice's query string: the drill-downs list the rows of the same slice.
+        "slice_query": part.query(),
         "can_import": policy.can_import_declarations(user),
         "can_read_incentives": policy.can_read_incentives(user),
     }

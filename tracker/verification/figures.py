@@ -23,7 +23,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from tracker.figures.definitions import FIGURES
+from tracker.figures.definitions import FIGURES, period_bounds
+from tracker.figures.slices import Slice
 from tracker.models import Enrollment, GraduateOutcome, HireVerification, Placement
 from tracker.verification.selectors import found_by_cnss_scope, verified_hire_scope
 
@@ -179,9 +180,34 @@ def verified_figures(*, user: User, dimension: str) -> list[VerifiedRow]:
     return [rows[member] for member in sorted(rows, key=lambda m: (m is None, m))]
 
 
-def verified_totals(*, user: User) -> VerifiedRow:
-    totals = verification_rows(user=user).aggregate(**_counts())
-    graduates = graduate_rows(user=user).aggregate(**_graduate_counts())
+def in_slice(rows: QuerySet[Any], part: Slice | None, *, enrollment: str, date: str) -> Any:
+    """The match rows of ``part`` (a dashboard slice): their cohort's current attributes,
+    the person's sex, the quarter or year of ``date`` (the hire or graduation date), as
+    the store's cells are summed for it (tracker.verification.rollup)."""
+    if part is None:
+        return rows
+    for name, value in part.cohort_filters.items():
+        lookup = "cohort_id" if name == "cohort" else f"cohort__{name}_id"
+        rows = rows.filter(**{f"{enrollment}{lookup}": value})
+    if part.sex:
+        rows = rows.filter(**{f"{enrollment}trainee__sex": part.sex})
+    if part.year is not None:
+        start, end = period_bounds(part.year, part.quarter)
+        rows = rows.filter(**{f"{date}__gte": start, f"{date}__lt": end})
+    return rows
+
+
+_HIRE_PATHS = {"enrollment": "placement__enrollment__", "date": "placement__hired_on"}
+_GRADUATE_PATHS = {"enrollment": "enrollment__", "date": "enrollment__graduated_on"}
+
+
+def verified_totals(*, user: User, part: Slice | None = None) -> VerifiedRow:
+    """The totals counted from the match rows (the dashboard reads the same figures from
+    the store: tracker.verification.dashboard), under ``part`` when given."""
+    totals = in_slice(verification_rows(user=user), part, **_HIRE_PATHS).aggregate(**_counts())
+    graduates = in_slice(graduate_rows(user=user), part, **_GRADUATE_PATHS).aggregate(
+        **_graduate_counts()
+    )
     return VerifiedRow(
         member=None,
         label="",
@@ -191,10 +217,16 @@ def verified_totals(*, user: User) -> VerifiedRow:
 
 
 def verified_drilldown(
-    *, user: User, dimension: str = "", member: str = "", status: str = "declared"
+    *,
+    user: User,
+    dimension: str = "",
+    member: str = "",
+    status: str = "declared",
+    part: Slice | None = None,
 ) -> QuerySet[Placement]:
-    """The hires a figure counts; raises KeyError/ValueError on an unknown query."""
-    rows = verification_rows(user=user).filter(STATUSES[status])
+    """The hires a figure counts (under the dashboard's slice ``part`` when given);
+    raises KeyError/ValueError on an unknown query."""
+    rows = in_slice(verification_rows(user=user).filter(STATUSES[status]), part, **_HIRE_PATHS)
     if dimension:
         rows = rows.annotate(member=DIMENSIONS[dimension].group_by).filter(member=int(member))
     return (
@@ -212,10 +244,18 @@ def verified_drilldown(
 
 
 def graduate_drilldown(
-    *, user: User, dimension: str = "", member: str = "", status: str = "graduates_placed_6m"
+    *,
+    user: User,
+    dimension: str = "",
+    member: str = "",
+    status: str = "graduates_placed_6m",
+    part: Slice | None = None,
 ) -> QuerySet[Enrollment]:
-    """The graduates a placement figure counts; KeyError/ValueError on an unknown query."""
-    rows = graduate_rows(user=user).filter(GRADUATE_STATUSES[status])
+    """The graduates a placement figure counts (under the dashboard's slice ``part``
+    when given); KeyError/ValueError on an unknown query."""
+    rows = in_slice(
+        graduate_rows(user=user).filter(GRADUATE_STATUSES[status]), part, **_GRADUATE_PATHS
+    )
     if dimension:
         rows = rows.annotate(member=DIMENSIONS[dimension].graduate_group_by).filter(
             member=int(member)

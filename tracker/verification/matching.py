@@ -30,6 +30,7 @@ from tracker.models import (
     HireVerification,
     Placement,
 )
+from tracker.verification.rollup import verification_rollup_rebuild
 
 
 def month_index_sql(column: str) -> str:
@@ -139,8 +140,9 @@ def declarations_cover_until() -> int:
 
 
 def match_rebuild() -> int:
-    """Rewrites the match tables from the rows (call inside a transaction); returns the
-    month index the declarations cover until."""
+    """Rewrites the match tables, and the verified figures' store summed from them
+    (tracker.verification.rollup), from the rows (call inside a transaction); returns
+    the month index the declarations cover until."""
     cover = declarations_cover_until()
     t = _tables()
     with connection.cursor() as cursor:
@@ -150,4 +152,6 @@ def match_rebuild() -> int:
         cursor.execute(verification_sql(), [cover, cover])
         cursor.execute(found_by_cnss_sql(), [Enrollment.Status.GRADUATED.value])
         cursor.execute(graduate_outcome_sql(), [cover, Enrollment.Status.GRADUATED.value])
+    # The dashboard's store of verified figures, from the rows just written.
+    verification_rollup_rebuild()
     return cover

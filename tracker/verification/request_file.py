@@ -62,8 +62,8 @@ def request_rows(*, start: dt.date, end: dt.date) -> Iterator[dict[str, object]]
 
 
 def _reader(column: str) -> Callable[[dict[str, object]], object]:
-    """The file is read by the CNSS's systems, not by people: dates stay ISO (the
-    documented layout) whatever the staff member's language."""
+    """A machine file for the CNSS: dates in ISO (the exports otherwise write a date the
+    way the user's language reads it)."""
 
     def read(row: dict[str, object]) -> object:
         value = row[column]

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts import policy
 from accounts.models import User
+from tracker.figures.slices import InvalidSliceError, Slice, parse_slice
 from tracker.models import DeclarationImport, FoundByCnss
 from tracker.verification import selectors
 from tracker.verification.figures import (
@@ -165,6 +166,15 @@ def request_file(request: HttpRequest) -> HttpResponseBase:
 # --- Verified figures and drill-downs --------------------------------------------------
 
 
+def _drilldown_slice(request: HttpRequest) -> Slice:
+    """The dashboard's slice a drill-down was opened under (its filters in the URL): an
+    id unknown or out of the user's scope answers 404, as on the dashboard."""
+    try:
+        return parse_slice(request.GET, user=_user(request))
+    except InvalidSliceError:
+        raise Http404 from None
+
+
 def verification_figures(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     _require(policy.can_read_verification(user))
@@ -219,10 +229,13 @@ def verification_hires(request: HttpRequest) -> HttpResponseBase:
     dimension = request.GET.get("dimension", "")
     member = request.GET.get("member", "")
     status = request.GET.get("status", "declared")
+    part = _drilldown_slice(request)
     try:
         if status not in STATUSES or (dimension and dimension not in DIMENSIONS):
             raise KeyError(status)
-        rows = verified_drilldown(user=user, dimension=dimension, member=member, status=status)
+        rows = verified_drilldown(
+            user=user, dimension=dimension, member=member, status=status, part=part
+        )
     except (KeyError, ValueError):
         return render(request, "verification/invalid_query.html", status=400)
     export = request.GET.get("export")
@@ -238,6 +251,7 @@ def verification_hires(request: HttpRequest) -> HttpResponseBase:
             "rows": [[column.value(p) for column in DRILLDOWN_COLUMNS] for p in shown],
             "count": count,
             "status_label": _status_label(status),
+            "slice_words": part.words,
         },
     )
 
@@ -273,11 +287,16 @@ def verification_graduates(request: HttpRequest) -> HttpResponseBase:
     _require(policy.can_read_verification(user))
     dimension = request.GET.get("dimension", "")
     status = request.GET.get("status", "graduates_placed_6m")
+    part = _drilldown_slice(request)
     try:
         if status not in GRADUATE_STATUSES or (dimension and dimension not in DIMENSIONS):
             raise KeyError(status)
         rows = graduate_drilldown(
-            user=user, dimension=dimension, member=request.GET.get("member", ""), status=status
+            user=user,
+            dimension=dimension,
+            member=request.GET.get("member", ""),
+            status=status,
+            part=part,
         )
     except (KeyError, ValueError):
         return render(request, "verification/invalid_query.html", status=400)
@@ -297,6 +316,7 @@ def verification_graduates(request: HttpRequest) -> HttpResponseBase:
             "rows": [[column.value(e) for column in GRADUATE_COLUMNS] for e in shown],
             "count": rows.count(),
             "status_label": labels[status],
+            "slice_words": part.words,
         },
     )
 
