@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "conventions",
     "tracker",
+    "accounts",
 ]
 
 MIDDLEWARE = [
@@ -286,7 +287,8 @@ USE_TZ = True
 
 # --- E-mail -----------------------------------------------------------------------
 
-if PRODUCTION:
+if env.str("EMAIL_URL", default="") or PRODUCTION:
+    # smtp://user:password@host:587 (django-environ), e.g. EMAIL_URL=smtp+tls://...
     EMAIL_CONFIG = env.email_url("EMAIL_URL", default="smtp://localhost:25")
     vars().update(EMAIL_CONFIG)
 else:
@@ -333,6 +335,7 @@ CELERY_TASK_ROUTES = {
     "tracker.*email*": {"queue": "email"},
     "tracker.*mail*": {"queue": "email"},
     "tracker.*notif*": {"queue": "email"},
+    "accounts.*email*": {"queue": "email"},
 }
 # One beat sends the schedule, however many are started (tracker/beat.py): it holds a
 # lock in Redis, renewed at every tick, and writes its own heartbeat.
@@ -376,6 +379,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     },
     # Idempotency-Keys older than API_IDEMPOTENCY_HOURS forgotten (hourly).
     "idempotency-keys-purge": {"task": "tracker.idempotency_purge", "schedule": 3600.0},
+    # Notification e-mails a lost broker message left pending, queued again.
+    "notification-email-sweep": {
+        "task": "accounts.notification_email_sweep",
+        "schedule": 600.0,
+    },
     # Lagging conventions, e-mailed to their managers once per period (Mondays 07:00).
     "lagging-alerts-weekly": {
         "task": "tracker.lagging_alerts",

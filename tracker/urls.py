@@ -54,6 +54,7 @@ urlpatterns = [
     path("", include("tracker.routes.api_tokens")),
     path("", include("tracker.routes.choices")),
     path("", include("tracker.routes.health")),
+    path("", include("accounts.urls")),
     path("api/", include("tracker.api.urls")),
 ]
 

@@ -190,6 +190,10 @@ def _apply(
             actor=actor,
             comment=comment,
         )
+        # Told in the same transaction: a rolled-back transition notifies no one.
+        from accounts.services.notifications import notify_convention_transition
+
+        notify_convention_transition(name=name, actor=actor, convention=locked, comment=comment)
     convention.refresh_from_db()
     return convention
 

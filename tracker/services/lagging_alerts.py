@@ -17,6 +17,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts.models import NotificationKind
+from accounts.services.notifications import email_wanted, notify_lagging
 from conventions.models import Convention
 from tracker.figures.selectors import Progress, lagging_conventions
 from tracker.models import LaggingAlert, User
@@ -76,6 +78,9 @@ def lagging_alerts_send(*, today: dt.date | None = None) -> int:
                     period=period,
                     figures=_figures_record(progress),
                 )
+                notify_lagging(manager=manager, convention=convention)
+            if not email_wanted(user=manager, kind=NotificationKind.LAGGING_ALERT):
+                continue  # in the notifications list only: e-mails of this kind are off
             body = render_to_string(
                 "figures/email/lagging_alert.txt",
                 {

@@ -1,0 +1,73 @@
+"""Filters of the accounts lists; choice lists come from the scoped selectors."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import AccountEvent
+from conventions.models import Partner
+from tracker.form_styles import StyledFormMixin
+from tracker.models import Role, User
+
+
+class FilterForm(StyledFormMixin, forms.Form):
+    pass
+
+
+def _partners(request: object) -> QuerySet[Partner]:
+    user = getattr(request, "user", None)
+    if user is None or not getattr(user, "is_active", False):
+        return Partner.objects.none()
+    if user.is_admin:
+        return Partner.objects.order_by("name")
+    return Partner.objects.filter(pk=user.partner_id)
+
+
+class UserFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Nom, identifiant ou e-mail"), method="filter_search")
+    role = django_filters.ChoiceFilter(label=_("Rôle"), choices=Role.choices)
+    partner = django_filters.ModelChoiceFilter(label=_("Organisation"), queryset=_partners)
+    is_active = django_filters.BooleanFilter(
+        label=_("Actif"),
+        widget=forms.Select(choices=[("", "—"), ("true", _("Oui")), ("false", _("Non"))]),
+    )
+
+    class Meta:
+        model = User
+        fields = ["q", "role", "partner", "is_active"]
+        form = FilterForm
+
+    def filter_search(self, queryset: QuerySet[User], name: str, value: str) -> QuerySet[User]:
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(username__icontains=value)
+            | Q(first_name__icontains=value)
+            | Q(last_name__icontains=value)
+            | Q(email__icontains=value)
+        )
+
+
+class AccountEventFilter(django_filters.FilterSet):
+    action = django_filters.ChoiceFilter(label=_("Action"), choices=AccountEvent.Action.choices)
+    partner = django_filters.ModelChoiceFilter(label=_("Organisation"), queryset=_partners)
+    q = django_filters.CharFilter(label=_("Compte ou e-mail"), method="filter_search")
+
+    class Meta:
+        model = AccountEvent
+        fields = ["action", "partner", "q"]
+        form = FilterForm
+
+    def filter_search(
+        self, queryset: QuerySet[AccountEvent], name: str, value: str
+    ) -> QuerySet[AccountEvent]:
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(target_user__username__icontains=value) | Q(email__icontains=value)
+        )

@@ -1,0 +1,56 @@
+"""Celery tasks of the accounts app: thin, named, ids only (the invitation's token is the
+one exception: it exists nowhere else), idempotent. Routed to the "email" queue by name."""
+
+from __future__ import annotations
+
+import smtplib
+
+from celery import shared_task
+
+# SMTP failures and network errors are retried; max_retries then marks the row failed.
+RETRIED = (smtplib.SMTPException, OSError)
+MAX_RETRIES = 5
+
+
+@shared_task(
+    name="accounts.notification_email",
+    bind=True,
+    max_retries=MAX_RETRIES,
+    default_retry_delay=30,
+)
+def notification_email(self, outbox_id: int) -> bool:
+    """Sends one notification's e-mail (once; retried on SMTP failure)."""
+    from accounts.services.notifications import (
+        notification_email_failed,
+        notification_email_send,
+    )
+
+    try:
+        return notification_email_send(outbox_id=outbox_id)
+    except RETRIED as error:
+        final = self.request.retries >= MAX_RETRIES
+        notification_email_failed(outbox_id=outbox_id, error=repr(error), final=final)
+        if final:
+            raise
+        raise self.retry(exc=error, countdown=30 * 2**self.request.retries) from error
+
+
+@shared_task(name="accounts.invitation_email", bind=True, max_retries=MAX_RETRIES)
+def invitation_email(self, invitation_id: int, token: str) -> bool:
+    """Sends one invitation e-mail (once; retried on SMTP failure)."""
+    from accounts.services.invitations import invitation_email_send
+
+    try:
+        return invitation_email_send(invitation_id=invitation_id, token=token)
+    except RETRIED as error:
+        if self.request.retries >= MAX_RETRIES:
+            raise
+        raise self.retry(exc=error, countdown=30 * 2**self.request.retries) from error
+
+
+@shared_task(name="accounts.notification_email_sweep")
+def notification_email_sweep() -> int:
+    """Re-queues the e-mails a lost broker message left pending (by beat)."""
+    from accounts.services.notifications import outbox_sweep
+
+    return outbox_sweep()
