@@ -339,3 +339,36 @@ def test_another_organisations_pending_invitation_is_not_listed(
 def test_user_factory_still_usable_with_accounts() -> None:
     # The accounts app adds no required field to users.
     assert UserFactory.create(role=Role.MANAGER).is_active
+
+
+@pytest.mark.parametrize(
+    ("password", "reason"),
+    [
+        ("Court-2030", "12 caractères"),  # too short
+        ("password1234", "trop courant"),
+        ("48213957604812", "entièrement numérique"),
+        ("salma.idrissi@ex", "trop semblable"),
+    ],
+)
+def test_invitation_password_must_be_strong(admin_user, password: str, reason: str) -> None:
+    from accounts.services.invitations import invitation_create
+
+    token = invitation_create(
+        actor=admin_user,
+        email="salma.idrissi@example.ma",
+        role=Role.MANAGER,
+        partner=None,
+        language="fr",
+    ).token
+    response = Client().post(
+        reverse("accounts:invitation_accept", args=[token]),
+        {
+            "first_name": "Salma",
+            "last_name": "Idrissi",
+            "new_password1": password,
+            "new_password2": password,
+        },
+    )
+    assert response.status_code == 400
+    assert reason in response.content.decode()
+    assert not User.objects.filter(email="salma.idrissi@example.ma").exists()
