@@ -6,18 +6,18 @@ from __future__ import annotations
 import smtplib
 
 from celery import shared_task
+from django.conf import settings
 
 # SMTP failures and network errors are retried; max_retries then marks the row failed.
 RETRIED = (smtplib.SMTPException, OSError)
 MAX_RETRIES = 5
 
 
-@shared_task(
-    name="accounts.notification_email",
-    bind=True,
-    max_retries=MAX_RETRIES,
-    default_retry_delay=30,
-)
+def _countdown(retries: int) -> float:
+    return float(settings.NOTIFICATION_EMAIL_RETRY_SECONDS) * 2**retries
+
+
+@shared_task(name="accounts.notification_email", bind=True, max_retries=MAX_RETRIES)
 def notification_email(self, outbox_id: int) -> bool:
     """Sends one notification's e-mail (once; retried on SMTP failure)."""
     from accounts.services.notifications import (
@@ -32,7 +32,7 @@ def notification_email(self, outbox_id: int) -> bool:
         notification_email_failed(outbox_id=outbox_id, error=repr(error), final=final)
         if final:
             raise
-        raise self.retry(exc=error, countdown=30 * 2**self.request.retries) from error
+        raise self.retry(exc=error, countdown=_countdown(self.request.retries)) from error
 
 
 @shared_task(name="accounts.invitation_email", bind=True, max_retries=MAX_RETRIES)
@@ -45,7 +45,7 @@ def invitation_email(self, invitation_id: int, token: str) -> bool:
     except RETRIED as error:
         if self.request.retries >= MAX_RETRIES:
             raise
-        raise self.retry(exc=error, countdown=30 * 2**self.request.retries) from error
+        raise self.retry(exc=error, countdown=_countdown(self.request.retries)) from error
 
 
 @shared_task(name="accounts.notification_email_sweep")

@@ -300,6 +300,10 @@ else:
         "EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
     )
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="tracker@offshoring.gov.ma")
+# Invitations (accounts app): the link is valid this long; a notification e-mail refused
+# by the SMTP server is tried again after this many seconds, doubled at each attempt.
+INVITATION_TTL_HOURS = env.int("INVITATION_TTL_HOURS", default=72)
+NOTIFICATION_EMAIL_RETRY_SECONDS = env.float("NOTIFICATION_EMAIL_RETRY_SECONDS", default=30)
 # Password reset: the link in the e-mail is valid this long (seconds); requests are limited
 # per client address and per e-mail address within PASSWORD_RESET_RATE_WINDOW seconds.
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=60 * 60 * 3)

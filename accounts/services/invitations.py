@@ -33,7 +33,7 @@ from tracker.models import Role, User
 from tracker.models.users import PARTNER_ROLES
 
 # How long an invitation link stays valid (hours).
-INVITATION_TTL_HOURS = getattr(settings, "INVITATION_TTL_HOURS", 72)
+INVITATION_TTL_HOURS: int = settings.INVITATION_TTL_HOURS
 
 
 def hash_token(token: str) -> str:
@@ -126,7 +126,7 @@ def invitation_email_send(*, invitation_id: int, token: str) -> bool:
     SMTP failure so that the task retries. Returns whether an e-mail left now."""
     with transaction.atomic():
         invitation = (
-            Invitation.objects.select_for_update()
+            Invitation.objects.select_for_update(of=("self",))
             .select_related("partner", "invited_by")
             .filter(pk=invitation_id)
             .first()

@@ -13,5 +13,8 @@ register = template.Library()
 
 @register.inclusion_tag("accounts/_bell.html", takes_context=True)
 def notification_bell(context: dict[str, Any]) -> dict[str, Any]:
-    user = context["request"].user
-    return {"unread": notification_unread_count(user=user), "request": context["request"]}
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"unread": 0, "request": request}
+    return {"unread": notification_unread_count(user=user), "request": request}

@@ -1,0 +1,48 @@
+"""Notification e-mails through Redis, a real Celery worker on the "email" queue and a
+real SMTP server: the server refuses the first attempt, the worker retries, and the
+e-mail arrives exactly once."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from accounts.models import EmailOutbox
+from conventions.services import TRANSITION_SERVICES
+from tests import smtp_support
+from tests.factories import signable_convention
+from tests.worker_support import wait_for
+
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+
+smtp_server = smtp_support.smtp_server
+
+
+def test_worker_retries_a_refused_email_and_delivers_it_once(
+    restartable_worker, smtp_server, admin_user, manager_user, operator_a
+) -> None:
+    from django.conf import settings
+
+    smtp_server.fail_next = 1
+    restartable_worker(
+        name="email-worker",
+        queues="email",
+        extra_env={
+            "EMAIL_URL": f"smtp://{settings.EMAIL_HOST}:{settings.EMAIL_PORT}",
+            "NOTIFICATION_EMAIL_RETRY_SECONDS": "1",
+        },
+    )
+    convention = signable_convention(manager=manager_user, operator=operator_a)
+    TRANSITION_SERVICES["submit"](actor=manager_user, convention=convention)  # commits
+
+    assert wait_for(lambda: len(smtp_server.messages) == 1, timeout=60)
+    assert smtp_server.refused == 1
+    assert wait_for(
+        lambda: EmailOutbox.objects.filter(status=EmailOutbox.Status.SENT).exists(), timeout=30
+    )
+    time.sleep(3)  # time for a duplicate, were one to come
+    assert len(smtp_server.messages) == 1
+    outbox = EmailOutbox.objects.get()
+    assert outbox.attempts == 2
+    assert smtp_server.messages[0]["To"] == admin_user.email
