@@ -372,3 +372,21 @@ def test_invitation_password_must_be_strong(admin_user, password: str, reason: s
     assert response.status_code == 400
     assert reason in response.content.decode()
     assert not User.objects.filter(email="salma.idrissi@example.ma").exists()
+
+
+def test_partner_editor_filters_and_exports_its_own_organisation_only(
+    partner_a_client, partner_a_user, operator_b, partner_b_user
+) -> None:
+    page = partner_a_client.get(reverse("accounts:user_list"))
+    choices = [
+        str(label) for _value, label in page.context["filter"].form.fields["partner"].choices
+    ]
+    assert "Institut Nord Compétences" not in choices
+    forged = partner_a_client.get(reverse("accounts:user_list"), {"partner": operator_b.pk})
+    assert list(forged.context["table"].rows) == []
+    export = partner_a_client.get(reverse("accounts:user_list"), {"export": "csv"})
+    body = b"".join(export.streaming_content).decode("utf-8-sig")
+    assert partner_a_user.username in body
+    assert partner_b_user.username not in body
+    history = partner_a_client.get(reverse("accounts:history"), {"export": "csv"})
+    assert history.status_code == 200
