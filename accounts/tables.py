@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import django_tables2 as tables
 from django.utils.formats import date_format
 from django.utils.html import format_html
@@ -11,6 +13,11 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import AccountEvent
 from tracker.exports import ExportColumn
 from tracker.models import User
+
+
+def local_naive(value: dt.datetime | None) -> dt.datetime | None:
+    """Local wall-clock time without zone, as spreadsheets store times (XLSX has none)."""
+    return localtime(value).replace(tzinfo=None) if value else None
 
 
 def _when(value: object) -> str:
@@ -56,9 +63,7 @@ USER_EXPORT_COLUMNS = [
     ExportColumn(_("Rôle"), lambda u: u.get_role_display()),
     ExportColumn(_("Organisation"), lambda u: u.partner.name if u.partner else ""),
     ExportColumn(_("Actif"), lambda u: u.is_active),
-    ExportColumn(
-        _("Dernière connexion"), lambda u: localtime(u.last_login) if u.last_login else ""
-    ),
+    ExportColumn(_("Dernière connexion"), lambda u: local_naive(u.last_login) or ""),
 ]
 
 
@@ -101,7 +106,7 @@ def event_details(event: AccountEvent) -> str:
 
 
 ACCOUNT_EVENT_EXPORT_COLUMNS = [
-    ExportColumn(_("Date"), lambda e: localtime(e.at)),
+    ExportColumn(_("Date"), lambda e: local_naive(e.at)),
     ExportColumn(_("Auteur"), lambda e: e.actor.username if e.actor else ""),
     ExportColumn(_("Action"), lambda e: e.get_action_display()),
     ExportColumn(_("Compte"), lambda e: e.target_user.username if e.target_user else ""),

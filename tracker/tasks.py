@@ -74,18 +74,22 @@ def lagging_alerts() -> None:
 
 @shared_task(name="tracker.import_validate")
 def import_validate_task(batch_id: int) -> None:
-    """Validates every row of an uploaded import file (tracker.services.imports)."""
+    """Validates every row of an uploaded import file (tracker.services.imports), then
+    tells the uploader how it ended."""
+    from accounts.services.notifications import notify_import_outcome
     from tracker.services.imports import import_validate
 
-    import_validate(batch_id=batch_id)
+    notify_import_outcome(batch=import_validate(batch_id=batch_id))
 
 
 @shared_task(name="tracker.import_commit")
 def import_commit_task(batch_id: int) -> None:
-    """Writes a confirmed import in one transaction (tracker.services.imports)."""
+    """Writes a confirmed import in one transaction (tracker.services.imports), then
+    tells the uploader how it ended."""
+    from accounts.services.notifications import notify_import_outcome
     from tracker.services.imports import import_commit
 
-    import_commit(batch_id=batch_id)
+    notify_import_outcome(batch=import_commit(batch_id=batch_id))
 
 
 @shared_task(name="tracker.password_reset_email")

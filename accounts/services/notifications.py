@@ -129,7 +129,8 @@ def notify_convention_transition(
 
 
 def notify_import_outcome(*, batch: ImportBatch) -> list[Notification]:
-    """Tells the uploader that a validation or a commit ended (called once per end)."""
+    """Tells the uploader that a validation or a commit ended: once per batch and
+    outcome, however often the task is delivered."""
     status = batch.status
     if status == ImportBatch.Status.FAILED:
         kind = K.IMPORT_FAILED
@@ -141,8 +142,21 @@ def notify_import_outcome(*, batch: ImportBatch) -> list[Notification]:
         kind = K.IMPORT_FINISHED
     else:
         return []
-    params = {"file": batch.file_name, "status": status, "reason": batch.failure_reason}
+    params = {
+        "batch": batch.pk,
+        "file": batch.file_name,
+        "status": status,
+        "reason": batch.failure_reason,
+    }
     with transaction.atomic():
+        told = Notification.objects.filter(
+            recipient_id=batch.uploaded_by_id,
+            kind=kind,
+            params__batch=batch.pk,
+            params__status=status,
+        )
+        if told.exists():
+            return []
         return notifications_create(
             recipients=[batch.uploaded_by],
             kind=kind,

@@ -203,14 +203,7 @@ def import_validate(*, batch_id: int) -> ImportBatch:
                 batch, _("Erreur inattendue pendant la validation : rien n'a été enregistré.")
             )
     batch.refresh_from_db()
-    _notify_uploader(batch)
     return batch
-
-
-def _notify_uploader(batch: ImportBatch) -> None:
-    from accounts.services.notifications import notify_import_outcome
-
-    notify_import_outcome(batch=batch)
 
 
 def _fail_validation(batch: ImportBatch, reason: str) -> None:
@@ -370,7 +363,6 @@ def import_commit(*, batch_id: int) -> ImportBatch:
                 with connection.cursor() as cursor:
                     cursor.execute("ANALYZE tracker_trainee, tracker_enrollment, tracker_placement")
     batch.refresh_from_db()
-    _notify_uploader(batch)
     return batch
 
 
