@@ -1,6 +1,7 @@
-"""Notification e-mails through Redis, a real Celery worker on the "email" queue and a
-real SMTP server: the server refuses the first attempt, the worker retries, and the
-e-mail arrives exactly once."""
+"""Notification e-mails through Redis, a real Celery worker and a real SMTP server: the
+server refuses the first attempt, the worker retries, and the e-mail arrives exactly
+once. The message goes to a queue of this test's own: the session's worker (other worker
+tests) consumes "email" too, with no SMTP server configured."""
 
 from __future__ import annotations
 
@@ -8,10 +9,9 @@ import time
 
 import pytest
 
-from accounts.models import EmailOutbox
-from conventions.services import TRANSITION_SERVICES
+from accounts.models import EmailOutbox, Notification, NotificationKind
+from accounts.tasks import notification_email
 from tests import smtp_support
-from tests.factories import signable_convention
 from tests.worker_support import wait_for
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -20,21 +20,27 @@ smtp_server = smtp_support.smtp_server
 
 
 def test_worker_retries_a_refused_email_and_delivers_it_once(
-    restartable_worker, smtp_server, admin_user, manager_user, operator_a
+    restartable_worker, smtp_server, admin_user
 ) -> None:
     from django.conf import settings
 
     smtp_server.fail_next = 1
     restartable_worker(
         name="email-worker",
-        queues="email",
+        queues="email-test",
         extra_env={
             "EMAIL_URL": f"smtp://{settings.EMAIL_HOST}:{settings.EMAIL_PORT}",
             "NOTIFICATION_EMAIL_RETRY_SECONDS": "1",
         },
     )
-    convention = signable_convention(manager=manager_user, operator=operator_a)
-    TRANSITION_SERVICES["submit"](actor=manager_user, convention=convention)  # commits
+    notification = Notification.objects.create(
+        recipient=admin_user,
+        kind=NotificationKind.CONVENTION_SUBMITTED,
+        link="/review/1/",
+        params={"reference": "CONV-2026-0042"},
+    )
+    outbox = EmailOutbox.objects.create(notification=notification)
+    notification_email.apply_async((outbox.pk,), queue="email-test")
 
     assert wait_for(lambda: len(smtp_server.messages) == 1, timeout=60)
     assert smtp_server.refused == 1
