@@ -390,3 +390,22 @@ def test_partner_editor_filters_and_exports_its_own_organisation_only(
     assert partner_b_user.username not in body
     history = partner_a_client.get(reverse("accounts:history"), {"export": "csv"})
     assert history.status_code == 200
+
+
+def test_invitation_page_speaks_the_invitations_language(admin_user) -> None:
+    from accounts.services.invitations import invitation_create
+
+    token = invitation_create(
+        actor=admin_user, email="amal@example.ma", role=Role.MANAGER, partner=None, language="ar"
+    ).token
+    page = Client().get(reverse("accounts:invitation_accept", args=[token]))
+    content = page.content.decode()
+    assert 'lang="ar"' in content
+    assert 'dir="rtl"' in content
+    assert "أنشئوا حسابكم" in content
+    chosen = Client()
+    chosen.cookies["django_language"] = "en"
+    assert (
+        "Create your account"
+        in chosen.get(reverse("accounts:invitation_accept", args=[token])).content.decode()
+    )
