@@ -150,3 +150,23 @@ def test_submission_reaches_the_admins_and_approval_the_submitter(
     titles = page.locator("[data-testid=notification-title]").all_inner_texts()
     assert f"Convention {convention.reference} approuvée (signée)" in titles
     assert [m.to for m in mail.outbox][-1] == [manager_user.email]
+
+
+def test_a_deactivated_users_open_session_is_refused_on_its_next_page(
+    browser, live_server, page, admin_user, viewer_a_user
+) -> None:
+    other = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
+    viewer_page = other.new_page()
+    viewer_page.base_url = live_server.url
+    login(viewer_page, viewer_a_user.username)
+    viewer_page.goto(live_server.url + "/cohorts/")
+    assert viewer_page.url.endswith("/cohorts/")
+
+    login(page, admin_user.username)
+    page.goto(f"{page.base_url}/users/{viewer_a_user.pk}/")
+    page.click("[data-testid=deactivate]")
+    assert page.locator("[data-testid=user-state]").inner_text() == "Désactivé"
+
+    viewer_page.goto(live_server.url + "/cohorts/")
+    assert "/accounts/login/" in viewer_page.url
+    other.close()
