@@ -1,8 +1,8 @@
 """gunicorn's settings for the product (gunicorn reads ./gunicorn.conf.py by default):
-`gunicorn tracker.wsgi --bind ... --workers N`. See tracker/server.py for why workers
+`gunicorn config.wsgi --bind ... --workers N`. See config/server.py for why workers
 freeze their loaded objects out of the garbage collector's reach."""
 
-from tracker import server
+from config import server
 
 
 def post_worker_init(worker: object) -> None:

@@ -2,28 +2,35 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import django_filters
 from django import forms
+from django.apps import apps
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import AccountEvent
-from conventions.models import Partner
-from tracker.form_styles import StyledFormMixin
-from tracker.models import Role, User
+from accounts.models import AccountEvent, Role, User
+from web.form_styles import StyledFormMixin
 
 
 class FilterForm(StyledFormMixin, forms.Form):
     pass
 
 
-def _partners(request: object) -> QuerySet[Partner]:
-    user = getattr(request, "user", None)
+def partner_choices(user: object) -> QuerySet[Any]:
+    """The organisations a user may pick: every one for an admin, its own for a partner
+    editor (the table by its label: conventions is above accounts)."""
+    partners = apps.get_model("conventions", "Partner")._default_manager
     if user is None or not getattr(user, "is_active", False):
-        return Partner.objects.none()
-    if user.is_admin:
-        return Partner.objects.order_by("name")
-    return Partner.objects.filter(pk=user.partner_id)
+        return partners.none()
+    if getattr(user, "is_admin", False):
+        return partners.order_by("name")
+    return partners.filter(pk=getattr(user, "partner_id", None) or 0)
+
+
+def _partners(request: object) -> QuerySet[Any]:
+    return partner_choices(getattr(request, "user", None))
 
 
 class UserFilter(django_filters.FilterSet):

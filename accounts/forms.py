@@ -10,19 +10,18 @@ from django.contrib.auth import password_validation
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import NotificationKind
-from accounts.permissions import invitable_roles
-from conventions.models import Partner
-from tracker.form_styles import StyledFormMixin
-from tracker.models import Role, User
+from accounts.filters import partner_choices
+from accounts.models import NotificationKind, Role, User
+from accounts.policy import invitable_roles
+from web.form_styles import StyledFormMixin
 
 
 class InvitationForm(StyledFormMixin, forms.Form):
     email = forms.EmailField(label=_("Adresse e-mail"))
     role = forms.ChoiceField(label=_("Rôle"))
-    partner = forms.ModelChoiceField(
+    partner: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label=_("Organisation partenaire"),
-        queryset=Partner.objects.none(),
+        queryset=None,
         required=False,
         help_text=_("Obligatoire pour un rôle partenaire, vide pour un rôle de l'État."),
     )
@@ -35,11 +34,9 @@ class InvitationForm(StyledFormMixin, forms.Form):
         role: Any = self.fields["role"]
         role.choices = invitable_roles(actor)
         partner: Any = self.fields["partner"]
-        if actor.is_admin:
-            partner.queryset = Partner.objects.order_by("name")
-        else:
-            # A partner editor invites into its own organisation only.
-            partner.queryset = Partner.objects.filter(pk=actor.partner_id or 0)
+        # A partner editor invites into its own organisation only.
+        partner.queryset = partner_choices(actor)
+        if not actor.is_admin:
             self.fields["partner"].initial = actor.partner_id
             self.fields["partner"].required = True
             self.fields["role"].initial = Role.PARTNER_VIEWER
@@ -71,11 +68,14 @@ class InvitationAcceptForm(StyledFormMixin, forms.Form):
 
 class RoleForm(StyledFormMixin, forms.Form):
     role = forms.ChoiceField(label=_("Rôle"), choices=Role.choices)
-    partner = forms.ModelChoiceField(
-        label=_("Organisation partenaire"),
-        queryset=Partner.objects.order_by("name"),
-        required=False,
+    partner: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("Organisation partenaire"), queryset=None, required=False
     )
+
+    def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field: Any = self.fields["partner"]
+        field.queryset = partner_choices(actor)
 
 
 class NotificationPreferencesForm(StyledFormMixin, forms.Form):

@@ -6,8 +6,12 @@ from __future__ import annotations
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from accounts.models import AccountEvent, Invitation, Notification
-from tracker.models import User
+from accounts.models import AccountEvent, ApiToken, Invitation, Notification, User
+
+
+def api_token_list(*, user: User) -> QuerySet[ApiToken]:
+    """A user's own API tokens (nobody sees another's, admins included)."""
+    return ApiToken.objects.filter(user=user)
 
 
 def user_admin_list(*, user: User) -> QuerySet[User]:

@@ -10,9 +10,8 @@ from django.utils.html import format_html
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import AccountEvent
-from tracker.exports import ExportColumn
-from tracker.models import User
+from accounts.models import AccountEvent, User
+from web.exports import ExportColumn
 
 
 def local_naive(value: dt.datetime | None) -> dt.datetime | None:
@@ -86,7 +85,7 @@ class AccountEventTable(tables.Table):
 
 
 def _role_label(value: str | None) -> str:
-    from tracker.models import Role
+    from accounts.models import Role
 
     try:
         return str(Role(value or "").label)

@@ -1,11 +1,12 @@
-"""URLs of the accounts app: users, invitations, history, notifications."""
+"""URLs of the accounts app: the user's API tokens, and (namespace "accounts") users,
+invitations, their history and notifications. Included by config/urls.py."""
 
-from django.urls import path
+from django.urls import include, path
 
-from accounts.views import invitations, notifications, users
+from accounts.views import api_tokens, invitations, notifications, users
 
-app_name = "accounts"
-urlpatterns = [
+# Users administered in the product, invitations, history, notifications.
+people_patterns = [
     path("users/", users.UserListView.as_view(), name="user_list"),
     path("users/history/", users.AccountHistoryView.as_view(), name="history"),
     path("users/invite/", invitations.invitation_create_view, name="invitation_create"),
@@ -35,4 +36,14 @@ urlpatterns = [
         notifications.notification_preferences_view,
         name="notification_preferences",
     ),
+]
+
+urlpatterns = [
+    path("account/api-tokens/", api_tokens.api_tokens_view, name="api_tokens"),
+    path(
+        "account/api-tokens/<int:pk>/revoke/",
+        api_tokens.api_token_revoke_view,
+        name="api_token_revoke",
+    ),
+    path("", include((people_patterns, "accounts"))),
 ]

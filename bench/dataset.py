@@ -121,7 +121,7 @@ def wipe() -> None:
         )
         cursor.execute(
             "DELETE FROM conventions_partner WHERE name LIKE %s AND id NOT IN "
-            "(SELECT partner_id FROM tracker_user WHERE partner_id IS NOT NULL)",
+            "(SELECT partner_id FROM accounts_user WHERE partner_id IS NOT NULL)",
             [f"%{BENCH_TAG}"],
         )
     terms_revision_bump()  # TRUNCATE sends no signals: cached dashboards are out of date

@@ -44,7 +44,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000)
     options = parser.parse_args()
 
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
 
     django.setup()
@@ -53,7 +53,7 @@ def main() -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from tracker.models import User
+    from accounts.models import User
 
     settings.DEBUG = False
     client = Client()

@@ -23,15 +23,8 @@ from typing import Any, TypeVar
 from django.db import connection, transaction
 from django.db.models import Max, Model
 
-from tracker.models import (
-    ChangeLog,
-    Enrollment,
-    ImportBatch,
-    Placement,
-    Trainee,
-    TraineeContact,
-    User,
-)
+from accounts.models import User
+from tracker.models import ChangeLog, Enrollment, ImportBatch, Placement, Trainee, TraineeContact
 
 T = TypeVar("T")
 
@@ -96,7 +89,7 @@ def stored_files(user: User) -> list[Path]:
 
 
 def import_export_seconds(path: Path) -> float:
-    from tracker.imports.comparison import import_export_load
+    from bench.comparison import import_export_load
 
     return import_export_load(path)["total"]
 

@@ -22,7 +22,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils.html import escape
 
-from tracker.server import prepare_worker
+from config.server import prepare_worker
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
@@ -92,7 +92,7 @@ class PageTiming:
 
 def measure_page(client: Client, url: str, *, repeat: int = 20) -> PageTiming:
     """Server time of one page as the test client sees it (no network), after one warm-up,
-    the process then prepared as a warm gunicorn worker is (tracker.server)."""
+    the process then prepared as a warm gunicorn worker is (config.server)."""
     client.get(url)
     prepare_worker()
     timings = []
@@ -171,7 +171,7 @@ def start_gunicorn(
             sys.executable,
             "-m",
             "gunicorn",
-            "tracker.wsgi",
+            "config.wsgi",
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 
 from django.db.models import Count
 
+from accounts.models import Role, User
 from conventions.models import Partner
-from tracker.models import Cohort, Role, User
+from tracker.models import Cohort
 
 ADMIN_USERNAME = "bench.admin"
 PARTNER_USERNAME = "bench.partner"

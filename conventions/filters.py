@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from conventions.models import Convention, Filiere, Partner, Region, Zone
 from conventions.selectors import convention_signature_years, partner_list
-from tracker.choices import ReferenceChoiceFilter, SearchChoiceFilter
-from tracker.form_styles import StyledFormMixin
+from web.choices import ReferenceChoiceFilter, SearchChoiceFilter
+from web.form_styles import StyledFormMixin
 
 
 class FilterForm(StyledFormMixin, forms.Form):

@@ -9,10 +9,10 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from conventions.models import Convention, ConventionParty, Partner
 from conventions.selectors import manager_choices, partner_list
-from tracker.form_styles import StyledFormMixin
-from tracker.models import User
+from web.form_styles import StyledFormMixin
 
 
 class PartnerForm(StyledFormMixin, forms.ModelForm):

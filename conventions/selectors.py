@@ -7,6 +7,8 @@ from collections.abc import Iterable
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from accounts.models import Role, User
+from accounts.policy import scoped, user_manages_convention
 from conventions.models import (
     Amendment,
     Commitment,
@@ -15,7 +17,6 @@ from conventions.models import (
     ConventionTransition,
     Partner,
 )
-from tracker.models import Role, User
 
 
 def partner_list(*, user: User) -> QuerySet[Partner]:
@@ -38,13 +39,12 @@ def partner_list(*, user: User) -> QuerySet[Partner]:
 def convention_list(*, user: User) -> QuerySet[Convention]:
     """Staff read every convention; a partner user only those its organisation is party
     to."""
-    conventions = Convention.objects.all()
-    if user.is_staff_role:
-        return conventions
-    if not user.is_partner or user.partner_id is None:
-        return conventions.none()
-    return conventions.filter(
-        id__in=ConventionParty.objects.filter(partner_id=user.partner_id).values("convention_id")
+    return scoped(
+        Convention.objects.all(),
+        user=user,
+        organisation=lambda partner_id: Q(
+            id__in=ConventionParty.objects.filter(partner_id=partner_id).values("convention_id")
+        ),
     )
 
 
@@ -143,9 +143,6 @@ def manager_choices() -> QuerySet[User]:
         "last_name", "first_name", "username"
     )
 
-
-# Re-exported so other areas import every convention helper from one place.
-from conventions.services.permissions import user_manages_convention  # noqa: E402
 
 __all__ = [
     "convention_amendments",

@@ -6,8 +6,8 @@ import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
 from conventions.models import Convention, Partner
-from tracker.exports import ExportColumn
-from tracker.tables import CompactAmountColumn, ShortDateColumn
+from web.columns import CompactAmountColumn, ShortDateColumn
+from web.exports import ExportColumn
 
 
 class PartnerTable(tables.Table):

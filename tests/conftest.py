@@ -11,13 +11,13 @@ import pytest
 from django.test import Client
 from django.utils import translation
 
+from accounts.models import Role, User
+from config.celery import app as celery_app
 from conventions.models import Partner
-from tests.environment import BROWSER_PATH, REQUIRE_BROWSER, REQUIRE_WORKER
-from tests.factories import PartnerFactory, UserFactory
-from tracker.celery import app as celery_app
-from tracker.models import Role, User
+from tests.support.environment import BROWSER_PATH, REQUIRE_BROWSER, REQUIRE_WORKER
+from tests.support.factories import PartnerFactory, UserFactory
 
-pytest_plugins = ["tests.api_support", "tests.browser_support", "tests.worker_support"]
+pytest_plugins = ["tests.support.api", "tests.support.browser", "tests.support.worker"]
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -219,7 +219,7 @@ def people(
     from types import SimpleNamespace
 
     from conventions.models import Convention
-    from tests.factories import (
+    from tests.support.factories import (
         CohortFactory,
         ConventionFactory,
         ConventionPartyFactory,

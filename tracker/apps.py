@@ -9,7 +9,12 @@ class TrackerConfig(AppConfig):
     verbose_name = _("Suivi des talents")
 
     def ready(self) -> None:
+        # Models are loaded only now: the signal handlers and the tasks (which services
+        # queue by name, tracker.task_queue) are registered here, as Django intends.
+        from tracker import tasks  # noqa: F401
         from tracker.figures import revisions
+        from tracker.figures import tasks as figure_tasks  # noqa: F401
+        from tracker.imports import tasks as import_tasks  # noqa: F401
 
         revisions.connect()
 

@@ -17,13 +17,13 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from accounts.policy import PrivacyPolicy
 from conventions.models import Convention, Filiere, Partner, Region, Zone
 from conventions.selectors import convention_list
-from tracker.choices import ReferenceChoiceFilter, SearchChoiceFilter
 from tracker.models import Cohort, Enrollment, Placement, Trainee
-from tracker.privacy import PrivacyPolicy
 from tracker.rules import normalize_cin
 from tracker.selectors import cohort_list, placement_list
+from web.choices import ReferenceChoiceFilter, SearchChoiceFilter
 
 # A year filter outside these bounds (0, 99999, 2026.5) is an invalid filter, never a
 # database error.

@@ -6,29 +6,17 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from conventions.models import ConventionParty, Filiere, Partner, Region, Zone
 from conventions.selectors import convention_list, partner_list
-from tracker.form_styles import StyledFormMixin
-from tracker.models import Cohort, Enrollment, Placement, Trainee, User
-from tracker.permissions import COHORT_CONVENTION_STATUSES
+from tracker.models import Cohort, Enrollment, Placement, Trainee
+from tracker.services.cohorts import COHORT_CONVENTION_STATUSES
 from tracker.services.identity_corrections import CORRECTABLE_FIELDS
 from tracker.services.placements import PlacementInput
 from tracker.services.trainees import TraineeInput
-
-
-def show_service_error(form: forms.BaseForm, error: ValidationError) -> None:
-    """Puts a service's error on the fields it names, the rest above the form."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            target = field if field in form.fields else None
-            for item in errors:
-                form.add_error(target, item)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
+from web.form_styles import StyledFormMixin
 
 
 class DateInput(forms.DateInput):

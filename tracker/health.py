@@ -12,6 +12,7 @@ import functools
 from dataclasses import dataclass
 from typing import Any
 
+from celery import current_app
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -98,8 +99,7 @@ def check_cache() -> dict[str, Any]:
 def check_broker() -> dict[str, Any]:
     if settings.CELERY_TASK_ALWAYS_EAGER:
         return {"ok": True, "mode": "inline"}
-    from tracker.celery import app
-
+    app = current_app
     try:
         with app.connection_for_write() as connection:
             connection.ensure_connection(max_retries=1, timeout=settings.READYZ_TIMEOUT_SECONDS)

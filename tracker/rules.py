@@ -35,7 +35,7 @@ class _EmailValidator(EmailValidator):
     """Django's e-mail rule itself (its ``__call__``, its patterns and flags, its
     allow-list), with the patterns compiled here once: Django's are lazy objects, and
     every match went through the lazy proxy (three proxied look-ups per address, on
-    every row of an import). ``tests/test_rules.py`` checks both agree."""
+    every row of an import). ``tests/tracker/test_rules.py`` checks both agree."""
 
     user_regex = re.compile(EmailValidator.user_regex.pattern, EmailValidator.user_regex.flags)
     domain_regex = re.compile(

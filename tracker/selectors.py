@@ -7,10 +7,11 @@ another partner's object simply does not find it (404)."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
+from accounts.models import User
+from accounts.policy import scoped
 from tracker.models import (
-    ApiToken,
     ChangeLog,
     Cohort,
     Deletion,
@@ -19,7 +20,6 @@ from tracker.models import (
     Placement,
     Trainee,
     TraineeContact,
-    User,
 )
 
 # What a cohort's row shows (lists, detail page, API): read with it in one query.
@@ -27,50 +27,43 @@ COHORT_RELATED = ("convention", "operator", "filiere", "region", "zone")
 
 
 def cohort_list(*, user: User) -> QuerySet[Cohort]:
-    cohorts = Cohort.objects.all()
-    if user.is_staff_role:
-        return cohorts
-    if not user.is_partner or user.partner_id is None:
-        return cohorts.none()
-    return cohorts.filter(operator_id=user.partner_id)
+    return scoped(Cohort.objects.all(), user=user, organisation="operator_id")
 
 
 def enrollment_list(*, user: User) -> QuerySet[Enrollment]:
-    enrollments = Enrollment.objects.all()
-    if user.is_staff_role:
-        return enrollments
-    if not user.is_partner or user.partner_id is None:
-        return enrollments.none()
     # The operator stored on the row (always its cohort's): one index range,
     # (operator, enrolled_on DESC, id), in the list's default order.
-    return enrollments.filter(operator_id=user.partner_id)
+    return scoped(Enrollment.objects.all(), user=user, organisation="operator_id")
 
 
 def placement_list(*, user: User) -> QuerySet[Placement]:
-    placements = Placement.objects.all()
-    if user.is_staff_role:
-        return placements
-    if not user.is_partner or user.partner_id is None:
-        return placements.none()
     # As for enrollments: the hire's stored operator, (operator, hired_on DESC, id).
-    return placements.filter(operator_id=user.partner_id)
+    return scoped(Placement.objects.all(), user=user, organisation="operator_id")
 
 
 def trainee_list(*, user: User) -> QuerySet[Trainee]:
-    trainees = Trainee.objects.all()
-    if user.is_staff_role:
-        return trainees
-    if not user.is_partner or user.partner_id is None:
-        return trainees.none()
-    return trainees.filter(
-        id__in=Enrollment.objects.filter(operator_id=user.partner_id).values("trainee_id")
+    return scoped(
+        Trainee.objects.all(),
+        user=user,
+        organisation=lambda partner_id: Q(
+            id__in=Enrollment.objects.filter(operator_id=partner_id).values("trainee_id")
+        ),
     )
+
+
+def trainee_contacts_readable(*, user: User) -> QuerySet[TraineeContact]:
+    """Every operator's record of a person the user may read: a partner its own
+    organisation's records only, never another operator's; staff every operator's."""
+    contacts = TraineeContact.objects.all()
+    if user.is_partner:
+        return contacts.filter(operator_id=user.partner_id)
+    return contacts
 
 
 def trainee_contact_list(*, user: User, trainee: Trainee) -> QuerySet[TraineeContact]:
     """The operators' records of a person the user may read: a partner its own
     organisation's only; staff every operator's (callers check need-to-see on the row
-    they show, tracker.privacy)."""
+    they show, accounts.policy)."""
     contacts = TraineeContact.objects.filter(trainee=trainee).select_related(
         "operator", "residence_region"
     )
@@ -107,33 +100,6 @@ def identity_correction_list(*, user: User) -> QuerySet[IdentityCorrectionReques
     if not user.is_partner or user.partner_id is None:
         return requests.none()
     return requests.filter(operator_id=user.partner_id)
-
-
-def api_token_list(*, user: User) -> QuerySet[ApiToken]:
-    """A user's own API tokens (nobody sees another's, admins included)."""
-    return ApiToken.objects.filter(user=user)
-
-
-def cohort_figures(*, cohort: Cohort) -> dict[str, int | float | None]:
-    """The cohort's live figures, counted from its rows in one aggregate query: enrolled,
-    graduates, jobs created and women by the definitions the rollup counts
-    (tracker.figures.definitions.enrollment_totals), plus its dropouts, failures and
-    hires of every kind."""
-    from django.db.models import Count, Q
-
-    from tracker.figures.definitions import enrollment_totals
-
-    figures = Enrollment.objects.filter(cohort=cohort).aggregate(
-        **enrollment_totals(),
-        dropped_out=Count("id", filter=Q(status=Enrollment.Status.DROPPED_OUT), distinct=True),
-        failed=Count("id", filter=Q(status=Enrollment.Status.FAILED), distinct=True),
-        hires=Count("placements", distinct=True),
-    )
-    enrolled = figures["enrolled"]
-    figures["women_share"] = (
-        round(100 * figures["women_enrolled"] / enrolled, 1) if enrolled else None
-    )
-    return figures
 
 
 def deletion_list(*, user: User) -> QuerySet[Deletion]:

@@ -1,5 +1,6 @@
 """The accounts app's models, one module per subject."""
 
+from accounts.models.api_tokens import ApiToken
 from accounts.models.invitations import Invitation
 from accounts.models.notifications import (
     EmailOutbox,
@@ -8,12 +9,18 @@ from accounts.models.notifications import (
     NotificationPreference,
 )
 from accounts.models.user_history import AccountEvent
+from accounts.models.users import PARTNER_ROLES, STAFF_ROLES, Role, User
 
 __all__ = [
+    "PARTNER_ROLES",
+    "STAFF_ROLES",
     "AccountEvent",
+    "ApiToken",
     "EmailOutbox",
     "Invitation",
     "Notification",
     "NotificationKind",
     "NotificationPreference",
+    "Role",
+    "User",
 ]

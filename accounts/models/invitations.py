@@ -11,7 +11,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tracker.models.users import Role
+from accounts.models.users import Role
 
 
 class Invitation(models.Model):

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from accounts.models import AccountEvent
-from conventions.models import Partner
-from tracker.models import User
+from accounts.models import AccountEvent, User
+
+if TYPE_CHECKING:  # types only: conventions is above accounts
+    from conventions.models import Partner
 
 
 def account_event_record(

@@ -13,7 +13,9 @@ import functools
 import hashlib
 import secrets
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+from celery import current_app
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -25,12 +27,12 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts.models import AccountEvent, Invitation
-from accounts.permissions import may_invite
+from accounts.models import PARTNER_ROLES, AccountEvent, Invitation, Role, User
+from accounts.policy import may_invite
 from accounts.services.history import account_event_record
-from conventions.models import Partner
-from tracker.models import Role, User
-from tracker.models.users import PARTNER_ROLES
+
+if TYPE_CHECKING:  # types only: conventions is above accounts
+    from conventions.models import Partner
 
 # How long an invitation link stays valid (hours).
 INVITATION_TTL_HOURS: int = settings.INVITATION_TTL_HOURS
@@ -94,9 +96,9 @@ def invitation_create(
             email=email,
             details={"role": role},
         )
-        from accounts.tasks import invitation_email
-
-        transaction.on_commit(functools.partial(invitation_email.delay, invitation.pk, token))
+        # Queued by name: the tasks module imports this one (accounts.apps registers it).
+        task = current_app.tasks["accounts.invitation_email"]
+        transaction.on_commit(functools.partial(task.delay, invitation.pk, token))
     return NewInvitation(invitation=invitation, token=token)
 
 

@@ -2,9 +2,11 @@
 outbox row when its recipient gets e-mails of that kind; the outbox row is queued for
 the e-mail task once the transaction commits (a rolled-back event notifies no one).
 
-The e-mail task sends an outbox row once: it locks the row, skips it when already sent,
-sends, and marks it sent in the same transaction; an SMTP failure raises, so the task is
-retried, and the sweep re-queues rows a lost broker message left pending."""
+The events' own modules say who is told (conventions.services.notifications,
+tracker.imports.notifications, tracker.services.lagging_alerts). The e-mail task sends an
+outbox row once: it locks the row, skips it when already sent, sends, and marks it sent
+in the same transaction; an SMTP failure raises, so the task is retried, and the sweep
+re-queues rows a lost broker message left pending."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ import functools
 from collections.abc import Iterable
 from typing import Any
 
+from celery import current_app
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
@@ -21,22 +24,17 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from accounts.models import EmailOutbox, Notification, NotificationKind, NotificationPreference
+from accounts.models import (
+    EmailOutbox,
+    Notification,
+    NotificationKind,
+    NotificationPreference,
+    Role,
+    User,
+)
 from accounts.services.notification_texts import notification_detail, notification_title
-from conventions.models import Convention, ConventionTransition
-from tracker.models import ImportBatch, Role, User
 
 K = NotificationKind
-
-# Transition name -> notification kind (other transitions notify no one).
-TRANSITION_KINDS = {
-    "submit": K.CONVENTION_SUBMITTED,
-    "return_to_draft": K.CONVENTION_RETURNED,
-    "sign": K.CONVENTION_APPROVED,
-    "activate": K.CONVENTION_ACTIVATED,
-    "suspend": K.CONVENTION_SUSPENDED,
-    "terminate": K.CONVENTION_TERMINATED,
-}
 
 
 def email_wanted(*, user: User, kind: str) -> bool:
@@ -74,106 +72,13 @@ def notifications_create(
 
 
 def _enqueue(outbox_id: int) -> None:
-    from accounts.tasks import notification_email
-
-    notification_email.delay(outbox_id)
-
-
-# --- Events ---------------------------------------------------------------------------
+    # By name: the tasks module imports this one (accounts.apps registers it).
+    current_app.tasks["accounts.notification_email"].delay(outbox_id)
 
 
-def _admins() -> QuerySet[User]:
+def active_admins() -> QuerySet[User]:
+    """The admins, who review submitted conventions."""
     return User.objects.filter(role=Role.ADMIN, is_active=True)
-
-
-def _submitter(convention: Convention) -> User | None:
-    last_submit = (
-        ConventionTransition.objects.filter(
-            convention=convention, to_status=Convention.Status.SUBMITTED
-        )
-        .select_related("actor")
-        .order_by("-at", "-id")
-        .first()
-    )
-    return last_submit.actor if last_submit else None
-
-
-def _party_users(convention: Convention) -> QuerySet[User]:
-    return User.objects.filter(
-        partner__in=convention.parties.values("partner"), is_active=True
-    ).distinct()
-
-
-def notify_convention_transition(
-    *, name: str, actor: User, convention: Convention, comment: str
-) -> list[Notification]:
-    """Called by the workflow inside the transition's transaction."""
-    kind = TRANSITION_KINDS.get(name)
-    if kind is None:
-        return []
-    managers = list(convention.managers.filter(is_active=True))
-    if kind == K.CONVENTION_SUBMITTED:
-        recipients: list[User] = list(_admins())
-        link = reverse("conventions:review_convention", args=[convention.pk])
-    else:
-        link = reverse("conventions:convention_detail", args=[convention.pk])
-        if kind in (K.CONVENTION_RETURNED, K.CONVENTION_APPROVED):
-            submitter = _submitter(convention)
-            recipients = [*([submitter] if submitter else []), *managers]
-        else:
-            recipients = [*managers, *_party_users(convention)]
-    params = {"reference": convention.reference, "comment": comment}
-    return notifications_create(
-        recipients=recipients, kind=kind, link=link, params=params, actor=actor
-    )
-
-
-def notify_import_outcome(*, batch: ImportBatch) -> list[Notification]:
-    """Tells the uploader that a validation or a commit ended: once per batch and
-    outcome, however often the task is delivered."""
-    status = batch.status
-    if status == ImportBatch.Status.FAILED:
-        kind = K.IMPORT_FAILED
-    elif status in (
-        ImportBatch.Status.VALIDATED,
-        ImportBatch.Status.INVALID,
-        ImportBatch.Status.COMMITTED,
-    ):
-        kind = K.IMPORT_FINISHED
-    else:
-        return []
-    params = {
-        "batch": batch.pk,
-        "file": batch.file_name,
-        "status": status,
-        "reason": batch.failure_reason,
-    }
-    with transaction.atomic():
-        told = Notification.objects.filter(
-            recipient_id=batch.uploaded_by_id,
-            kind=kind,
-            params__batch=batch.pk,
-            params__status=status,
-        )
-        if told.exists():
-            return []
-        return notifications_create(
-            recipients=[batch.uploaded_by],
-            kind=kind,
-            link=reverse("import_detail", args=[batch.pk]),
-            params=params,
-        )
-
-
-def notify_lagging(*, manager: User, convention: Convention) -> list[Notification]:
-    """The weekly lagging alert, in the list too (its e-mail is the weekly digest)."""
-    return notifications_create(
-        recipients=[manager],
-        kind=K.LAGGING_ALERT,
-        link=reverse("conventions:convention_detail", args=[convention.pk]),
-        params={"reference": convention.reference},
-        email=False,
-    )
 
 
 # --- Reading -------------------------------------------------------------------------

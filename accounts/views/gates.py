@@ -6,8 +6,8 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
-from accounts.permissions import may_administer_users
-from tracker.models import User
+from accounts.models import User
+from accounts.policy import may_administer_users
 
 
 def require_user_administration(request: HttpRequest) -> User:

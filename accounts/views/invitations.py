@@ -23,8 +23,8 @@ from accounts.services.invitations import (
     invitation_revoke,
 )
 from accounts.views.gates import require_user_administration
-from tracker.forms import show_service_error
-from tracker.mixins import get_scoped_object_or_404
+from web.form_errors import show_service_error
+from web.mixins import get_scoped_object_or_404
 
 
 def invitation_create_view(request: HttpRequest) -> HttpResponse:

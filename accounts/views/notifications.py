@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.filters import FilterForm
 from accounts.forms import NotificationPreferencesForm
-from accounts.models import Notification, NotificationKind
+from accounts.models import Notification, NotificationKind, User
 from accounts.selectors import notification_list
 from accounts.services.notification_texts import notification_detail, notification_title
 from accounts.services.notifications import (
@@ -30,8 +30,7 @@ from accounts.services.notifications import (
     notifications_mark_all_read,
 )
 from accounts.tables import DateTimeColumn
-from tracker.lists import ScopedListView
-from tracker.models import User
+from web.lists import ScopedListView
 
 
 class NotificationFilter(django_filters.FilterSet):

@@ -14,9 +14,10 @@ from django.views.decorators.http import require_POST
 
 from accounts.filters import AccountEventFilter, UserFilter
 from accounts.forms import RoleForm
-from accounts.permissions import may_change_active, may_change_role
+from accounts.models import User
+from accounts.policy import may_change_active, may_change_role
 from accounts.selectors import account_event_list, invitation_list, user_admin_list
-from accounts.services.users import user_deactivate, user_reactivate, user_role_change
+from accounts.services.user_admin import user_deactivate, user_reactivate, user_role_change
 from accounts.tables import (
     ACCOUNT_EVENT_EXPORT_COLUMNS,
     USER_EXPORT_COLUMNS,
@@ -24,10 +25,9 @@ from accounts.tables import (
     UserTable,
 )
 from accounts.views.gates import require_user_administration
-from tracker.forms import show_service_error
-from tracker.lists import ScopedListView
-from tracker.mixins import get_scoped_object_or_404
-from tracker.models import User
+from web.form_errors import show_service_error
+from web.lists import ScopedListView
+from web.mixins import get_scoped_object_or_404
 
 
 class UserListView(ScopedListView):
@@ -74,7 +74,7 @@ def _target(request: HttpRequest, pk: int) -> tuple[User, User]:
 
 def user_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     actor, target = _target(request, pk)
-    role_form = RoleForm(initial={"role": target.role, "partner": target.partner_id})
+    role_form = RoleForm(initial={"role": target.role, "partner": target.partner_id}, actor=actor)
     return _detail_page(request, actor, target, role_form)
 
 
@@ -95,7 +95,7 @@ def user_role_view(request: HttpRequest, pk: int) -> HttpResponse:
     actor, target = _target(request, pk)
     if not may_change_role(actor, target):
         raise PermissionDenied
-    form = RoleForm(request.POST)
+    form = RoleForm(request.POST, actor=actor)
     if form.is_valid():
         try:
             user_role_change(

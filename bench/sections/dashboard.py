@@ -21,9 +21,9 @@ from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from accounts.models import Role, User
 from bench.measure import PageTiming, Report, measure_page
 from conventions.models import Partner
-from tracker.models import Role, User
 
 REPEAT = int(os.environ.get("BENCH_DASHBOARD_REPEAT", "20"))
 COMPUTED_REPEAT = int(os.environ.get("BENCH_DASHBOARD_COMPUTED_REPEAT", "10"))

@@ -17,12 +17,12 @@ from django.db.models import QuerySet
 from django.test import Client
 from django.urls import reverse
 
+from accounts.models import User
 from bench.measure import Report, measure_minimal_page, measure_page
 from bench.users import ensure_bench_users
 from conventions.models import Region
 from conventions.selectors import convention_list
 from conventions.tables import ConventionTable
-from tracker.models import User
 from tracker.selectors import cohort_list, enrollment_list, placement_list
 from tracker.tables import CohortTable, EnrollmentTable, PlacementTable
 
@@ -35,9 +35,9 @@ PER_PAGE = 25
 # shared machine fails the view); of forty, the 95th percentile proper (the two slowest
 # are above it).
 REPEAT = int(os.environ.get("BENCH_LIST_REPEAT", "40"))
-# The deepest page the lists offer (tracker.lists.MAX_PAGES when it exists).
+# The deepest page the lists offer (web.lists.MAX_PAGES when it exists).
 try:
-    from tracker.lists import MAX_PAGES
+    from web.lists import MAX_PAGES
 except ImportError:  # pragma: no cover - before pagination was bounded
     MAX_PAGES = 10**9
 

@@ -33,8 +33,8 @@ from django.utils import timezone
 
 from bench.measure import Report, timed
 from conventions.models import Filiere, Partner
+from tracker.figures.rollups import rollup_full_recompute, rollup_scope_recompute
 from tracker.models import Cohort, Enrollment, Placement, RollupState, Trainee
-from tracker.services.rollups import rollup_full_recompute, rollup_scope_recompute
 
 REPEAT = int(os.environ.get("BENCH_ROLLUP_REPEAT", "5"))
 IMPORT_ROWS = 1_000

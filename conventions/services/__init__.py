@@ -2,17 +2,17 @@
 convention_submit``. Split by subject: partners, terms (drafting), amendments, workflow
 (the only writer of the status), documents (PDF checks)."""
 
-from conventions.services.amendments import amendment_create
-from conventions.services.documents import document_check_pdf
-from conventions.services.errors import WorkflowError
-from conventions.services.partners import partner_create, partner_update
-from conventions.services.permissions import (
+from accounts.policy import (
     user_manages_convention,
     user_may_amend,
     user_may_attach_document,
     user_may_edit_convention,
     user_may_edit_terms,
 )
+from conventions.services.amendments import amendment_create
+from conventions.services.documents import document_check_pdf
+from conventions.services.errors import WorkflowError
+from conventions.services.partners import partner_create, partner_update
 from conventions.services.terms import (
     commitment_cell_key,
     commitment_targets_check,

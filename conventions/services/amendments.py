@@ -13,12 +13,12 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
+from accounts.policy import user_may_amend
 from conventions.models import Amendment, Commitment, Convention
 from conventions.services.documents import document_check_pdf
 from conventions.services.errors import WorkflowError, require
-from conventions.services.permissions import user_may_amend
 from conventions.services.terms import commitment_targets_check
-from tracker.models import User
 
 CommitmentTerms = tuple[str, int, Decimal]  # (indicator, year, target value)
 

@@ -6,8 +6,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from conventions.models import Partner, Region, ice_validator
-from tracker.models import User
 
 
 def _check_partner(*, partner_id: int | None, name: str, kind: str, ice: str | None) -> None:

@@ -14,6 +14,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import Role, User
+from accounts.policy import (
+    user_may_attach_document,
+    user_may_edit_terms,
+)
 from conventions.models import (
     Commitment,
     Convention,
@@ -27,11 +32,6 @@ from conventions.models import (
 )
 from conventions.services.documents import document_check_pdf
 from conventions.services.errors import WorkflowError, require
-from conventions.services.permissions import (
-    user_may_attach_document,
-    user_may_edit_terms,
-)
-from tracker.models import Role, User
 
 REFERENCE_FORMAT = "CONV-{year}-{number:04d}"
 

@@ -22,10 +22,11 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.models import User
+from accounts.policy import user_manages_convention
 from conventions.models import Convention, ConventionParty, ConventionTransition
 from conventions.services.errors import WorkflowError
-from conventions.services.permissions import user_manages_convention
-from tracker.models import User
+from conventions.services.notifications import notify_convention_transition
 
 Status = Convention.Status
 
@@ -191,8 +192,6 @@ def _apply(
             comment=comment,
         )
         # Told in the same transaction: a rolled-back transition notifies no one.
-        from accounts.services.notifications import notify_convention_transition
-
         notify_convention_transition(name=name, actor=actor, convention=locked, comment=comment)
     convention.refresh_from_db()
     return convention

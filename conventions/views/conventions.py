@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.generic import DetailView
 
+from accounts.models import User
 from conventions.commitment_grid import CommitmentGrid, period_years
 from conventions.filters import ConventionFilter
 from conventions.forms import (
@@ -56,13 +57,12 @@ from conventions.services import (
     user_may_edit_terms,
 )
 from conventions.tables import CONVENTION_EXPORT_COLUMNS, ConventionTable
-from tracker.lists import ScopedListView
-from tracker.mixins import ScopedQuerysetMixin, get_scoped_object_or_404
-from tracker.models import User
+from web.lists import ScopedListView
+from web.mixins import ScopedQuerysetMixin, get_scoped_object_or_404
 
 
 def _scoped_convention(request: HttpRequest, pk: int) -> Convention:
-    return get_scoped_object_or_404(convention_list, user=request.user, pk=pk)  # type: ignore[arg-type]
+    return get_scoped_object_or_404(convention_list, user=request.user, pk=pk)
 
 
 def _user(request: HttpRequest) -> User:

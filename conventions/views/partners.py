@@ -11,15 +11,15 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView
 
+from accounts.models import User
 from conventions.filters import PartnerFilter
 from conventions.forms import PartnerForm
 from conventions.models import Partner
 from conventions.selectors import convention_list, partner_list
 from conventions.services import partner_create, partner_update
 from conventions.tables import PARTNER_EXPORT_COLUMNS, PartnerTable
-from tracker.lists import ScopedListView
-from tracker.mixins import ScopedQuerysetMixin, get_scoped_object_or_404
-from tracker.models import User
+from web.lists import ScopedListView
+from web.mixins import ScopedQuerysetMixin, get_scoped_object_or_404
 
 
 class PartnerListView(ScopedListView):
@@ -82,7 +82,7 @@ def partner_create_view(request: HttpRequest) -> HttpResponse:
 
 def partner_update_view(request: HttpRequest, pk: int) -> HttpResponse:
     _require_admin(request)
-    partner = get_scoped_object_or_404(partner_list, user=request.user, pk=pk)  # type: ignore[arg-type]
+    partner = get_scoped_object_or_404(partner_list, user=request.user, pk=pk)
     return _partner_form_page(request, partner=partner)
 
 

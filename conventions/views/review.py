@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django.views.generic import ListView
 
+from accounts.models import Role, User
 from conventions.commitment_grid import CommitmentGrid, period_years
 from conventions.forms import TransitionForm
 from conventions.models import Convention
@@ -33,8 +34,7 @@ from conventions.services import (
     convention_sign_checks,
 )
 from conventions.services.workflow import Check
-from tracker.mixins import RoleRequiredMixin, get_scoped_object_or_404
-from tracker.models import Role, User
+from web.mixins import RoleRequiredMixin, get_scoped_object_or_404
 
 
 class ReviewQueueView(RoleRequiredMixin, ListView):

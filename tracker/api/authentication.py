@@ -9,7 +9,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
-from tracker.services.api_tokens import api_token_authenticate
+from accounts.services.api_tokens import api_token_authenticate
 
 KEYWORDS = ("bearer", "token")
 

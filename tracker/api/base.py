@@ -10,7 +10,7 @@ from rest_framework import serializers
 from rest_framework.pagination import CursorPagination, PageNumberPagination
 from rest_framework.request import Request
 
-from tracker.models import User
+from accounts.models import User
 
 
 class StrictSerializer(serializers.Serializer):

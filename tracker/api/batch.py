@@ -1,5 +1,5 @@
 """``POST /api/v1/batch/``: up to API_BATCH_MAX_RECORDS enrollments (with their hires)
-at once, all or nothing, through the import machinery (tracker.services.api_batch)."""
+at once, all or nothing, through the import machinery (tracker.imports.api_batch)."""
 
 from __future__ import annotations
 
@@ -11,12 +11,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.policy import user_can_import
 from tracker.api.base import StrictSerializer, api_user
 from tracker.api.errors import PayloadTooLarge, problem
 from tracker.api.protocol import ApiViewMixin
+from tracker.imports.api_batch import BatchTooLarge, records_import
 from tracker.imports.columns import COLUMNS
-from tracker.services.api_batch import BatchTooLarge, records_import
-from tracker.services.imports import user_can_import
 
 RECORD_HELP = _(
     "Un enregistrement = une ligne d'import : clés %(keys)s (mêmes règles et mêmes valeurs "

@@ -18,6 +18,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.policy import PrivacyPolicy, can_reopen_enrollment
 from tracker.api.base import (
     LargeListPagination,
     ScopedPrimaryKeyRelatedField,
@@ -34,10 +35,8 @@ from tracker.api.trainees import (
     person_data,
 )
 from tracker.filters import EnrollmentFilter
-from tracker.models import ChangeLog, Cohort, Enrollment, TraineeContact
-from tracker.permissions import can_reopen_enrollment
-from tracker.privacy import PrivacyPolicy
-from tracker.selectors import cohort_list, enrollment_list
+from tracker.models import ChangeLog, Cohort, Enrollment
+from tracker.selectors import cohort_list, enrollment_list, trainee_contacts_readable
 from tracker.services.enrollment_sync import enrollment_upsert
 from tracker.services.enrollments import (
     enrollment_create,
@@ -152,9 +151,7 @@ class EnrollmentViewSet(
 
     def get_queryset(self) -> QuerySet[Enrollment]:
         user = api_user(self.request)
-        contacts = TraineeContact.objects.select_related("residence_region")
-        if user.is_partner:  # a partner's own record only, never another operator's
-            contacts = contacts.filter(operator_id=user.partner_id)
+        contacts = trainee_contacts_readable(user=user).select_related("residence_region")
         return (
             enrollment_list(user=user)
             .select_related("cohort", "trainee")

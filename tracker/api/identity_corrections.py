@@ -16,9 +16,9 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.policy import can_handle_identity_correction
 from tracker.api.base import SmallListPagination, StrictSerializer, api_user
 from tracker.models import IdentityCorrectionRequest, Trainee
-from tracker.permissions import can_handle_identity_correction
 from tracker.selectors import identity_correction_list
 from tracker.services.identity_corrections import (
     identity_correction_apply,

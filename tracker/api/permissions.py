@@ -1,6 +1,6 @@
 """Who may call what, decided before the body is read (a viewer's malformed write is a
 403 like its well-formed one, never a list of field errors). The predicates are those of
-tracker.permissions, as for the pages."""
+accounts.policy, as for the pages."""
 
 from __future__ import annotations
 
@@ -9,13 +9,14 @@ from typing import Any
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 
-from tracker.models import Cohort, Enrollment, Placement, Trainee, User
-from tracker.permissions import (
+from accounts.models import User
+from accounts.policy import (
     can_create_cohorts,
     can_edit_people_in,
     can_edit_person,
     can_manage_cohort_under,
 )
+from tracker.models import Cohort, Enrollment, Placement, Trainee
 
 
 def may_write_at_all(user: User) -> bool:

@@ -14,6 +14,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.models import User
 from conventions.models import Filiere, Partner, Region, Zone
 from conventions.selectors import partner_list
 from tracker.api.base import (
@@ -25,7 +26,7 @@ from tracker.api.base import (
 from tracker.api.protocol import ApiViewMixin
 from tracker.api.sync import with_updated_since
 from tracker.filters import PlacementFilter
-from tracker.models import ChangeLog, Enrollment, Placement, User
+from tracker.models import ChangeLog, Enrollment, Placement
 from tracker.selectors import enrollment_list, placement_list
 from tracker.services.placements import (
     PLACEMENT_FIELDS,

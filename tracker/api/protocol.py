@@ -19,9 +19,10 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.models import User
 from tracker.api.errors import PROBLEM_CONTENT_TYPE
 from tracker.api.throttling import rate_limit_headers
-from tracker.models import IdempotentRequest, User
+from tracker.models import IdempotentRequest
 from tracker.services.idempotency import StoredAnswer, idempotency_begin, idempotency_finish
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"

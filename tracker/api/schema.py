@@ -67,7 +67,7 @@ def _headers(extra: dict[str, str] | None = None) -> dict[str, Any]:
 
 
 # Query parameters the API bounds (400 outside): the schema says the same bounds, so that
-# a client (and the fuzz, tests/test_api_fuzz.py) knows what is accepted. ``year`` is
+# a client (and the fuzz, tests/tracker/api/test_api_fuzz.py) knows what is accepted. ``year`` is
 # tracker.filters.YEAR_BOUNDS on the lists; ``page_size`` is base.CheckedPageSize.
 PARAMETER_BOUNDS = {
     "year": {"minimum": YEAR_BOUNDS["min_value"], "maximum": YEAR_BOUNDS["max_value"]},
@@ -87,7 +87,7 @@ def _tighten_requests(schemas: dict[str, Any]) -> None:
     if records is not None:
         records["minItems"] = 1
         # A record's keys are the import's column keys (tracker.imports.columns), each a
-        # text, a number or null (tracker.services.api_batch._cell); any other key or
+        # text, a number or null (tracker.imports.api_batch._cell); any other key or
         # value is refused (unknown_field, invalid_type).
         records["items"] = {
             "type": "object",

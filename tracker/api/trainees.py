@@ -23,6 +23,14 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.policy import (
+    MASK,
+    PERSONAL_FIELDS,
+    PrivacyPolicy,
+    can_create_person,
+    can_edit_person,
+    can_request_identity_correction,
+)
 from conventions.models import Region
 from tracker.api.base import LargeListPagination, StrictSerializer, api_user
 from tracker.api.identity_corrections import (
@@ -32,12 +40,6 @@ from tracker.api.identity_corrections import (
 from tracker.api.protocol import ApiViewMixin
 from tracker.api.sync import with_updated_since
 from tracker.models import CONTACT_FIELDS, ChangeLog, Enrollment, Trainee, TraineeContact
-from tracker.permissions import (
-    can_create_person,
-    can_edit_person,
-    can_request_identity_correction,
-)
-from tracker.privacy import MASK, PERSONAL_FIELDS, PrivacyPolicy
 from tracker.rules import normalize_cin
 from tracker.selectors import trainee_list
 from tracker.services.identity_corrections import identity_correction_request

@@ -14,16 +14,16 @@ from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 from rest_framework.views import APIView
 
-from conventions.api.conventions import ConventionViewSet
-from conventions.api.reference import FiliereViewSet, RegionViewSet, ZoneViewSet
 from tracker.api.batch import BatchView
 from tracker.api.cohorts import CohortViewSet
+from tracker.api.conventions import ConventionViewSet
 from tracker.api.docs import ApiDocsView
 from tracker.api.enrollments import EnrollmentViewSet
 from tracker.api.figures import FiguresView
 from tracker.api.identity_corrections import IdentityCorrectionViewSet
 from tracker.api.placements import PlacementViewSet
 from tracker.api.protocol import ApiViewMixin
+from tracker.api.reference import FiliereViewSet, RegionViewSet, ZoneViewSet
 from tracker.api.sync import DeletionViewSet
 from tracker.api.trainees import TraineeViewSet
 

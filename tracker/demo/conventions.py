@@ -24,7 +24,7 @@ from conventions.services import (
     convention_document_attach,
     convention_party_add,
 )
-from tracker.demo import DemoContext
+from tracker.demo.context import DemoContext
 
 Party = tuple[str, str]  # (partner key in context.objects["partners"], role)
 

@@ -3,8 +3,8 @@ so that the dashboard shows the demo's trends at once."""
 
 from __future__ import annotations
 
-from tracker.demo import DemoContext
-from tracker.services.rollups import rollup_full_recompute
+from tracker.demo.context import DemoContext
+from tracker.figures.rollups import rollup_full_recompute
 
 
 def seed(context: DemoContext) -> None:

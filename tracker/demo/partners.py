@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from accounts.models import Role
+from accounts.services.users import user_upsert
 from conventions.models import Partner, Region
-from tracker.demo import DEMO_PASSWORD, DemoContext
-from tracker.models import Role
-from tracker.services.users import user_upsert
+from tracker.demo.context import DEMO_PASSWORD, DemoContext
 
 # key: (name, kind, ICE, region code, city). Real-sounding but fictitious, except the
 # public agencies named for what they are.

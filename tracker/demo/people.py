@@ -18,10 +18,10 @@ from typing import Any, TypeVar
 
 from django.db.models import Model
 
-from conventions.models import Convention, ConventionParty, Partner, Region, Zone
-from tracker.demo import DemoContext
+from conventions.models import Convention, ConventionParty, Filiere, Partner, Region, Zone
+from tracker.demo.context import DemoContext
+from tracker.figures.rollup_queue import rollup_after_commit
 from tracker.models import ChangeLog, Cohort, Enrollment, Placement, Trainee, TraineeContact
-from tracker.services.rollup_queue import rollup_after_commit
 
 CODE_PREFIX = "DEMO-"
 ENROLLMENTS_PER_SCALE = 1_800  # small: 1,800; medium: 18,000; large (x60): 108,000
@@ -429,6 +429,4 @@ def _split(total: int, parts: int, rng: Any) -> list[int]:
 
 
 def _filieres() -> list[Any]:
-    from conventions.models import Filiere
-
     return list(Filiere.objects.order_by("code"))

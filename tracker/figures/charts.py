@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from tracker import formatting
+from web import formatting
 
 WIDTH = 640
 HEIGHT = 240

@@ -21,9 +21,9 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from conventions.filters import FilterForm
 from conventions.models import Convention
-from tracker import formatting
 from tracker.figures.commitments import targets_to_date
 from tracker.figures.links import figure_url
 from tracker.figures.selectors import (
@@ -37,7 +37,8 @@ from tracker.figures.selectors import (
     _progress,
     figures_by_member,
 )
-from tracker.models import Dimension, User
+from tracker.models import Dimension
+from web import formatting
 
 BADGES = {
     Standing.LATE: ("text-bg-danger", "lagging"),
@@ -125,7 +126,7 @@ class IndicatorColumn(tables.Column):
 
 def _figure(value: Any, is_rate: bool) -> SafeString:
     html = formatting.percent(value).html if is_rate else formatting.number(value).html
-    return mark_safe(html)  # noqa: S308 - tracker.formatting escapes what it writes
+    return mark_safe(html)  # noqa: S308 - web.formatting escapes what it writes
 
 
 class DashboardConventionTable(tables.Table):

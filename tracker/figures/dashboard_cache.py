@@ -20,9 +20,10 @@ from typing import Any
 
 from django.core.cache import cache
 
+from accounts.models import User
+from accounts.policy import scope_key
 from tracker.figures.revisions import terms_revision
 from tracker.figures.selectors import Freshness, rollup_freshness
-from tracker.models import User
 
 CACHE_SECONDS = 60 * 60
 
@@ -42,11 +43,7 @@ class FiguresState:
 def dashboard_scope(user: User) -> str:
     """Users who see the same dashboard share its cache entry: every staff role reads
     the whole programme; a partner its own cohorts and conventions."""
-    if user.is_staff_role:
-        return "national"
-    if user.is_partner and user.partner_id is not None:
-        return f"partner:{user.partner_id}"
-    return "none"
+    return scope_key(user)
 
 
 def dashboard_cache_key(

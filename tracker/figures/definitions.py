@@ -1,7 +1,7 @@
 """The figures, as rows: for each figure of the rollup store, the enrollments or hires it
 counts. The drill-down pages list exactly these rows; the recount tests count them.
 
-The predicates mirror the rollup SQL (tracker.services.rollups.sql) clause by clause and
+The predicates mirror the rollup SQL (tracker.figures.rollups.sql) clause by clause and
 share its date arithmetic (tracker.figures.dialect); the property-based tests check that
 both always agree.
 """
@@ -19,8 +19,9 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from tracker.figures.dialect import AddMonths
-from tracker.models import Dimension, Enrollment, Placement, User
+from tracker.models import Dimension, Enrollment, Placement
 from tracker.selectors import enrollment_list, placement_list
 
 ENROLLMENTS = "enrollments"

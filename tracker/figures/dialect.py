@@ -1,6 +1,6 @@
 """The few SQL expressions that differ between SQLite and PostgreSQL.
 
-The rollup SQL (tracker.services.rollups) and the drill-down querysets
+The rollup SQL (tracker.figures.rollups) and the drill-down querysets
 (tracker.figures.definitions) both build their date arithmetic from here, so the
 figures and the rows they list are counted by the same expressions on both databases.
 

@@ -1,14 +1,14 @@
 """The export of a drill-down page: the rows a figure counts, with the columns of the
-lists (tracker.exports, the one formula-safe writer) and the privacy policy applied: the
-person's CIN and name only for who may see them (tracker.privacy), masked otherwise."""
+lists (web.exports, the one formula-safe writer) and the privacy policy applied: the
+person's CIN and name only for who may see them (accounts.policy), masked otherwise."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from tracker.exports import ExportColumn
+from accounts.policy import PrivacyPolicy
 from tracker.figures.definitions import ENROLLMENTS
-from tracker.privacy import PrivacyPolicy
+from web.exports import ExportColumn
 
 # What the export reads beyond the page's joins (one query per chunk, no query per row).
 ENROLLMENT_EXPORT_RELATED = ("trainee", "cohort__convention", "cohort__region")

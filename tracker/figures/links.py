@@ -15,7 +15,7 @@ _PATHS: dict[tuple[str, str, object, object], str] = {}
 
 def _path(url_name: str) -> str:
     """reverse(url_name), once per script prefix and URLconf: a dashboard links several
-    hundred figures to the same two pages (reverse() costs ~50 µs a call)."""
+    hundred figures to the same two pages, and reverse() is not free."""
     key = (url_name, get_script_prefix(), get_urlconf(), settings.ROOT_URLCONF)
     path = _PATHS.get(key)
     if path is None:

@@ -7,10 +7,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from accounts.models import User
 from tracker.figures.conventions_table import BADGES
 from tracker.figures.selectors import Progress, cohorts_progress
 from tracker.figures.to_date import AfterDay
-from tracker.models import Cohort, User
+from tracker.models import Cohort
 from tracker.selectors import cohort_list
 
 # The dashboard shows the latest cohorts; the cohorts list holds them all.

@@ -21,11 +21,13 @@ from django.db.models import Count, F, Min, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
+from accounts.policy import sees_nationally
 from conventions.models import Convention, Indicator
 from conventions.selectors import convention_list
 from tracker.figures.commitments import COUNT_INDICATORS, targets_to_date
 from tracker.figures.to_date import AfterDay, after_day
-from tracker.models import Cohort, Dimension, Rollup, RollupChange, RollupState, User
+from tracker.models import Cohort, Dimension, Rollup, RollupChange, RollupState
 from tracker.models.rollups import MEASURES
 from tracker.selectors import cohort_list
 
@@ -101,7 +103,7 @@ SUMS = {measure: Sum(measure) for measure in MEASURES}
 
 def _rows(user: User, dimension: str) -> tuple[QuerySet[Rollup], str | None]:
     """The rollup rows to sum for ``dimension`` and the field naming the member."""
-    if user.is_staff_role:
+    if sees_nationally(user):
         rows = Rollup.objects.filter(dimension=dimension)
         return rows, (None if dimension == Dimension.NATIONAL else "member_id")
     # Through the unique (dimension, member_id) index: a partner's cohorts only.
@@ -251,7 +253,7 @@ def rollup_pending(*, user: User) -> PendingChanges | None:
     None when nothing waits that long."""
     limit = timezone.now() - dt.timedelta(seconds=settings.ROLLUP_SWEEP_AGE_SECONDS)
     rows = RollupChange.objects.filter(created_at__lte=limit)
-    if not user.is_staff_role:
+    if not sees_nationally(user):
         rows = rows.filter(cohort_id__in=cohort_list(user=user).values("id"))
     found = rows.aggregate(count=Count("id"), since=Min("created_at"))
     if not found["count"]:

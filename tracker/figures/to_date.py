@@ -18,9 +18,10 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
+from accounts.models import User
 from tracker.figures.definitions import ENROLLMENTS, FIGURES, period_bounds
 from tracker.figures.dialect import AddMonths
-from tracker.models import Dimension, Enrollment, Placement, User
+from tracker.models import Dimension, Enrollment, Placement
 from tracker.models.rollups import MEASURES
 from tracker.selectors import enrollment_list, placement_list
 

@@ -5,6 +5,7 @@
 - validation: every row through tracker.rules, and the set-based database checks;
 - commit: writing a validated file in one transaction, with the change history;
 - templates: the downloadable XLSX / CSV templates; annotate: the file with its errors.
-The stages (upload, validate, confirm, commit, cancel) are services in
-tracker.services.imports; the tasks in tracker.tasks call them.
+- services: the stages (upload, validate, confirm, commit, cancel); tasks: the Celery
+  tasks that run validation and commit; api_batch: the API's batch writes through the
+  same validation; views, urls: the imports pages; selectors: what a user may list.
 """

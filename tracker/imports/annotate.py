@@ -6,7 +6,7 @@ memory.
 Who reads the values is the privacy policy's call (``PrivacyPolicy.can_see_import``):
 anyone else gets the same file with every personal or unrecognised column masked, and
 the errors about those columns without the values they quote. Every cell is written by
-``tracker.spreadsheets`` (formula-safe)."""
+``web.spreadsheets`` (formula-safe)."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from typing import IO, Any
 
 from django.utils.translation import gettext as _
 
+from accounts.policy import MASK, PrivacyPolicy, is_personal_column
 from tracker.imports.columns import (
     HEADER_LOOKUP,
     column_label,
@@ -27,11 +28,10 @@ from tracker.imports.columns import (
     match_header,
     normalize_label,
 )
-from tracker.imports.formats import Inspection, cell_text, inspect_upload
+from tracker.imports.formats import Inspection, _data_sheet, cell_text, inspect_upload
 from tracker.models import ImportBatch, ImportRowError
-from tracker.privacy import MASK, PrivacyPolicy, is_personal_column
-from tracker.spreadsheets import SafeCsvWriter, xlsx_cell, xlsx_row
 from tracker.storage import local_copy
+from web.spreadsheets import SafeCsvWriter, xlsx_cell, xlsx_row
 
 
 def error_text(column: str, message: str, *, visible: bool) -> str:
@@ -152,8 +152,6 @@ def _csv(batch: ImportBatch, path: Path, inspection: Inspection, *, visible: boo
 def _xlsx(batch: ImportBatch, path: Path, *, visible: bool) -> IO[bytes]:
     import openpyxl
     from openpyxl.styles import Font
-
-    from tracker.imports.formats import _data_sheet
 
     merger = _Merger(batch, visible=visible)
     masker = _Masker(visible=visible)

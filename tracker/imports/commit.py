@@ -1,6 +1,6 @@
 """Writing one chunk's plan: inserts and updates, and a ChangeLog row (source
 "import", field -> [old, new]) for every trainee, enrollment and hire created or
-changed. Runs inside the commit's single transaction (tracker.services.imports).
+changed. Runs inside the commit's single transaction (tracker.imports.services).
 
 On PostgreSQL the new rows are written set-based (see _write_plan_set_based): COPY
 into temporary staging tables, then INSERT ... SELECT joining on the natural keys,
@@ -18,6 +18,7 @@ from django.db import connection
 from django.db.models import Model
 from django.utils import timezone
 
+from accounts.models import User
 from tracker.imports.validation import (
     CONTACT_FIELDS,
     ENROLLMENT_FIELDS,
@@ -26,7 +27,7 @@ from tracker.imports.validation import (
     ChunkPlan,
     key_in,
 )
-from tracker.models import ChangeLog, Cohort, Enrollment, Placement, Trainee, TraineeContact, User
+from tracker.models import ChangeLog, Cohort, Enrollment, Placement, Trainee, TraineeContact
 
 BULK_BATCH = 2000
 
@@ -457,7 +458,7 @@ def _insert_select(
     by_name = {f.attname: f for f in model._meta.concrete_fields}
     # The "created" document is written as JSON text and parsed once (::jsonb): half
     # the PostgreSQL time of jsonb_build_object of jsonb_build_array pairs then
-    # jsonb_strip_nulls, for the same document (tests/test_imports_setbased.py).
+    # jsonb_strip_nulls, for the same document (tests/tracker/imports/test_imports_setbased.py).
     # to_json quotes and escapes strings and writes dates as ISO strings, ids as
     # numbers; amounts go as strings, as everywhere in the change log.
     pieces = []

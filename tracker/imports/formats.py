@@ -31,7 +31,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from tracker.imports.columns import match_header
-from tracker.spreadsheets import csv_cell_value
+from web.spreadsheets import csv_cell_value
 
 ZIP_MAGIC = b"PK\x03\x04"
 PDF_MAGIC = b"%PDF"

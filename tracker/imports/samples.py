@@ -12,7 +12,7 @@ from pathlib import Path
 
 from tracker.imports.columns import COLUMNS
 from tracker.models import Cohort
-from tracker.spreadsheets import SafeCsvWriter
+from web.spreadsheets import SafeCsvWriter
 
 FIRST_NAMES = ["Fatima", "Omar", "Khadija", "Mehdi", "Salma", "Yassine", "Imane", "Hamza"]
 LAST_NAMES = ["Benali", "Chraibi", "El Fassi", "Berrada", "Ouazzani", "Tazi", "Alaoui"]

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from tracker.models import ImportBatch, User
+from accounts.models import User
+from tracker.models import ImportBatch
 
 
 def import_batch_list(*, user: User) -> QuerySet[ImportBatch]:

@@ -18,7 +18,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from conventions.models import Filiere, Region, Zone
 from tracker.imports.columns import COLUMNS, allowed_values
 from tracker.models import Cohort
-from tracker.spreadsheets import SafeCsvWriter, xlsx_row
+from web.spreadsheets import SafeCsvWriter, xlsx_row
 
 DATA_SHEET = "Inscriptions"  # the French name; formats._data_sheet also reads the others
 MAX_TEMPLATE_ROWS = 5000  # rows carrying the drop-down lists

@@ -25,6 +25,8 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
+from accounts.policy import sees_nationally
 from conventions.models import Filiere, Partner, Region, Zone, ice_validator
 from tracker import lifecycle, rules
 from tracker.identity import (
@@ -35,7 +37,7 @@ from tracker.identity import (
     knows_arabic_names,
 )
 from tracker.imports.columns import COLUMNS_BY_KEY, HIRE_KEYS, normalize_label, value_lookup
-from tracker.models import Enrollment, Placement, Trainee, TraineeContact, User
+from tracker.models import Enrollment, Placement, Trainee, TraineeContact
 from tracker.selectors import cohort_list
 from tracker.services.placements import hire_key
 
@@ -134,7 +136,7 @@ class ImportContext:
                 if ice
             },
             today=timezone.localdate(),
-            partner_id=None if user.is_staff_role else user.partner_id,
+            partner_id=None if sees_nationally(user) else user.partner_id,
         )
 
 
@@ -621,7 +623,7 @@ class ChunkPlan:
 def key_in(model: type[Model], attname: str, values: Collection[Any]) -> Q | RawSQL:
     """``attname IN values`` for a chunk's thousands of keys. On PostgreSQL one array
     parameter (``= ANY(%s)``): with ``__in``, Django prepares and psycopg parses
-    thousands of placeholders one by one, for every chunk (about 5 µs per row)."""
+    thousands of placeholders one by one, for every chunk."""
     if connection.vendor != "postgresql":
         return Q(**{f"{attname}__in": values})
     column = next(f.column for f in model._meta.concrete_fields if f.attname == attname)

@@ -1,7 +1,6 @@
 """The tracking app's models, one module per subject."""
 
 from tracker.models.api_requests import IdempotentRequest
-from tracker.models.api_tokens import ApiToken
 from tracker.models.cohorts import Cohort
 from tracker.models.corrections import IdentityCorrectionRequest
 from tracker.models.history import ChangeLog, Deletion
@@ -17,11 +16,9 @@ from tracker.models.rollups import (
     TermsRevision,
 )
 from tracker.models.system import BeatHeartbeat, WorkerHeartbeat
-from tracker.models.users import Role, User
 
 __all__ = [
     "CONTACT_FIELDS",
-    "ApiToken",
     "BeatHeartbeat",
     "ChangeLog",
     "Cohort",
@@ -34,7 +31,6 @@ __all__ = [
     "ImportRowError",
     "LaggingAlert",
     "Placement",
-    "Role",
     "Rollup",
     "RollupChange",
     "RollupRun",
@@ -42,6 +38,5 @@ __all__ = [
     "TermsRevision",
     "Trainee",
     "TraineeContact",
-    "User",
     "WorkerHeartbeat",
 ]

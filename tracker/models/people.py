@@ -1,7 +1,7 @@
 """Trainees (persons), their enrollments in cohorts, and the hires that follow.
 
 Names, CIN, phone, e-mail and birth date are personal data under law 09-08: only admins,
-the convention's managers and the operating partner may see them (tracker.privacy). A
+the convention's managers and the operating partner may see them (accounts.policy). A
 person is one national identity (Trainee) shared by the operators that train them; what
 each operator records beyond it is that operator's own (TraineeContact).
 """
@@ -14,6 +14,8 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from tracker.models.cohorts import Cohort
 
 
 class Trainee(models.Model):
@@ -67,7 +69,7 @@ class TraineeContact(models.Model):
     of residence, education level. Each training operator is its own data controller
     (law 09-08): it reads and edits only its own record of the person; admins and the
     convention's managers read every operator's, labelled by operator
-    (tracker.privacy)."""
+    (accounts.policy)."""
 
     trainee = models.ForeignKey(
         Trainee, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("stagiaire")
@@ -338,6 +340,4 @@ def _cohort_operator_id(enrollment: Enrollment) -> int:
     one query."""
     if Enrollment.cohort.is_cached(enrollment):
         return enrollment.cohort.operator_id
-    from tracker.models.cohorts import Cohort
-
     return Cohort.objects.values_list("operator_id", flat=True).get(pk=enrollment.cohort_id)

@@ -5,7 +5,7 @@ cohort, ... or the nation), for one sex, one year and one quarter. Totals over s
 quarters or years are sums of rows: every stored figure is a count, and the rates are
 stored as their numerator and denominator so that they add up too.
 
-Rows are written by ``tracker.services.rollups`` only, inside one transaction: the new
+Rows are written by ``tracker.figures.rollups`` only, inside one transaction: the new
 figures of a scope are computed from the rows, compared with the stored ones, and the
 cells that differ are written; a rerun writes nothing, a task killed halfway leaves the
 previous figures.
@@ -156,7 +156,7 @@ class RollupRun(models.Model):
 class RollupChange(models.Model):
     """The durable change log of the figures: a cohort whose rows a write changed (or a
     scope a cohort left), written in the same transaction as the write
-    (tracker.services.rollup_queue). The task queued on commit is the fast path; the
+    (tracker.figures.rollup_queue). The task queued on commit is the fast path; the
     sweep (``tracker.rollup_sweep``, every minute) recomputes what is still here after a
     minute, so a message the broker lost never leaves a figure wrong. A row is deleted by
     the recompute that covered it, in the recompute's own transaction."""

@@ -26,7 +26,7 @@ class WorkerHeartbeat(models.Model):
 
 class BeatHeartbeat(models.Model):
     """Written by the beat process itself, from its scheduler's tick, while it holds the
-    single-beat lock (tracker.beat): proves the periodic tasks are being sent. One row per
+    single-beat lock (config.beat): proves the periodic tasks are being sent. One row per
     beat process name, updated in place."""
 
     name = models.CharField(max_length=200, unique=True)

@@ -10,13 +10,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from accounts.models import User
+from accounts.policy import can_manage_cohort_under
 from conventions.models import Convention, Filiere, Partner, Region, Zone
 from conventions.selectors import convention_training_operators
-from tracker.models import Cohort, Enrollment, Placement, User
-from tracker.permissions import COHORT_CONVENTION_STATUSES, can_manage_cohort_under
-from tracker.services.rollup_queue import rollup_after_commit
+from tracker.figures.rollup_queue import rollup_after_commit
+from tracker.models import Cohort, Enrollment, Placement
 
 # A cohort leaving one of these scopes makes the old scope's figures stale.
+# A cohort is opened under a convention in force only.
+COHORT_CONVENTION_STATUSES = (Convention.Status.SIGNED, Convention.Status.ACTIVE)
+
 ROLLUP_SCOPE_FIELDS = ("convention", "operator", "region", "zone", "filiere")
 
 

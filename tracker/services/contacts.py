@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from tracker.models import CONTACT_FIELDS, ChangeLog, Trainee, TraineeContact, User
+from accounts.models import User
+from tracker.models import CONTACT_FIELDS, ChangeLog, Trainee, TraineeContact
 from tracker.services.history import changelog_record, changes_between, snapshot
 
 

@@ -10,8 +10,9 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from tracker.models import ChangeLog, Cohort, Enrollment, User
-from tracker.permissions import can_edit_people_in
+from accounts.models import User
+from accounts.policy import can_edit_people_in
+from tracker.models import ChangeLog, Cohort, Enrollment
 from tracker.services.enrollments import enrollment_create, enrollment_update
 from tracker.services.trainees import TraineeInput, trainee_clean, trainee_upsert
 

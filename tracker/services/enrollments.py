@@ -13,12 +13,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.models import User
+from accounts.policy import can_edit_people_in, can_reopen_enrollment
 from tracker import rules
-from tracker.models import ChangeLog, Cohort, Enrollment, Trainee, User
-from tracker.permissions import can_edit_people_in, can_reopen_enrollment
+from tracker.figures.rollup_queue import rollup_after_commit
+from tracker.models import ChangeLog, Cohort, Enrollment, Trainee
 from tracker.services.history import changelog_record, changes_between, snapshot
 from tracker.services.locking import lock_current_version
-from tracker.services.rollup_queue import rollup_after_commit
 from tracker.services.trainees import TraineeInput, trainee_upsert
 
 ENROLLMENT_FIELDS = ("status", "enrolled_on", "exited_on", "graduated_on", "certificate_ref")
@@ -311,7 +312,7 @@ def enrollment_reopen(
 ) -> Enrollment:
     """A staff correction: a closed enrollment (graduated, dropped out, failed) back in
     training, its exit and graduation dates cleared, the reason kept in its history.
-    Admins and the convention's managers only (tracker.permissions); every other write
+    Admins and the convention's managers only (accounts.policy); every other write
     follows the lifecycle (tracker.lifecycle)."""
     if not can_reopen_enrollment(actor, enrollment.cohort):
         raise PermissionDenied

@@ -8,7 +8,8 @@ from typing import Any
 
 from django.db.models import Model, QuerySet
 
-from tracker.models import ChangeLog, User
+from accounts.models import User
+from tracker.models import ChangeLog
 
 
 def _jsonable(value: Any) -> Any:

@@ -12,7 +12,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tracker.models import IdempotentRequest, User
+from accounts.models import User
+from tracker.models import IdempotentRequest
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
+from accounts.policy import can_handle_identity_correction, can_request_identity_correction
 from tracker import rules
-from tracker.models import ChangeLog, IdentityCorrectionRequest, Trainee, User
-from tracker.permissions import can_handle_identity_correction, can_request_identity_correction
+from tracker.models import ChangeLog, IdentityCorrectionRequest, Trainee
 from tracker.services.history import changelog_record
 from tracker.services.trainees import TraineeInput, trainee_update
 

@@ -3,7 +3,7 @@ partners' list scopes): the check that finds and repairs any row where it drifte
 
 Every write path sets it and cohort_update moves it with the cohort, so the check
 should find nothing; it runs nightly (tracker.operator_consistency, before the full
-rollup recompute, as a task of its own: 2.7 s on 1M enrollments) and logs a
+rollup recompute, as a task of its own) and logs a
 warning for any row it corrects (a path that forgot it, a hand-made SQL fix)."""
 
 from __future__ import annotations

@@ -12,13 +12,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
+from accounts.policy import can_edit_people_in
 from conventions.models import Filiere, Partner, Region, Zone, ice_validator
 from tracker import rules
-from tracker.models import ChangeLog, Deletion, Enrollment, Placement, User
-from tracker.permissions import can_edit_people_in
+from tracker.figures.rollup_queue import rollup_after_commit
+from tracker.models import ChangeLog, Deletion, Enrollment, Placement
 from tracker.services.history import changelog_record, changes_between, snapshot
 from tracker.services.locking import lock_current_version
-from tracker.services.rollup_queue import rollup_after_commit
 
 PLACEMENT_FIELDS = (
     "employer",

@@ -18,5 +18,5 @@ def heartbeat_record(*, worker: str, queue: str = "", token: str = "") -> Worker
 
 
 def beat_heartbeat_record(*, name: str) -> None:
-    """The beat process says it is alive and sending the schedule (tracker.beat)."""
+    """The beat process says it is alive and sending the schedule (config.beat)."""
     BeatHeartbeat.objects.update_or_create(name=name[:200], defaults={"at": timezone.now()})

@@ -17,6 +17,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from accounts.models import User
+from accounts.policy import can_create_person, can_edit_person
 from conventions.models import Region
 from tracker import rules
 from tracker.identity import (
@@ -27,8 +29,7 @@ from tracker.identity import (
     is_shared,
     knows_arabic_names,
 )
-from tracker.models import CONTACT_FIELDS, ChangeLog, Enrollment, Trainee, User
-from tracker.permissions import can_create_person, can_edit_person
+from tracker.models import CONTACT_FIELDS, ChangeLog, Enrollment, Trainee
 from tracker.selectors import trainee_list
 from tracker.services.contacts import trainee_contact_save
 from tracker.services.history import changelog_record, changes_between, snapshot

@@ -18,7 +18,7 @@ from conventions.models import Convention
 from tracker.figures import links
 from tracker.figures.selectors import cohort_progress, convention_progress, rollup_pending
 from tracker.models import Cohort
-from tracker.templatetags import formatting as formatting_tags
+from web.templatetags import formatting as formatting_tags
 
 register = template.Library()
 

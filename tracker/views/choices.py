@@ -1,4 +1,4 @@
-"""Suggestions of the typed-search filters (tracker.choices.SearchChoiceFilter): the rows
+"""Suggestions of the typed-search filters (web.choices.SearchChoiceFilter): the rows
 of one kind whose label contains the typed text, scoped by the very functions that scope
 the filters' choices, so a suggestion never names a row the filter would refuse."""
 
@@ -14,8 +14,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from conventions.filters import ConventionFilter
-from tracker.choices import LABEL_SEPARATOR, SearchChoiceFilter, search_choices
 from tracker.filters import CohortFilter, EnrollmentFilter, PlacementFilter
+from web.choices import LABEL_SEPARATOR, SearchChoiceFilter, search_choices
 
 SUGGEST_MIN_LENGTH = 2
 SUGGEST_LIMIT = 20

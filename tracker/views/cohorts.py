@@ -14,21 +14,24 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_tables2 import RequestConfig
 
-from tracker.exports import ExportColumn
+from accounts.policy import (
+    PrivacyPolicy,
+    can_create_cohorts,
+    can_edit_people_in,
+    can_manage_cohort_under,
+)
+from accounts.request_user import current_user
+from tracker.figures.cohort_card import cohort_figures
 from tracker.filters import CohortFilter
 from tracker.forms import CohortForm
-from tracker.lists import CappedPaginator, ScopedListView
-from tracker.mixins import get_scoped_object_or_404
 from tracker.models import Cohort
-from tracker.permissions import can_create_cohorts, can_edit_people_in, can_manage_cohort_under
-from tracker.privacy import PrivacyPolicy
-from tracker.selectors import COHORT_RELATED, cohort_figures, cohort_list, enrollment_list
+from tracker.selectors import COHORT_RELATED, cohort_list, enrollment_list
 from tracker.services.cohorts import cohort_create, cohort_update
 from tracker.tables import CohortTable, EnrollmentTable
-from tracker.views.people_common import (
-    current_user,
-    render_form_with_error,
-)
+from tracker.views.people_common import render_form_with_error
+from web.exports import ExportColumn
+from web.lists import CappedPaginator, ScopedListView
+from web.mixins import get_scoped_object_or_404
 
 
 class CohortListView(ScopedListView):

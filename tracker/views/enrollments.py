@@ -16,9 +16,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from accounts.policy import (
+    PrivacyPolicy,
+    can_edit_people_in,
+    can_reopen_enrollment,
+    can_request_identity_correction,
+)
+from accounts.request_user import current_user
 from conventions.models import Region
-from tracker.choices import reference_rows
-from tracker.exports import ExportColumn
 from tracker.filters import EnrollmentFilter
 from tracker.forms import (
     EnrollmentCreateForm,
@@ -28,21 +33,14 @@ from tracker.forms import (
     ReopenForm,
 )
 from tracker.identity import is_shared
-from tracker.lists import ScopedListView
-from tracker.mixins import get_scoped_object_or_404
-from tracker.models import ChangeLog, Enrollment, TraineeContact
-from tracker.permissions import (
-    can_edit_people_in,
-    can_reopen_enrollment,
-    can_request_identity_correction,
-)
-from tracker.privacy import PrivacyPolicy
+from tracker.models import ChangeLog, Enrollment
 from tracker.selectors import (
     cohort_list,
     enrollment_list,
     person_history,
     placement_list,
     trainee_contact_list,
+    trainee_contacts_readable,
 )
 from tracker.services.enrollments import (
     enrollment_create,
@@ -54,10 +52,11 @@ from tracker.services.enrollments import (
 )
 from tracker.services.history import changelog_for
 from tracker.tables import EnrollmentTable
-from tracker.views.people_common import (
-    current_user,
-    render_form_with_error,
-)
+from tracker.views.people_common import render_form_with_error
+from web.choices import reference_rows
+from web.exports import ExportColumn
+from web.lists import ScopedListView
+from web.mixins import get_scoped_object_or_404
 
 ENROLLMENT_RELATED = (
     "trainee",
@@ -117,7 +116,7 @@ class EnrollmentListView(ScopedListView):
     def get_export_rows(self) -> Any:
         # Phone and e-mail as the enrollment's operator recorded them (TraineeContact):
         # a partner exports its own records, never another operator's.
-        contact = TraineeContact.objects.filter(
+        contact = trainee_contacts_readable(user=current_user(self.request)).filter(
             trainee_id=OuterRef("trainee_id"), operator_id=OuterRef("operator_id")
         )
         return (

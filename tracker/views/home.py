@@ -12,10 +12,10 @@ from django.shortcuts import render
 from django.utils.decorators import method_decorator
 from django.views.generic import TemplateView
 
+from accounts.models import Role, User
 from conventions.models import Convention
 from conventions.selectors import convention_list
 from tracker.health import background_heartbeats
-from tracker.models import Role, User
 from tracker.selectors import cohort_list
 
 

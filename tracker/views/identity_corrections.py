@@ -10,17 +10,18 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.policy import can_handle_identity_correction, can_request_identity_correction
+from accounts.request_user import current_user
 from tracker.forms import IdentityCorrectionForm, StaffAnswerForm
-from tracker.mixins import get_scoped_object_or_404
 from tracker.models import IdentityCorrectionRequest
-from tracker.permissions import can_handle_identity_correction, can_request_identity_correction
 from tracker.selectors import enrollment_list, identity_correction_list
 from tracker.services.identity_corrections import (
     identity_correction_apply,
     identity_correction_decline,
     identity_correction_request,
 )
-from tracker.views.people_common import current_user, render_form_with_error
+from tracker.views.people_common import render_form_with_error
+from web.mixins import get_scoped_object_or_404
 
 
 def identity_correction_create_view(request: HttpRequest, pk: int) -> HttpResponse:

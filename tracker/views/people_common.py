@@ -9,13 +9,8 @@ from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from tracker.forms import show_service_error
-from tracker.models import User
 from tracker.services.locking import ConcurrentEditError
-
-
-def current_user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
+from web.form_errors import show_service_error
 
 
 def render_form_with_error(

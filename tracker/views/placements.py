@@ -14,26 +14,23 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from tracker.exports import ExportColumn
+from accounts.policy import PrivacyPolicy, can_edit_people_in
+from accounts.request_user import current_user
 from tracker.filters import PlacementFilter
 from tracker.forms import PlacementForm
-from tracker.lists import ScopedListView
-from tracker.mixins import get_scoped_object_or_404
 from tracker.models import ChangeLog, Placement
-from tracker.permissions import can_edit_people_in
-from tracker.privacy import PrivacyPolicy
 from tracker.selectors import enrollment_list, placement_list
 from tracker.services.history import changelog_for
 from tracker.services.placements import PLACEMENT_FIELDS, placement_create, placement_update
 from tracker.tables import PlacementTable
-from tracker.views.people_common import (
-    current_user,
-    render_form_with_error,
-)
+from tracker.views.people_common import render_form_with_error
+from web.exports import ExportColumn
+from web.lists import ScopedListView
+from web.mixins import get_scoped_object_or_404
 
 # What the list's table shows; the export and the detail page also name the region and
-# the filière. Two joins fewer matter: PostgreSQL spent 12 ms planning the nine-table
-# query of every list page against 1.8 ms for seven tables (executing either: < 1 ms).
+# the filière. Two joins fewer matter: PostgreSQL's planning time of every list page's
+# query grows fast with the number of tables, and was most of the page's query time.
 PLACEMENT_TABLE_RELATED = ("enrollment__trainee", "enrollment__cohort", "employer", "zone")
 PLACEMENT_RELATED = (*PLACEMENT_TABLE_RELATED, "region", "filiere")
 

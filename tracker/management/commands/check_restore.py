@@ -17,12 +17,12 @@ from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Sum
 
+from tracker.figures.rollups import rollup_full_recompute
 from tracker.models import Dimension, Rollup
 from tracker.models.rollups import MEASURES
 from tracker.services.operators import operator_consistency_repair
-from tracker.services.rollups import rollup_full_recompute
 
-PRODUCT_APPS = ("tracker", "conventions", "auth", "axes")
+PRODUCT_APPS = ("accounts", "tracker", "conventions", "auth", "axes")
 
 
 def table_counts() -> dict[str, int]:

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from tracker.services.rollups import rollup_full_recompute, rollup_scope_recompute
+from tracker.figures.rollups import rollup_full_recompute, rollup_scope_recompute
 
 
 class Command(BaseCommand):

@@ -1,1 +1,0 @@
-"""API of the conventions app: conventions with their commitments, and reference data."""

@@ -1,0 +1,12 @@
+"""URLs of the figures pages (included by config/urls.py)."""
+
+from django.urls import path
+
+from tracker.figures.dashboard import DashboardView
+from tracker.figures.views import FigureEnrollmentsView, FigureHiresView
+
+urlpatterns = [
+    path("dashboard/", DashboardView.as_view(), name="dashboard"),
+    path("figures/enrollments/", FigureEnrollmentsView.as_view(), name="figure_enrollments"),
+    path("figures/hires/", FigureHiresView.as_view(), name="figure_hires"),
+]

@@ -1,9 +1,0 @@
-"""URL of the typed-search filters' suggestions (included by tracker/urls.py)."""
-
-from django.urls import path
-
-from tracker.views.choices import choice_suggest
-
-urlpatterns = [
-    path("choices/<slug:kind>/", choice_suggest, name="choice_suggest"),
-]
