@@ -36,7 +36,7 @@ from django.apps import apps
 from django.db.models import Model, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import PARTNER_ROLES, Role, User
+from accounts.models import PARTNER_ROLES, STAFF_ROLES, Role, User
 
 if TYPE_CHECKING:  # types only: the domain rooms are above this one
     from conventions.models import Convention
@@ -67,6 +67,18 @@ def scope_key(user: User) -> str:
     if user.is_partner and user.partner_id is not None:
         return f"partner:{user.partner_id}"
     return "none"
+
+
+def colleagues_of(user: User, *, person: str) -> Q:
+    """The people of ``user``'s organisation, as a condition on the user path ``person``
+    (e.g. "owner" of a saved view): staff for staff (the ministry and its agencies), the
+    same partner organisation for a partner user, nobody for anyone else. What one shares
+    with colleagues reaches these only, never another organisation."""
+    if sees_nationally(user):
+        return Q(**{f"{person}__role__in": STAFF_ROLES, f"{person}__is_active": True})
+    if user.is_partner and user.partner_id is not None:
+        return Q(**{f"{person}__partner_id": user.partner_id})
+    return Q(pk__in=[])
 
 
 def scoped(
@@ -217,6 +229,29 @@ def user_may_act_on_import(user: User, batch: ImportBatch) -> bool:
     return user_can_import(user) and (
         user.role == Role.ADMIN or batch.partner_id == user.partner_id
     )
+
+
+# --- CNSS verification (tracker/verification) -----------------------------------------
+# Declarations are personal data (law 09-08) handed to the ministry: admins only import
+# and read them. Staff read the figures, the follow-up lists and the incentive estimates
+# nationally; a partner the verification status of its own hires and graduates (the
+# scope: tracker.verification.selectors), never a declared salary or employer.
+
+
+def can_import_declarations(user: User) -> bool:
+    return bool(user.is_active and user.is_admin)
+
+
+def can_export_request_file(user: User) -> bool:
+    return bool(user.is_active and user.is_staff_role)
+
+
+def can_read_incentives(user: User) -> bool:
+    return bool(user.is_active and user.is_staff_role)
+
+
+def can_read_verification(user: User) -> bool:
+    return bool(user.is_active and (user.is_staff_role or user.is_partner))
 
 
 # --- Personal data -------------------------------------------------------------------

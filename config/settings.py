@@ -378,6 +378,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         # The age travels with the message: every worker sweeps what beat asks.
         "kwargs": {"older_than_seconds": env.float("ROLLUP_SWEEP_AGE_SECONDS", default=60.0)},
     },
+    # The match of hires against CNSS declarations rebuilt when its rows moved.
+    "verification-sweep": {
+        "task": "tracker.figures_verification_sweep",
+        "schedule": 60.0,
+        "kwargs": {"older_than_seconds": 60.0},
+    },
     # The operator copied on enrollments and hires checked against the cohorts' (02:15).
     "operator-consistency-nightly": {
         "task": "tracker.operator_consistency",

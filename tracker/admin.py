@@ -125,3 +125,7 @@ class ChangeLogAdmin(ReadOnlyAdmin):
     list_display = ("at", "entity", "object_id", "action", "actor", "source")
     list_filter = ("entity", "action", "source")
     list_select_related = ("actor",)
+
+
+# The CNSS verification registers its own pages (a package of the tracking app).
+import tracker.verification.admin  # noqa: E402, F401

@@ -6,11 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from conventions.models import ConventionParty, Filiere, Partner, Region, Zone
 from conventions.selectors import convention_list, partner_list
+from tracker import rules
 from tracker.models import Cohort, Enrollment, Placement, Trainee
 from tracker.services.cohorts import COHORT_CONVENTION_STATUSES
 from tracker.services.identity_corrections import CORRECTABLE_FIELDS
@@ -96,10 +98,40 @@ class EnrollmentCreateForm(StyledFormMixin, forms.Form):
         label=_("Référence du certificat"), max_length=60, required=False
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, cohort: Cohort | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.cohort = cohort
         for name in ("first_name_ar", "last_name_ar"):
             self.fields[name].widget.attrs.update({"dir": "rtl", "lang": "ar"})
+
+    # The person's codes are checked with the form's other fields, so a wrong date does
+    # not hide a wrong CIN, phone or e-mail (the service normalises them again).
+    def clean_cin(self) -> str:
+        return rules.normalize_cin(self.cleaned_data["cin"])
+
+    def clean_phone(self) -> str:
+        return rules.normalize_phone(self.cleaned_data["phone"])
+
+    def clean_email(self) -> str:
+        return rules.normalize_email(self.cleaned_data["email"])
+
+    def clean_birth_date(self) -> Any:
+        birth_date = self.cleaned_data["birth_date"]
+        rules.check_birth_date(birth_date)
+        return birth_date
+
+    def clean_enrolled_on(self) -> Any:
+        enrolled_on = self.cleaned_data["enrolled_on"]
+        if self.cohort is not None:
+            try:
+                rules.check_enrollment_date(
+                    enrolled_on,
+                    cohort_starts_on=self.cohort.starts_on,
+                    cohort_ends_on=self.cohort.ends_on,
+                )
+            except ValidationError as error:  # raised under the field's name
+                raise ValidationError(error.message_dict["enrolled_on"]) from None
+        return enrolled_on
 
     def trainee_input(self) -> TraineeInput:
         data = self.cleaned_data

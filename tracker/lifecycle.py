@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from tracker.models import Enrollment
+from web.reader_dates import reader_date
 
 Status = Enrollment.Status
 
@@ -71,7 +72,7 @@ def state_errors(
         elif exited_on is not None and exited_on != graduated_on:
             errors["exited_on"] = _(
                 "La sortie d'un diplômé est sa date de diplomation (%(date)s)."
-            ) % {"date": graduated_on.isoformat()}
+            ) % {"date": reader_date(graduated_on)}
     else:
         if graduated_on is not None:
             errors["graduated_on"] = _("Seule une inscription diplômée a une date de diplomation.")

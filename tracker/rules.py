@@ -18,6 +18,8 @@ from django.core.validators import EmailValidator
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from web.reader_dates import reader_date
+
 # Moroccan CIN: one or two letters then digits (e.g. "BK123456", "A12345").
 CIN_PATTERN = re.compile(r"^[A-Z]{1,2}\d{1,7}$")
 # Compiled once: the import runs these rules on every row of files of a million rows.
@@ -125,7 +127,11 @@ def check_birth_date(birth_date: dt.date, *, on: dt.date | None = None) -> None:
                 "%(min)s et %(max)s ans."
             ),
             code="implausible_birth_date",
-            params={"date": birth_date.isoformat(), "min": MIN_TRAINEE_AGE, "max": MAX_TRAINEE_AGE},
+            params={
+                "date": reader_date(birth_date),
+                "min": MIN_TRAINEE_AGE,
+                "max": MAX_TRAINEE_AGE,
+            },
         )
 
 
@@ -139,7 +145,7 @@ def check_not_after_today(day: dt.date, *, field: str, today: dt.date | None = N
                 field: ValidationError(
                     _("La date %(date)s est dans le futur : au plus tard aujourd'hui (%(today)s)."),
                     code="date_in_future",
-                    params={"date": day.isoformat(), "today": today.isoformat()},
+                    params={"date": reader_date(day), "today": reader_date(today)},
                 )
             }
         )
@@ -155,7 +161,7 @@ def check_enrollment_date(
                 "enrolled_on": ValidationError(
                     _("La date d'inscription (%(date)s) est après la fin de la cohorte (%(end)s)."),
                     code="enrolled_after_cohort_end",
-                    params={"date": enrolled_on.isoformat(), "end": cohort_ends_on.isoformat()},
+                    params={"date": reader_date(enrolled_on), "end": reader_date(cohort_ends_on)},
                 )
             }
         )
@@ -168,7 +174,10 @@ def check_enrollment_date(
                         "de la cohorte (%(start)s)."
                     ),
                     code="enrolled_too_early",
-                    params={"date": enrolled_on.isoformat(), "start": cohort_starts_on.isoformat()},
+                    params={
+                        "date": reader_date(enrolled_on),
+                        "start": reader_date(cohort_starts_on),
+                    },
                 )
             }
         )
@@ -194,7 +203,10 @@ def check_graduation_date(
                         "(%(enrolled)s)."
                     ),
                     code="graduated_before_enrollment",
-                    params={"date": graduated_on.isoformat(), "enrolled": enrolled_on.isoformat()},
+                    params={
+                        "date": reader_date(graduated_on),
+                        "enrolled": reader_date(enrolled_on),
+                    },
                 )
             }
         )
@@ -209,9 +221,9 @@ def check_graduation_date(
                     ),
                     code="graduated_outside_cohort",
                     params={
-                        "date": graduated_on.isoformat(),
-                        "start": cohort_starts_on.isoformat(),
-                        "end": cohort_ends_on.isoformat(),
+                        "date": reader_date(graduated_on),
+                        "start": reader_date(cohort_starts_on),
+                        "end": reader_date(cohort_ends_on),
                     },
                 )
             }
@@ -229,7 +241,7 @@ def check_exit_date(
                 "exited_on": ValidationError(
                     _("La date de sortie (%(date)s) précède la date d'inscription (%(enrolled)s)."),
                     code="exited_before_enrollment",
-                    params={"date": exited_on.isoformat(), "enrolled": enrolled_on.isoformat()},
+                    params={"date": reader_date(exited_on), "enrolled": reader_date(enrolled_on)},
                 )
             }
         )
@@ -254,7 +266,7 @@ def check_hire_dates(
                         "(%(enrolled)s)."
                     ),
                     code="hired_before_enrollment",
-                    params={"date": hired_on.isoformat(), "enrolled": enrolled_on.isoformat()},
+                    params={"date": reader_date(hired_on), "enrolled": reader_date(enrolled_on)},
                 )
             }
         )
@@ -264,7 +276,7 @@ def check_hire_dates(
                 "ended_on": ValidationError(
                     _("La date de fin (%(date)s) précède la date d'embauche (%(hired)s)."),
                     code="ended_before_hire",
-                    params={"date": ended_on.isoformat(), "hired": hired_on.isoformat()},
+                    params={"date": reader_date(ended_on), "hired": reader_date(hired_on)},
                 )
             }
         )

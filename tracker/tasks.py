@@ -5,6 +5,7 @@ its name (tracker.task_queue), so the two never form an import loop."""
 
 from __future__ import annotations
 
+import datetime as dt
 import socket
 
 from celery import shared_task
@@ -13,6 +14,8 @@ from tracker.services.idempotency import idempotency_purge as purge
 from tracker.services.lagging_alerts import lagging_alerts_send
 from tracker.services.operators import operator_consistency_repair
 from tracker.services.system import heartbeat_record
+from tracker.verification.imports import declarations_commit, declarations_validate
+from tracker.verification.state import verification_rebuild, verification_sweep
 
 
 @shared_task(name="tracker.heartbeat", bind=True)
@@ -40,3 +43,27 @@ def lagging_alerts() -> None:
 def idempotency_purge() -> int:
     """Forgets the API's Idempotency-Keys past their 24 hours (hourly, by beat)."""
     return purge()
+
+
+@shared_task(name="tracker.import_declarations_validate")
+def declarations_validate_task(batch_id: int) -> None:
+    """Validates a CNSS declarations file (tracker.verification.imports)."""
+    declarations_validate(batch_id=batch_id)
+
+
+@shared_task(name="tracker.import_declarations_commit")
+def declarations_commit_task(batch_id: int) -> None:
+    """Writes a confirmed declarations file in one transaction."""
+    declarations_commit(batch_id=batch_id)
+
+
+@shared_task(name="tracker.figures_verification_rebuild")
+def verification_rebuild_task() -> None:
+    """Rebuilds the match of hires against declarations (queued on commit)."""
+    verification_rebuild()
+
+
+@shared_task(name="tracker.figures_verification_sweep")
+def verification_sweep_task(older_than_seconds: float = 60.0) -> None:
+    """Rebuilds the match when hires changed or a marker outlived its task (beat)."""
+    verification_sweep(older_than=dt.timedelta(seconds=older_than_seconds))

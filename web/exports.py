@@ -16,10 +16,11 @@ from typing import Any
 
 from django.db.models import Model, QuerySet
 from django.http import FileResponse, StreamingHttpResponse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.functional import Promise
 
-from web.spreadsheets import SafeCsvWriter, xlsx_row
+from web.formatting import date as format_date
+from web.spreadsheets import SafeCsvWriter, xlsx_cell, xlsx_row
 
 CHUNK_SIZE = 2000
 
@@ -71,9 +72,7 @@ def csv_response(
         yield "\ufeff"  # byte-order mark: spreadsheet software then reads UTF-8
         with translation.override(language):
             for values in export_rows(_iterate(rows), columns):
-                yield writer.writerow(
-                    [value.isoformat() if isinstance(value, dt.date) else value for value in values]
-                )
+                yield writer.writerow([reader_text(value) for value in values])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
@@ -89,7 +88,7 @@ def xlsx_response(
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=filename[:31])
     for values in export_rows(_iterate(rows), columns):
-        sheet.append(xlsx_row(sheet, values))
+        sheet.append(xlsx_row(sheet, [reader_cell(sheet, value) for value in values]))
     handle = tempfile.TemporaryFile()  # noqa: SIM115 - closed by FileResponse
     workbook.save(handle)
     handle.seek(0)
@@ -99,6 +98,27 @@ def xlsx_response(
         filename=f"{filename}.xlsx",
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
+
+
+def reader_text(value: Any) -> Any:
+    """A CSV cell: dates as the reader writes them (26/11/2026; a moment with its local
+    time), never ISO."""
+    if isinstance(value, dt.datetime):
+        return format_date(value, style="datetime").bare
+    if isinstance(value, dt.date):
+        return format_date(value).bare
+    return value
+
+
+def reader_cell(sheet: Any, value: Any) -> Any:
+    """An XLSX cell: a date stays a date cell, shown day first (DD/MM/YYYY)."""
+    if isinstance(value, dt.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value).replace(tzinfo=None)
+        return xlsx_cell(sheet, value, number_format="DD/MM/YYYY HH:MM")
+    if isinstance(value, dt.date):
+        return xlsx_cell(sheet, value, number_format="DD/MM/YYYY")
+    return value
 
 
 EXPORT_FORMATS = {"csv": csv_response, "xlsx": xlsx_response}

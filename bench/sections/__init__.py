@@ -9,4 +9,13 @@ The command runs the sections in `SECTIONS` order; a section leaves the database
 found it (or changes it idempotently), so the benchmark can be run again on the same data.
 """
 
-SECTIONS = ["rollups", "dashboard", "lists", "load", "exports", "imports"]
+SECTIONS = [
+    "rollups",
+    "dashboard",
+    "dashboard_slices",
+    "lists",
+    "load",
+    "exports",
+    "imports",
+    "declarations",
+]

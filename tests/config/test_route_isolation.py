@@ -30,6 +30,8 @@ from tests.support.factories import (
     convention_in_status,
 )
 from tests.support.imports import csv_bytes, enrolled_row, upload
+from tests.support.verification import declaration_batch
+from tracker.models import SavedView
 
 pytestmark = pytest.mark.django_db
 
@@ -58,6 +60,10 @@ ROUTES: dict[str, Route] = {
     # Conventions and partners
     "conventions:partner_detail": Route(_pk("operator"), NOT_ALLOWED),
     "conventions:partner_update": Route(_pk("operator"), ROLE),
+    # Saved views of the dashboard (B's own, unshared and shared alike)
+    "saved_view_open": Route(_pk("saved_view"), NOT_ALLOWED),
+    "saved_view_remove": Route(_pk("saved_view"), NOT_ALLOWED),
+    "saved_view_sharing": Route(_pk("saved_view"), NOT_ALLOWED),
     "conventions:convention_detail": Route(_pk("convention"), NOT_ALLOWED),
     "conventions:convention_update": Route(_pk("convention"), ROLE | NOT_ALLOWED),
     "conventions:party_add": Route(_pk("convention"), ROLE | NOT_ALLOWED),
@@ -65,6 +71,7 @@ ROUTES: dict[str, Route] = {
         lambda b: {"pk": b.convention.pk, "party_pk": b.party.pk}, ROLE | NOT_ALLOWED
     ),
     "conventions:commitment_grid": Route(_pk("convention"), ROLE | NOT_ALLOWED),
+    "cohort_seats_grid": Route(_pk("convention"), ROLE),
     "conventions:commitment_remove": Route(
         lambda b: {"pk": b.convention.pk, "commitment_pk": b.commitment.pk}, ROLE | NOT_ALLOWED
     ),
@@ -100,6 +107,10 @@ ROUTES: dict[str, Route] = {
     "import_annotated": Route(_pk("batch"), NOT_ALLOWED),
     "import_confirm": Route(_pk("batch"), NOT_ALLOWED),
     "import_cancel": Route(_pk("batch"), NOT_ALLOWED),
+    # CNSS declarations imports: admins' only (a partner gets the 404 of a missing one)
+    "declarations_detail": Route(_pk("declaration_batch"), NOT_ALLOWED),
+    "declarations_confirm": Route(_pk("declaration_batch"), NOT_ALLOWED),
+    "declarations_cancel": Route(_pk("declaration_batch"), NOT_ALLOWED),
     # API tokens: another user's token is never one's own
     "api_token_revoke": Route(_pk("token"), NOT_ALLOWED),
     # Users, invitations, notifications (accounts): another organisation's are not one's own
@@ -142,6 +153,8 @@ UNSCOPED: dict[str, str] = {
     "password_reset_confirm": "a signed one-time token, not an object id",
     "password_reset_complete": "public",
     "set_language": "the user's own preference",
+    "enrollment_bulk": "ids in the POST body, read through enrollment_list: another "
+    "partner's id answers 404 like a missing one (test_bulk_actions)",
     "conventions:partner_list": "list through partner_list",
     "conventions:partner_create": "staff-only creation form",
     "conventions:convention_list": "list through convention_list",
@@ -154,11 +167,22 @@ UNSCOPED: dict[str, str] = {
     "dashboard": "figures of the user's own scope",
     "figure_enrollments": "rows through figure_rows (scoped), ids in the query string",
     "figure_hires": "rows through figure_rows (scoped), ids in the query string",
+    "figure_comparison": "figures of the user's own scope, ids in the query string "
+    "(test_dashboard_slicing_isolation)",
+    "saved_view_save": "saves the user's own view; its filters checked against its scope",
     "import_list": "list through import_batch_list",
     "identity_correction_list": "list through identity_correction_list (scoped)",
     "import_new": "upload form; cohorts checked row by row",
     "import_template": "?cohort= through cohort_list (test_imports_views)",
     "api_tokens": "the user's own tokens",
+    "verification_figures": "figures through verified_hire_scope (test_verification_isolation)",
+    "verification_hires": "rows through verified_hire_scope (test_verification_isolation)",
+    "verification_found": "rows through found_by_cnss_scope (test_verification_isolation)",
+    "verification_graduates": "rows through found_by_cnss_scope (test_verification_isolation)",
+    "verification_request": "staff-only export (test_verification_isolation)",
+    "incentive_report": "staff-only report (test_verification_isolation)",
+    "declarations_list": "admin-only import log and upload form",
+    "declarations_sample": "admin-only sample file",
     "choice_suggest": "suggestions through the scoping selectors (test_choice_search)",
     "accounts:user_list": "list through user_admin_list (own organisation)",
     "accounts:history": "list through account_event_list (own organisation)",
@@ -280,6 +304,8 @@ def world_b(operator_b, other_manager_user, admin_user, partner_b_user) -> Simpl
     b.notification = Notification.objects.create(
         recipient=partner_b_user, kind=NotificationKind.IMPORT_FINISHED, link="/"
     )
+    b.declaration_batch = declaration_batch(admin_user)
+    b.saved_view = SavedView.objects.create(owner=partner_b_user, name="B", shared=True)
     return b
 
 

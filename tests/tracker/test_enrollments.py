@@ -280,7 +280,7 @@ def test_closed_enrollment_cannot_change_status(people, partner_a_user) -> None:
 
 def test_update_cannot_move_enrollment_after_a_hire(people, partner_a_user) -> None:
     PlacementFactory.create(enrollment=people.enrollment_a, hired_on=D(2026, 3, 1))
-    with pytest.raises(ValidationError, match="Une embauche est enregistrée le 2026-03-01"):
+    with pytest.raises(ValidationError, match="Une embauche est enregistrée le 01/03/2026"):
         enrollment_update(
             enrollment=people.enrollment_a,
             version=1,

@@ -63,7 +63,7 @@ def test_csv_is_utf8_with_bom_semicolons_and_escaped_formulas() -> None:
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
     assert rows == [
         ["Nom", "Montant", "Date", "N"],
-        ['\'=HYPERLINK("http://evil")', "-12.50", "2026-03-01", ""],
+        ['\'=HYPERLINK("http://evil")', "-12.50", "01/03/2026", ""],
         ["Fès Shore", "1000", "", "3"],
     ]
 

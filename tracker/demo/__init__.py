@@ -8,12 +8,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from tracker.demo import conventions, figures, partners, people
+from tracker.demo import conventions, declarations, figures, partners, people
 from tracker.demo.context import DEMO_PASSWORD, SIZES, DemoContext
 
 __all__ = ["DEMO_PASSWORD", "SIZES", "DemoContext", "steps"]
 
 
 def steps() -> list[Callable[[DemoContext], None]]:
-    # figures last: it computes the rollups of everything seeded before it.
-    return [partners.seed, conventions.seed, people.seed, figures.seed]
+    # figures last: it computes the rollups of everything seeded before it. The CNSS
+    # declarations protect their people: cleared before the people are re-seeded.
+    return [
+        partners.seed,
+        conventions.seed,
+        declarations.clear,
+        people.seed,
+        declarations.seed,
+        figures.seed,
+    ]

@@ -4,7 +4,7 @@ no asset from the internet: colours come from classes in static/css/figures.css.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -140,19 +140,26 @@ class BarChart:
     label_width: int
 
 
-def bar_chart(items: list[tuple[str, int, str]], *, label_width: int = 220) -> BarChart:
-    """``items``: (label, value, url) in display order."""
+def bar_chart(
+    items: Sequence[tuple[str, int | Decimal, str]],
+    *,
+    label_width: int = 220,
+    percent: bool = False,
+) -> BarChart:
+    """``items``: (label, value, url) in display order; ``percent``: the values are
+    percentages (labelled 12,5 %)."""
     row = 22
-    top = _nice_ceiling(max((value for _label, value, _url in items), default=0))
+    top = _nice_ceiling(float(max((value for _label, value, _url in items), default=0)))
+    value_label = formatting.percent if percent else formatting.number
     plot_width = WIDTH - label_width - 60
     bars = [
         Bar(
             x=label_width,
             y=index * row + 4,
-            width=plot_width * value / top if top else 0,
+            width=plot_width * float(value) / top if top else 0,
             height=row - 6,
             label=label,
-            value_label=formatting.number(value).bare,
+            value_label=value_label(value).bare,
             url=url,
         )
         for index, (label, value, url) in enumerate(items)

@@ -10,19 +10,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.contrib import messages
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import get_language
-from django.utils.translation import gettext as _
 
 from accounts.models import User
 from conventions.models import Convention, Filiere, Indicator, Region, Zone
 from conventions.selectors import convention_list
 from tracker.figures.charts import bar_chart, column_chart
-from tracker.figures.commitments import targets_by_year
 from tracker.figures.conventions_table import (
     DashboardConventionFilter,
     DashboardConventionTable,
@@ -30,17 +27,25 @@ from tracker.figures.conventions_table import (
     with_standing_rank,
 )
 from tracker.figures.dashboard_cache import FiguresState, cached, dashboard_cache_key
+from tracker.figures.dashboard_slice import dashboard_slice_form, slice_context
 from tracker.figures.links import figure_url
 from tracker.figures.national import sector_figures
 from tracker.figures.partner_cohorts import partner_cohorts
+from tracker.figures.region_map import region_map
 from tracker.figures.selectors import (
     Figures,
     conventions_progress_summary,
     figures_after_day,
-    figures_by_member,
-    figures_by_year,
     rollup_pending,
 )
+from tracker.figures.slice_commitments import (
+    slice_commitments,
+    slice_has_commitments,
+    whole_convention_commitments,
+)
+from tracker.figures.slice_scope import conventions_in_slice
+from tracker.figures.sliced import sliced_by_member, sliced_by_year
+from tracker.figures.slices import Slice, SliceForm
 from tracker.models import Dimension
 from web.lists import ScopedListView
 
@@ -67,18 +72,29 @@ class DashboardView(ScopedListView):
     def _cached_figures(self) -> dict[str, Any]:
         user: User = self.request.user  # type: ignore[assignment]
         year, today, state = self._year(), self._today, self._state
+        part = self._slice
         key = dashboard_cache_key(
-            user=user, state=state, today=today, year=year, language=get_language()
+            user=user,
+            state=state,
+            today=today,
+            year=year,
+            language=get_language(),
+            part=part.cache_part(),
         )
         return cached(
             key,
             lambda: self._figures(
-                user=user, year=year, today=today, reference_date=state.freshness.reference_date
+                user=user,
+                part=part,
+                today=today,
+                reference_date=state.freshness.reference_date,
             ),
         )
 
     def get_queryset(self) -> QuerySet[Convention]:
-        conventions = super().get_queryset().exclude(status=Convention.Status.DRAFT)
+        conventions = conventions_in_slice(
+            super().get_queryset().exclude(status=Convention.Status.DRAFT), self._slice
+        )
         return with_standing_rank(conventions, self._cached_figures["standings"])
 
     def get_table_kwargs(self) -> dict[str, Any]:
@@ -95,17 +111,16 @@ class DashboardView(ScopedListView):
         )
         return table
 
+    @cached_property
+    def _slice_form(self) -> SliceForm:
+        return dashboard_slice_form(self.request)
+
+    @cached_property
+    def _slice(self) -> Slice:
+        return self._slice_form.slice()
+
     def _year(self) -> int | None:
-        raw = self.request.GET.get("year", "")
-        if not raw:
-            return None
-        if raw.isdigit() and 2000 <= int(raw) <= 2100:
-            return int(raw)
-        messages.warning(
-            self.request,
-            _("Année « %(value)s » invalide : toutes les années sont affichées.") % {"value": raw},
-        )
-        return None
+        return self._slice.year
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -126,19 +141,20 @@ class DashboardView(ScopedListView):
                 # Outside the cached part: it changes with the clock, not with the data.
                 "pending": rollup_pending(user=user),
                 "is_partner": user.is_partner,
+                **slice_context(self.request, self._slice_form, years=figures["years"]),
             }
         )
         if user.is_partner:
             # Per request (cohorts change with every entry, not only with a recompute),
             # a fixed number of queries: the latest cohorts only, the list has them all.
             cohorts, more = partner_cohorts(
-                user=user, today=self._today, after=self._cached_figures["after"]
+                user=user, today=self._today, after=self._cached_figures["after"], part=self._slice
             )
             context.update({"own_cohorts": cohorts, "more_cohorts": more})
         return context
 
     def _figures(
-        self, *, user: User, year: int | None, today: dt.date, reference_date: dt.date
+        self, *, user: User, part: Slice, today: dt.date, reference_date: dt.date
     ) -> dict[str, Any]:
         """The figures' part of the page, rendered (what the cache keeps), and the years
         the year selector offers. Every figure is to date: rows dated after today are not
@@ -147,11 +163,12 @@ class DashboardView(ScopedListView):
         sector = sector_figures()
         jobs, exports = sector["jobs"], sector["exports"]
 
+        year = part.year
         after = figures_after_day(user=user, until=today, reference_date=reference_date)
-        by_year = figures_by_year(user=user, until=today, after=after)
-        scoped_conventions = convention_list(user=user).exclude(status=Convention.Status.DRAFT)
-        commitments = targets_by_year(conventions=scoped_conventions)
-        years = sorted(set(by_year) | {y for _i, y in commitments})
+        by_year = sliced_by_year(user=user, part=part, until=today, after=after)
+        commitments = slice_commitments(user=user, part=part)
+        offered_years = sorted(set(by_year) | {y for _i, y in commitments})
+        years = offered_years if year is None else [year]
         programme: list[dict[str, Any]] = [
             {
                 "year": y,
@@ -163,7 +180,17 @@ class DashboardView(ScopedListView):
             }
             for y in years
         ]
-        jobs_urls = {y: figure_url("jobs_created", year=y, until=today) for y in years}
+        jobs_urls = {
+            y: figure_url(
+                "jobs_created",
+                year=y,
+                quarter=part.quarter if y == part.year else None,
+                sex=part.sex,
+                until=today,
+                cohort_filters=part.cohort_filters,
+            )
+            for y in years
+        }
 
         breakdowns = []
         for dimension, members in (
@@ -171,8 +198,8 @@ class DashboardView(ScopedListView):
             (Dimension.ZONE, list(Zone.objects.all())),
             (Dimension.FILIERE, list(Filiere.objects.all())),
         ):
-            figures = figures_by_member(
-                user=user, dimension=dimension, year=year, until=today, after=after
+            figures = sliced_by_member(
+                user=user, part=part, dimension=dimension, until=today, after=after
             )
             breakdowns.append(
                 {
@@ -195,7 +222,10 @@ class DashboardView(ScopedListView):
                         dimension="region",
                         member=row["member"].pk,
                         year=year,
+                        quarter=part.quarter,
+                        sex=part.sex,
                         until=today,
+                        cohort_filters=part.cohort_filters,
                     ),
                 )
                 for row in regions
@@ -228,6 +258,12 @@ class DashboardView(ScopedListView):
                 ),
                 "breakdowns": breakdowns,
                 "region_chart": region_chart,
+                "part": part,
+                "commitments_apply": slice_has_commitments(part),
+                "commitments_whole_convention": whole_convention_commitments(part),
+                "region_map": region_map(
+                    rows=list(regions), measure=self.request.GET.get("map", ""), part=part
+                ),
             }
         )
         html = render_to_string("dashboard/_figures.html", context, request=self.request)
@@ -239,7 +275,7 @@ class DashboardView(ScopedListView):
             "suspended_count": progress.suspended_count,
         }
         return {
-            "years": years,
+            "years": offered_years,
             "html": html,
             "sector_html": sector_html,
             "summary": summary,

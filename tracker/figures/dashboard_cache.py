@@ -47,8 +47,15 @@ def dashboard_scope(user: User) -> str:
 
 
 def dashboard_cache_key(
-    *, user: User, state: FiguresState, today: dt.date, year: int | None, language: str
+    *,
+    user: User,
+    state: FiguresState,
+    today: dt.date,
+    year: int | None,
+    language: str,
+    part: tuple[object, ...] = (),
 ) -> str:
+    """``part``: the slice's filters (tracker.figures.slices.Slice.cache_part)."""
     parts = (
         dashboard_scope(user),
         state.freshness.computed_at,
@@ -57,9 +64,10 @@ def dashboard_cache_key(
         today,
         year,
         language,
+        part,
     )
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
-    return f"dashboard:v2:{digest}"  # v2: the sector apart (sector_html)
+    return f"dashboard:v3:{digest}"  # v3: sliced (region map, slice in the key)
 
 
 def cached(key: str, compute: Callable[[], dict[str, Any]]) -> dict[str, Any]:

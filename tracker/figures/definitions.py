@@ -199,11 +199,14 @@ def figure_rows(
     year: int | None = None,
     quarter: int | None = None,
     until: dt.date | None = None,
+    cohort_filters: dict[str, int] | None = None,
 ) -> QuerySet[Any]:
     """The enrollments or hires that ``figure`` counts in this scope and period, within
     what ``user`` may see (through tracker.selectors).
 
-    ``until`` keeps the rows dated on or before that day (figures "to date")."""
+    ``until`` keeps the rows dated on or before that day (figures "to date");
+    ``cohort_filters`` ({"region": id, "cohort": id, ...}, a slice's) keeps the rows of
+    the cohorts with those attributes, as the store's cohort rows are summed for it."""
     if figure.rows == ENROLLMENTS:
         rows: QuerySet[Any] = enrollment_list(user=user).alias(
             six_months_after=AddMonths("graduated_on", 6)
@@ -217,6 +220,9 @@ def figure_rows(
         rows = rows.filter(operator_id=member_id)  # stored on enrollments and hires alike
     elif dimension != Dimension.NATIONAL:
         rows = rows.filter(**{prefix + ENROLLMENT_MEMBER_LOOKUP[Dimension(dimension)]: member_id})
+    for attribute, value in (cohort_filters or {}).items():
+        lookup = "cohort_id" if attribute == "cohort" else f"cohort__{attribute}_id"
+        rows = rows.filter(**{prefix + lookup: value})
     if sex:
         rows = rows.filter(**{f"{prefix}trainee__sex": sex})
     if year is not None:

@@ -32,8 +32,10 @@ def figure_url(
     year: int | None = None,
     quarter: int | None = None,
     until: dt.date | None = None,
+    cohort_filters: dict[str, int] | None = None,
 ) -> str:
-    """The drill-down page listing the enrollments or hires ``figure`` counts."""
+    """The drill-down page listing the enrollments or hires ``figure`` counts;
+    ``cohort_filters``: a slice's filters on cohort attributes, carried along."""
     definition = FIGURES[figure]
     url_name = "figure_enrollments" if definition.rows == ENROLLMENTS else "figure_hires"
     params: dict[str, str] = {"figure": figure}
@@ -48,4 +50,6 @@ def figure_url(
         params["quarter"] = str(quarter)
     if until is not None:
         params["until"] = until.isoformat()
+    for attribute, value in (cohort_filters or {}).items():
+        params[attribute] = str(value)
     return f"{_path(url_name)}?{urlencode(params)}"

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from accounts.models import User
 from tracker.figures.conventions_table import BADGES
 from tracker.figures.selectors import Progress, cohorts_progress
+from tracker.figures.slice_scope import cohorts_in_slice
+from tracker.figures.slices import Slice
 from tracker.figures.to_date import AfterDay
 from tracker.models import Cohort
 from tracker.selectors import cohort_list
@@ -33,14 +35,17 @@ class CohortStanding:
 
 
 def partner_cohorts(
-    *, user: User, today: dt.date, after: AfterDay | None = None
+    *, user: User, today: dt.date, after: AfterDay | None = None, part: Slice | None = None
 ) -> tuple[list[CohortStanding], bool]:
     """The partner's latest cohorts (cancelled ones aside), latest start first, with
     their standing; and whether it has more than those shown. ``after``: the rows dated
-    after today, as the dashboard's cached figures hold them (no query to read again)."""
+    after today, as the dashboard's cached figures hold them (no query to read again);
+    ``part``: the dashboard's filters, the cohorts with their attributes only."""
+    scoped = cohort_list(user=user)
+    if part is not None:
+        scoped = cohorts_in_slice(scoped, part)
     cohorts = list(
-        cohort_list(user=user)
-        .exclude(status=Cohort.Status.CANCELLED)
+        scoped.exclude(status=Cohort.Status.CANCELLED)
         .select_related("convention")
         .order_by("-starts_on", "-pk")[: PARTNER_COHORTS_SHOWN + 1]
     )

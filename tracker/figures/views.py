@@ -21,6 +21,7 @@ from conventions.models import Filiere, Region, Zone
 from conventions.selectors import convention_list, partner_list
 from tracker.figures.definitions import ENROLLMENTS, FIGURES, HIRES, figure_rows
 from tracker.figures.drilldown_export import drilldown_export_columns, export_related
+from tracker.figures.drilldown_slice import drilldown_slice
 from tracker.figures.selectors import rollup_freshness
 from tracker.figures.tables import FigureEnrollmentTable, FigureHireTable
 from tracker.models import Dimension, Enrollment, Placement
@@ -127,6 +128,7 @@ class FigureRowsView(SingleTableView):
             raise Http404
         user: User = self.request.user
         self.scope_label = _scope_label(user, data["dimension"], data.get("member"))
+        self.part = drilldown_slice(self.request.GET, user=user)
         self.freshness = rollup_freshness()
         rows = figure_rows(
             figure,
@@ -138,6 +140,7 @@ class FigureRowsView(SingleTableView):
             year=data.get("year"),
             quarter=data.get("quarter"),
             until=data.get("until"),
+            cohort_filters=self.part.cohort_filters,
         )
         if self.rows_kind == ENROLLMENTS:
             return rows.select_related("trainee", "cohort__convention", "cohort__region")
@@ -175,7 +178,10 @@ class FigureRowsView(SingleTableView):
                 {
                     "figure": FIGURES[data["figure"]],
                     "scope_label": self.scope_label,
-                    "active_filters": active_filters(data, self.scope_label),
+                    "active_filters": [
+                        *active_filters(data, self.scope_label),
+                        *self.part.words,
+                    ],
                     "data": data,
                     "reference_date": self.freshness.reference_date,
                     "row_count": context["table"].paginator.count

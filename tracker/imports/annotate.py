@@ -28,6 +28,7 @@ from tracker.imports.columns import (
     match_header,
     normalize_label,
 )
+from tracker.imports.error_messages import message_text
 from tracker.imports.formats import Inspection, _data_sheet, cell_text, inspect_upload
 from tracker.models import ImportBatch, ImportRowError
 from tracker.storage import local_copy
@@ -46,15 +47,16 @@ def _errors_by_row(batch: ImportBatch, *, visible: bool) -> Iterator[tuple[int, 
     rows = (
         ImportRowError.objects.filter(batch=batch)
         .order_by("row_number", "id")
-        .values_list("row_number", "column", "message")
+        .values_list("row_number", "column", "message", "message_id", "params")
         .iterator(chunk_size=2000)
     )
     for number, group in groupby(rows, key=lambda row: row[0]):
         yield (
             number,
             " | ".join(
-                f"{column_label(column)} : {error_text(column, message, visible=visible)}"
-                for _n, column, message in group
+                f"{column_label(column)} : "
+                + error_text(column, message_text(message_id, params, message), visible=visible)
+                for _n, column, message, message_id, params in group
             ),
         )
 

@@ -295,13 +295,27 @@ def _choices_lookup(choices: list[tuple[str, Any]], extra: dict[str, str]) -> di
     return lookup
 
 
+def _labelled(choices: list[tuple[str, Any]]) -> list[tuple[str, str]]:
+    """(label in the active language, the label in every interface language): what a
+    partner writes, and the other words the import reads as the same value. Labels, never
+    the stored codes (the import still reads those too)."""
+    labelled = []
+    for _value, label in choices:
+        every = []
+        for language, _name in settings.LANGUAGES:
+            with translation.override(language):
+                every.append(str(label))  # a lazy label: translated when read
+        labelled.append((str(label), " / ".join(dict.fromkeys(every))))
+    return labelled
+
+
 def allowed_values() -> dict[str, list[tuple[str, str]]]:
     """Coded columns -> (value to write, meaning), for the template's Valeurs sheet."""
     return {
         "sex": [("F", str(_("Femme"))), ("M", str(_("Homme")))],
-        "status": [(str(label), value) for value, label in Enrollment.Status.choices],
-        "education_level": [(str(label), value) for value, label in Trainee.EducationLevel.choices],
-        "contract_type": [(str(label), value) for value, label in Placement.ContractType.choices],
+        "status": _labelled(Enrollment.Status.choices),
+        "education_level": _labelled(Trainee.EducationLevel.choices),
+        "contract_type": _labelled(Placement.ContractType.choices),
     }
 
 

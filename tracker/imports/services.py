@@ -29,6 +29,7 @@ from accounts.models import User
 from accounts.policy import user_can_import, user_may_act_on_import
 from tracker.figures.rollup_queue import rollup_after_commit
 from tracker.imports.commit import write_plan
+from tracker.imports.error_messages import message_key
 from tracker.imports.formats import FileRefusedError, RowSource, inspect_upload, open_rows
 from tracker.imports.validation import (
     FileState,
@@ -37,6 +38,7 @@ from tracker.imports.validation import (
     RowRecord,
     parse_row,
     plan_chunk,
+    reason_code,
 )
 from tracker.models import (
     Cohort,
@@ -209,6 +211,21 @@ def _fail_validation(batch: ImportBatch, reason: str) -> None:
     _discard_file(batch)
 
 
+def stored_row_error(batch: ImportBatch, row: int, column: str, message: str) -> ImportRowError:
+    """A row error as stored: its words (the uploader's language), and its message id,
+    parameters and code, to show it in any reader's language."""
+    message_id, params = message_key(message)
+    return ImportRowError(
+        batch=batch,
+        row_number=row,
+        column=column,
+        message=message,
+        message_id=message_id,
+        params=params,
+        code=reason_code(message),
+    )
+
+
 def _uploader_language(batch: ImportBatch) -> translation.override:
     """Messages stored on the batch are written in its uploader's language (the worker
     has no request to take it from)."""
@@ -249,11 +266,7 @@ def _validate_file(batch: ImportBatch, path: Path, staged_path: Path) -> None:
             counts["errors"] += len(errors)
             cohort_ids |= plan.cohort_ids
             ImportRowError.objects.bulk_create(
-                [
-                    ImportRowError(batch=batch, row_number=r, column=c, message=m)
-                    for r, c, m in errors
-                ],
-                batch_size=2000,
+                [stored_row_error(batch, r, c, m) for r, c, m in errors], batch_size=2000
             )
             _report_progress(batch.id, source.fraction_done())
     finally:

@@ -6,8 +6,10 @@ the headers back in any interface language (tracker.imports.columns.match_header
 
 from __future__ import annotations
 
+import datetime as dt
 import io
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -17,8 +19,9 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from conventions.models import Filiere, Region, Zone
 from tracker.imports.columns import COLUMNS, allowed_values
+from tracker.imports.update_export import XLSX_DATE_FORMAT, csv_text
 from tracker.models import Cohort
-from web.spreadsheets import SafeCsvWriter, xlsx_row
+from web.spreadsheets import SafeCsvWriter, xlsx_cell, xlsx_row
 
 DATA_SHEET = "Inscriptions"  # the French name; formats._data_sheet also reads the others
 MAX_TEMPLATE_ROWS = 5000  # rows carrying the drop-down lists
@@ -40,18 +43,26 @@ TEXT_COLUMNS = (
 TEXT_FORMAT = "@"
 
 
-def template_csv(cohorts: Sequence[Cohort]) -> bytes:
+def template_csv(cohorts: Sequence[Cohort], rows: Iterable[dict[str, Any]] = ()) -> bytes:
+    """The header row, then ``rows`` (column key -> value, an export for update)."""
     buffer = io.StringIO()
     writer = SafeCsvWriter(buffer, delimiter=";")
     writer.writerow([column.label for column in COLUMNS])
+    for values in rows:
+        writer.writerow([csv_text(values.get(column.key)) for column in COLUMNS])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def template_xlsx(cohorts: Sequence[Cohort]) -> bytes:
+def template_xlsx(cohorts: Sequence[Cohort], rows: Iterable[dict[str, Any]] = ()) -> bytes:
+    """The template; ``rows`` (column key -> value, an export for update) fill its data
+    sheet under the header."""
     workbook = Workbook()
     data = workbook.active
     data.title = _("Inscriptions")
     data.append(xlsx_row(data, [column.label for column in COLUMNS]))
+    for values in rows:
+        cells = [_data_cell(data, values.get(column.key)) for column in COLUMNS]
+        data.append(xlsx_row(data, cells))
     bold = Font(bold=True)
     required_fill = PatternFill("solid", fgColor="FFE699")
     for index, column in enumerate(COLUMNS, start=1):
@@ -151,6 +162,14 @@ def template_xlsx(cohorts: Sequence[Cohort]) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _data_cell(sheet: Any, value: Any) -> Any:
+    """A date as a date cell shown dd/mm/yyyy; every other value as xlsx_row writes it
+    (text as a string cell, so a phone's "+" or a CIN's leading zero stays)."""
+    if isinstance(value, dt.date):
+        return xlsx_cell(sheet, value, number_format=XLSX_DATE_FORMAT)
+    return value
 
 
 def _drop_downs(sheet: object) -> None:

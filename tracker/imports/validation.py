@@ -402,9 +402,14 @@ def parse_row(
         enrollment["graduated_on"] = graduated_on
     if row.has("certificate_ref"):
         enrollment["certificate_ref"] = row.limited("certificate_ref", "certificate_ref")
-    if status == Enrollment.Status.GRADUATED and graduated_on is not None:
-        # A graduate leaves on its graduation day (as enrollment_graduate records it).
-        enrollment.setdefault("exited_on", graduated_on)
+    # A graduate leaves on its graduation day (as enrollment_graduate records it): a
+    # blank exit date (the export for update leaves it blank) is that day.
+    if (
+        status == Enrollment.Status.GRADUATED
+        and graduated_on is not None
+        and enrollment.get("exited_on") is None
+    ):
+        enrollment["exited_on"] = graduated_on
     if status in Enrollment.Status.values:
         # The dates the row gives must agree with its status; a date the row leaves out
         # is checked against the stored one (plan_chunk) or, for a new row, as absent.
@@ -581,6 +586,20 @@ def diff(instance: Any, values: dict[str, Any]) -> dict[str, list[Any]]:
         if old != new:
             changes[name] = [_json(old), _json(new)]
     return changes
+
+
+ARABIC_NAME_KEYS = ("first_name_ar", "last_name_ar")
+EMPLOYER_KEYS = ("employer_id", "employer_name", "employer_ice")
+
+
+def hire_values_to_compare(existing: Placement, hire: dict[str, Any]) -> dict[str, Any]:
+    """A row's hire values compared with the stored hire it matched. A hire whose
+    employer is a partner stores neither name nor ICE (the partner's are read, as
+    tracker.services.placements records it): a row naming that partner, by its ICE or its
+    name, leaves the employer as it is."""
+    if existing.employer_id is None or hire["employer_id"] not in (None, existing.employer_id):
+        return hire
+    return {name: value for name, value in hire.items() if name not in EMPLOYER_KEYS}
 
 
 def created(values: dict[str, Any]) -> dict[str, list[Any]]:
@@ -780,11 +799,19 @@ def plan_chunk(
         ).order_by():
             contacts[(contact.trainee_id, contact.operator_id)] = contact
     placements: dict[tuple[int, dt.date, int | None, str], Placement] = {}
+    # Hires with an employer partner, also by its name (an exported row names it so).
+    by_employer_name: dict[tuple[int, dt.date, str], Placement] = {}
     hired = [e.id for (t, c), e in enrollments.items()]
     if hired and any(record.hire for record in accepted):
-        for placement in Placement.objects.filter(
-            key_in(Placement, "enrollment_id", hired)
-        ).order_by():
+        for placement in (
+            Placement.objects.filter(key_in(Placement, "enrollment_id", hired))
+            .select_related("employer")
+            .order_by()
+        ):
+            if placement.employer is not None:
+                by_employer_name[
+                    (placement.enrollment_id, placement.hired_on, _label(placement.employer.name))
+                ] = placement
             placements[
                 hire_key(
                     enrollment_id=placement.enrollment_id,
@@ -832,9 +859,12 @@ def plan_chunk(
         if (
             any(given_ar)
             if trainee is None
-            else knows_arabic_names(trainee, first_name_ar=given_ar[0], last_name_ar=given_ar[1])
+            else context.partner_id is not None
+            and knows_arabic_names(trainee, first_name_ar=given_ar[0], last_name_ar=given_ar[1])
         ):
             # The importer supplied the Arabic names: it may read them (TraineeContact).
+            # Staff re-sending a known person's names (an export for update) supply
+            # nothing on the operator's behalf.
             contact_values["arabic_names_known"] = True
         if trainee is None:
             new = plan.new_trainees.get(record.cin)
@@ -868,7 +898,11 @@ def plan_chunk(
             ):
                 plan.linked.add((trainee.id, cohort.operator_id))
             if trainee.id in editable:
-                changes = diff(trainee, identity)
+                # An empty Arabic name changes nothing (tracker.identity.identity_changes).
+                changes = diff(
+                    trainee,
+                    {k: v for k, v in identity.items() if v or k not in ARABIC_NAME_KEYS},
+                )
                 if changes:
                     row_changed = True
                     for name in changes:
@@ -916,6 +950,8 @@ def plan_chunk(
                     employer_id=record.hire["employer_id"],
                     employer_ice=record.hire["employer_ice"],
                 )
+            ) or by_employer_name.get(
+                (enrollment.id, record.hire["hired_on"], _label(record.hire["employer_name"]))
             )
             if existing_hire is None:
                 row_changed = True
@@ -926,11 +962,12 @@ def plan_chunk(
                     )
                 )
             else:
-                hire_changes = diff(existing_hire, record.hire)
+                compared = hire_values_to_compare(existing_hire, record.hire)
+                hire_changes = diff(existing_hire, compared)
                 if hire_changes:
                     row_changed = True
                     for name in hire_changes:
-                        setattr(existing_hire, name, record.hire[name])
+                        setattr(existing_hire, name, compared[name])
                     existing_hire.version += 1
                     existing_hire.updated_by = context.user
                     plan.updated_placements.append((existing_hire, hire_changes))

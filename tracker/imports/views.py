@@ -24,6 +24,7 @@ from accounts.models import User
 from accounts.policy import PrivacyPolicy, user_can_import
 from tracker.imports.annotate import annotated_file, error_text
 from tracker.imports.columns import column_label
+from tracker.imports.error_messages import message_text
 from tracker.imports.formats import FileRefusedError
 from tracker.imports.selectors import import_batch_list
 from tracker.imports.services import (
@@ -34,8 +35,9 @@ from tracker.imports.services import (
     import_upload,
 )
 from tracker.imports.template_files import template_csv, template_xlsx
+from tracker.imports.update_views import update_file_response
 from tracker.models import ImportBatch
-from tracker.selectors import cohort_list
+from tracker.selectors import cohort_list, enrollment_list
 from web.columns import NumberColumn
 from web.exports import ExportColumn
 from web.form_styles import StyledFormMixin
@@ -170,8 +172,14 @@ def import_template(request: HttpRequest) -> HttpResponse:
     name = "modele-import"
     if request.GET.get("cohort"):
         cohort = get_scoped_object_or_404(cohort_list, user=user, pk=request.GET["cohort"])
-        cohorts = cohorts.filter(pk=cohort.pk)
-        name = f"modele-import-{cohort.code}"
+        # One cohort's template comes filled with its trainees (an export for update).
+        return update_file_response(
+            user=user,
+            enrollments=enrollment_list(user=user).filter(cohort=cohort).order_by("id"),
+            cohorts=cohorts.filter(pk=cohort.pk),
+            file_format="csv" if request.GET.get("format") == "csv" else "xlsx",
+            name=f"modele-import-{cohort.code}",
+        )
     if request.GET.get("format") == "csv":
         response = HttpResponse(template_csv(list(cohorts)), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
@@ -196,7 +204,11 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "row_number": error.row_number,
             "column": column_label(error.column),
-            "message": error_text(error.column, error.message, visible=visible),
+            "message": error_text(
+                error.column,
+                message_text(error.message_id, error.params, error.message),
+                visible=visible,
+            ),
         }
         for error in batch.row_errors.all()[: settings.IMPORT_PREVIEW_ERRORS]
     ]

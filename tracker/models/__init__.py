@@ -3,6 +3,19 @@
 from tracker.models.api_requests import IdempotentRequest
 from tracker.models.cohorts import Cohort
 from tracker.models.corrections import IdentityCorrectionRequest
+from tracker.models.declarations import (
+    Declaration,
+    DeclarationImport,
+    DeclarationRowError,
+    DeclarationStagedRow,
+    EmployerAffiliation,
+    FoundByCnss,
+    GraduateOutcome,
+    HireVerification,
+    IncentiveParameter,
+    VerificationChange,
+    VerificationState,
+)
 from tracker.models.history import ChangeLog, Deletion
 from tracker.models.imports import ImportBatch, ImportRowError
 from tracker.models.people import CONTACT_FIELDS, Enrollment, Placement, Trainee, TraineeContact
@@ -15,6 +28,7 @@ from tracker.models.rollups import (
     RollupState,
     TermsRevision,
 )
+from tracker.models.saved_views import SavedView
 from tracker.models.system import BeatHeartbeat, WorkerHeartbeat
 
 __all__ = [
@@ -22,21 +36,33 @@ __all__ = [
     "BeatHeartbeat",
     "ChangeLog",
     "Cohort",
+    "Declaration",
+    "DeclarationImport",
+    "DeclarationRowError",
+    "DeclarationStagedRow",
     "Deletion",
     "Dimension",
+    "EmployerAffiliation",
     "Enrollment",
+    "FoundByCnss",
+    "GraduateOutcome",
+    "HireVerification",
     "IdempotentRequest",
     "IdentityCorrectionRequest",
     "ImportBatch",
     "ImportRowError",
+    "IncentiveParameter",
     "LaggingAlert",
     "Placement",
     "Rollup",
     "RollupChange",
     "RollupRun",
     "RollupState",
+    "SavedView",
     "TermsRevision",
     "Trainee",
     "TraineeContact",
+    "VerificationChange",
+    "VerificationState",
     "WorkerHeartbeat",
 ]

@@ -99,7 +99,13 @@ class ImportRowError(models.Model):
     batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="row_errors")
     row_number = models.PositiveIntegerField(_("ligne"))  # as the spreadsheet numbers it
     column = models.CharField(_("colonne"), max_length=80, blank=True)
-    message = models.TextField(_("motif"))
+    message = models.TextField(_("motif"))  # as worded for the uploader
+    # What the message is made of, to show it in the reader's language
+    # (tracker.imports.error_messages): its catalogue entry (French) and the values in it,
+    # and the stable code the API answers for the same refusal.
+    message_id = models.TextField(blank=True, default="")
+    params = models.JSONField(blank=True, default=dict)
+    code = models.CharField(max_length=60, blank=True, default="")
 
     class Meta:
         ordering = ["row_number", "id"]

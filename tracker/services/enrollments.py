@@ -7,6 +7,8 @@ fresh figures once the transaction commits."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -20,7 +22,9 @@ from tracker.figures.rollup_queue import rollup_after_commit
 from tracker.models import ChangeLog, Cohort, Enrollment, Trainee
 from tracker.services.history import changelog_record, changes_between, snapshot
 from tracker.services.locking import lock_current_version
-from tracker.services.trainees import TraineeInput, trainee_upsert
+from tracker.services.trainees import TraineeInput, trainee_clean, trainee_upsert
+from web.all_errors import check_all
+from web.reader_dates import reader_date
 
 ENROLLMENT_FIELDS = ("status", "enrolled_on", "exited_on", "graduated_on", "certificate_ref")
 
@@ -104,8 +108,12 @@ def enrollment_create(
     _check_actor(actor, cohort)
     if cohort.status == Cohort.Status.CANCELLED:
         raise ValidationError(_("Cette cohorte est annulée : on ne peut plus y inscrire."))
-    rules.check_enrollment_date(
-        enrolled_on, cohort_starts_on=cohort.starts_on, cohort_ends_on=cohort.ends_on
+    # The date and the person's fields are checked together: every wrong field is said.
+    check_all(
+        lambda: rules.check_enrollment_date(
+            enrolled_on, cohort_starts_on=cohort.starts_on, cohort_ends_on=cohort.ends_on
+        ),
+        lambda: trainee_clean(trainee),
     )
     person = trainee_upsert(
         data=trainee, actor=actor, source=source, operator_id=cohort.operator_id
@@ -257,38 +265,65 @@ def enrollment_update(
     _check_actor(actor, enrollment.cohort)
     locked = lock_current_version(enrollment, version=version)
     cohort = enrollment.cohort
-    rules.check_enrollment_date(
-        enrolled_on, cohort_starts_on=cohort.starts_on, cohort_ends_on=cohort.ends_on
-    )
-    first_hire = locked.placements.order_by("hired_on").values_list("hired_on", flat=True).first()
-    if first_hire is not None and first_hire < enrolled_on:
-        raise ValidationError(
-            {
-                "enrolled_on": _(
-                    "Une embauche est enregistrée le %(date)s : l'inscription ne peut pas "
-                    "être postérieure."
-                )
-                % {"date": first_hire.isoformat()}
-            }
+
+    def hires_not_before_enrollment() -> None:
+        first_hire = (
+            locked.placements.order_by("hired_on").values_list("hired_on", flat=True).first()
         )
+        if first_hire is not None and first_hire < enrolled_on:
+            raise ValidationError(
+                {
+                    "enrolled_on": _(
+                        "Une embauche est enregistrée le %(date)s : l'inscription ne peut pas "
+                        "être postérieure."
+                    )
+                    % {"date": reader_date(first_hire)}
+                }
+            )
+
+    def required(field: str, value: dt.date | None, message: str) -> None:
+        if value is None:
+            raise ValidationError({field: message})
+
+    # Every date is checked, and every wrong one said at once (check_all).
+    checks: list[Callable[[], Any]] = [
+        lambda: rules.check_enrollment_date(
+            enrolled_on, cohort_starts_on=cohort.starts_on, cohort_ends_on=cohort.ends_on
+        ),
+        hires_not_before_enrollment,
+    ]
     if locked.status == Enrollment.Status.ENROLLED:
-        check_no_overlap(
-            trainee=locked.trainee, cohort=cohort, enrolled_on=enrolled_on, exclude_id=locked.pk
+        checks.append(
+            lambda: check_no_overlap(
+                trainee=locked.trainee,
+                cohort=cohort,
+                enrolled_on=enrolled_on,
+                exclude_id=locked.pk,
+            )
         )
     elif locked.status == Enrollment.Status.GRADUATED:
-        if graduated_on is None:
-            raise ValidationError({"graduated_on": _("La date de diplomation est obligatoire.")})
-        rules.check_graduation_date(
-            graduated_on,
-            enrolled_on=enrolled_on,
-            cohort_starts_on=cohort.starts_on,
-            cohort_ends_on=cohort.ends_on,
+        checks.append(
+            lambda: required(
+                "graduated_on", graduated_on, _("La date de diplomation est obligatoire.")
+            )
         )
+        if graduated_on is not None:
+            checks.append(
+                lambda: rules.check_graduation_date(
+                    graduated_on,
+                    enrolled_on=enrolled_on,
+                    cohort_starts_on=cohort.starts_on,
+                    cohort_ends_on=cohort.ends_on,
+                )
+            )
         exited_on = graduated_on
     else:
-        if exited_on is None:
-            raise ValidationError({"exited_on": _("La date de sortie est obligatoire.")})
-        rules.check_exit_date(exited_on, enrolled_on=enrolled_on)
+        checks.append(
+            lambda: required("exited_on", exited_on, _("La date de sortie est obligatoire."))
+        )
+        if exited_on is not None:
+            checks.append(lambda: rules.check_exit_date(exited_on, enrolled_on=enrolled_on))
+    check_all(*checks)
     before = snapshot(locked, ENROLLMENT_FIELDS)
     locked.enrolled_on = enrolled_on
     locked.certificate_ref = certificate_ref.strip()

@@ -20,6 +20,7 @@ from tracker.figures.rollup_queue import rollup_after_commit
 from tracker.models import ChangeLog, Deletion, Enrollment, Placement
 from tracker.services.history import changelog_record, changes_between, snapshot
 from tracker.services.locking import lock_current_version
+from web.reader_dates import reader_date
 
 PLACEMENT_FIELDS = (
     "employer",
@@ -99,7 +100,7 @@ def placement_check(data: PlacementInput, *, enrolled_on: dt.date) -> PlacementI
     if data.hired_on > today + dt.timedelta(days=366):
         errors.setdefault("hired_on", []).append(
             _("La date d'embauche (%(date)s) est à plus d'un an dans le futur.")
-            % {"date": data.hired_on.isoformat()}
+            % {"date": reader_date(data.hired_on)}
         )
     if data.cnss_verified_on is not None:
         if data.cnss_verified_on > today:
@@ -109,7 +110,7 @@ def placement_check(data: PlacementInput, *, enrolled_on: dt.date) -> PlacementI
         elif data.cnss_verified_on < data.hired_on:
             errors["cnss_verified_on"] = [
                 _("La vérification CNSS (%(date)s) précède la date d'embauche.")
-                % {"date": data.cnss_verified_on.isoformat()}
+                % {"date": reader_date(data.cnss_verified_on)}
             ]
     if errors:
         raise ValidationError(errors)

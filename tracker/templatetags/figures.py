@@ -17,6 +17,7 @@ from django import template
 from conventions.models import Convention
 from tracker.figures import links
 from tracker.figures.selectors import cohort_progress, convention_progress, rollup_pending
+from tracker.figures.slices import Slice
 from tracker.models import Cohort
 from web.templatetags import formatting as formatting_tags
 
@@ -32,9 +33,24 @@ def figure_url(
     year: int | None = None,
     quarter: int | None = None,
     until: dt.date | None = None,
+    part: Slice | None = None,
 ) -> str:
+    """``part``: the slice the figure is read under; its filters not given here (sex,
+    quarter, cohort attributes) are carried to the drill-down."""
+    if part is not None:
+        sex = sex or part.sex
+        year = part.year if year is None else year
+        if quarter is None and year == part.year:
+            quarter = part.quarter
     return links.figure_url(
-        figure, dimension=dimension, member=member, sex=sex, year=year, quarter=quarter, until=until
+        figure,
+        dimension=dimension,
+        member=member,
+        sex=sex,
+        year=year,
+        quarter=quarter,
+        until=until,
+        cohort_filters=part.cohort_filters if part is not None else None,
     )
 
 

@@ -2,11 +2,23 @@
 
 from django.urls import path
 
-from tracker.views import cohorts, enrollments, identity_corrections, placements
+from tracker.views import (
+    bulk_enrollments,
+    cohort_seats,
+    cohorts,
+    enrollments,
+    identity_corrections,
+    placements,
+)
 
 urlpatterns = [
     path("cohorts/", cohorts.CohortListView.as_view(), name="cohort_list"),
     path("cohorts/new/", cohorts.cohort_create_view, name="cohort_create"),
+    path(
+        "conventions/<int:pk>/planned-seats/",
+        cohort_seats.cohort_seats_grid_view,
+        name="cohort_seats_grid",
+    ),
     path("cohorts/<int:pk>/", cohorts.cohort_detail, name="cohort_detail"),
     path("cohorts/<int:pk>/edit/", cohorts.cohort_update_view, name="cohort_update"),
     path(
@@ -15,6 +27,7 @@ urlpatterns = [
         name="enrollment_create",
     ),
     path("enrollments/", enrollments.EnrollmentListView.as_view(), name="enrollment_list"),
+    path("enrollments/bulk/", bulk_enrollments.enrollment_bulk_view, name="enrollment_bulk"),
     path("enrollments/<int:pk>/", enrollments.enrollment_detail, name="enrollment_detail"),
     path(
         "enrollments/<int:pk>/edit/",

@@ -19,6 +19,7 @@ from accounts.policy import (
     can_create_cohorts,
     can_edit_people_in,
     can_manage_cohort_under,
+    user_can_import,
 )
 from accounts.request_user import current_user
 from tracker.figures.cohort_card import cohort_figures
@@ -89,6 +90,8 @@ def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "figures": cohort_figures(cohort=cohort),
             "table": table,
             "can_enroll": can_edit_people_in(user, cohort),
+            # The cohort's trainees in the import template, to edit and import back.
+            "can_update_by_file": can_edit_people_in(user, cohort) and user_can_import(user),
             "can_edit": can_manage_cohort_under(user, cohort.convention),
         },
     )

@@ -33,6 +33,7 @@ from tracker.forms import (
     ReopenForm,
 )
 from tracker.identity import is_shared
+from tracker.imports.update_views import UpdateExportMixin
 from tracker.models import ChangeLog, Enrollment
 from tracker.selectors import (
     cohort_list,
@@ -52,6 +53,7 @@ from tracker.services.enrollments import (
 )
 from tracker.services.history import changelog_for
 from tracker.tables import EnrollmentTable
+from tracker.views.bulk_enrollments import BulkListMixin
 from tracker.views.people_common import render_form_with_error
 from web.choices import reference_rows
 from web.exports import ExportColumn
@@ -66,7 +68,7 @@ ENROLLMENT_RELATED = (
 )
 
 
-class EnrollmentListView(ScopedListView):
+class EnrollmentListView(BulkListMixin, UpdateExportMixin, ScopedListView):
     selector = enrollment_list
     filterset_class = EnrollmentFilter
     table_class = EnrollmentTable
@@ -220,7 +222,7 @@ def enrollment_create_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if not can_edit_people_in(user, cohort):
         raise PermissionDenied
-    form = EnrollmentCreateForm(request.POST or None)
+    form = EnrollmentCreateForm(request.POST or None, cohort=cohort)
     context = {"cohort": cohort}
     if request.method == "POST" and form.is_valid():
         try:

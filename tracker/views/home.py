@@ -15,17 +15,20 @@ from django.views.generic import TemplateView
 from accounts.models import Role, User
 from conventions.models import Convention
 from conventions.selectors import convention_list
+from tracker.figures.dashboard_slice import SAVED_VIEWS_SHOWN
 from tracker.health import background_heartbeats
+from tracker.saved_views.selectors import saved_view_list
 from tracker.selectors import cohort_list
 
 
 def home(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
+    saved = {"saved_views": list(saved_view_list(user=user)[:SAVED_VIEWS_SHOWN])}
     if user.role == Role.ADMIN:
-        return render(request, "home/admin.html", _admin_context(user))
+        return render(request, "home/admin.html", {**_admin_context(user), **saved})
     if user.role == Role.MANAGER:
-        return render(request, "home/manager.html", _manager_context(user))
-    return render(request, "home/partner.html", _partner_context(user))
+        return render(request, "home/manager.html", {**_manager_context(user), **saved})
+    return render(request, "home/partner.html", {**_partner_context(user), **saved})
 
 
 def _admin_context(user: User) -> dict[str, Any]:
