@@ -93,4 +93,4 @@ def test_main_pages_have_no_serious_accessibility_violation(
     login(axe_page, user.username)
     for path in _main_pages(people, role):
         found += _violations(axe_page, path)
-    assert found == []
+    assert found == [], "\n".join(found)
