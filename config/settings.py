@@ -437,6 +437,9 @@ ROLLUP_DEDUP_CLOCK_MARGIN = env.float("ROLLUP_DEDUP_CLOCK_MARGIN", default=1.0)
 ROLLUP_SWEEP_AGE_SECONDS = env.float("ROLLUP_SWEEP_AGE_SECONDS", default=60.0)
 # Memory for the rollup's GROUP BYs on PostgreSQL (per sort/hash, rollup transaction only).
 ROLLUP_WORK_MEM = env.str("ROLLUP_WORK_MEM", default="256MB")
+# CNSS matching (tracker/verification): when only hires changed, the sweep rebuilds the
+# match at most this often (a declarations import rebuilds it at once).
+VERIFICATION_REBUILD_EVERY_SECONDS = env.float("VERIFICATION_REBUILD_EVERY_SECONDS", default=600.0)
 # Fault injection for the worker tests only (a worker killed mid-rollup): keep at 0.
 ROLLUP_FAULT_PAUSE_SECONDS = env.float("ROLLUP_FAULT_PAUSE_SECONDS", default=0)
 # Declaration number at the CNDP (law 09-08), shown on the privacy page.

@@ -210,7 +210,7 @@ def _verify_zip(path: Path) -> None:
                 raise FileRefusedError(damaged_archive_message(error, member.filename)) from None
 
 
-def _detect_encoding(path: Path) -> str:
+def detect_encoding(path: Path) -> str:
     with path.open("rb") as handle:
         if handle.read(3) == codecs.BOM_UTF8:
             return "utf-8-sig"
@@ -230,7 +230,7 @@ def _inspect_csv(path: Path) -> Inspection:
     with path.open("rb") as handle:
         if b"\x00" in handle.read(65536):
             raise FileRefusedError(_("Ce fichier n'est pas un fichier texte CSV."))
-    encoding = _detect_encoding(path)
+    encoding = detect_encoding(path)
     with path.open(encoding=encoding, errors="replace", newline="") as text:
         first_lines = [
             text.readline(HEADER_SCAN_LINE_CHARS) for _ in range(settings.IMPORT_HEADER_SCAN_ROWS)
@@ -320,7 +320,7 @@ def unclosed_quote_message(line: int) -> str:
     ) % {"line": line}
 
 
-def _csv_records(text: IO[str], delimiter: str) -> Iterator[tuple[int, list[str]]]:
+def csv_records(text: IO[str], delimiter: str) -> Iterator[tuple[int, list[str]]]:
     """(record number, cells), refusing what a stray quote makes of the rest of a file: a
     field over the size limit (a long file) or, in a short one, a cell that swallowed
     line breaks and separators (the following lines merged into it)."""
@@ -373,7 +373,7 @@ def _open_csv(path: Path, inspection: Inspection) -> RowSource:
     raw: IO[bytes] = path.open("rb")
     size = max(path.stat().st_size, 1)
     text = io.TextIOWrapper(raw, encoding=inspection.encoding, errors="replace", newline="")
-    records = _csv_records(text, inspection.delimiter)
+    records = csv_records(text, inspection.delimiter)
     try:
         number, header, positions = _find_header(records)
     except FileRefusedError:

@@ -31,9 +31,9 @@ from accounts.models import User
 from accounts.policy import can_import_declarations
 from tracker.imports.formats import (
     FileRefusedError,
-    _csv_records,
-    _detect_encoding,
     cell_text,
+    csv_records,
+    detect_encoding,
     inspect_upload,
 )
 from tracker.models import DeclarationImport, DeclarationRowError, DeclarationStagedRow, Trainee
@@ -115,7 +115,7 @@ def _rows(text: IO[str]) -> tuple[dict[str, int], Iterator[tuple[int, list[str]]
     sample = text.read(65536)
     text.seek(0)
     delimiter = max((";", ",", "\t"), key=lambda d: sample.split("\n", 1)[0].count(d))
-    records = _csv_records(text, delimiter)
+    records = csv_records(text, delimiter)
     for _index, (_number, cells) in zip(range(HEADER_SCAN_ROWS), records, strict=False):
         positions = match_answer_header(cells)
         if positions is not None:
@@ -190,7 +190,7 @@ def _open_csv(path: Path) -> _Source:
         raw.close()
         raise FileRefusedError(_("Ce fichier n'est pas un fichier texte CSV."))
     raw.seek(0)
-    text = io.TextIOWrapper(raw, encoding=_detect_encoding(path), errors="replace", newline="")
+    text = io.TextIOWrapper(raw, encoding=detect_encoding(path), errors="replace", newline="")
     try:
         positions, rows = _rows(text)
     except FileRefusedError:

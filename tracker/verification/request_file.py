@@ -62,7 +62,14 @@ def request_rows(*, start: dt.date, end: dt.date) -> Iterator[dict[str, object]]
 
 
 def _reader(column: str) -> Callable[[dict[str, object]], object]:
-    return lambda row: row[column]
+    """The file is read by the CNSS's systems, not by people: dates stay ISO (the
+    documented layout) whatever the staff member's language."""
+
+    def read(row: dict[str, object]) -> object:
+        value = row[column]
+        return value.isoformat() if isinstance(value, dt.date) else value
+
+    return read
 
 
 REQUEST_EXPORT_COLUMNS = [ExportColumn(column, _reader(column)) for column in REQUEST_COLUMNS]

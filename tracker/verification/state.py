@@ -77,7 +77,7 @@ def _locked_state() -> VerificationState:
 def _hires_moved_interval() -> dt.timedelta:
     """How often at most a moved watermark alone rebuilds the match: at national scale a
     rebuild reads every declaration, and partners edit hires all day long."""
-    return dt.timedelta(seconds=getattr(settings, "VERIFICATION_REBUILD_EVERY_SECONDS", 600))
+    return dt.timedelta(seconds=settings.VERIFICATION_REBUILD_EVERY_SECONDS)
 
 
 def verification_is_stale(*, older_than: dt.timedelta = dt.timedelta(0)) -> bool:
