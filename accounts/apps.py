@@ -8,4 +8,9 @@ class AccountsConfig(AppConfig):
     default = True
     name = "accounts"
     label = "accounts"
-    verbose_name = _("Comptes")
+    verbose_name = _("Comptes et notifications")
+
+    def ready(self) -> None:
+        # The e-mail tasks in the Celery registry of every process: services queue them
+        # by name (accounts.services.notifications, accounts.services.invitations).
+        from accounts import tasks  # noqa: F401

@@ -36,7 +36,7 @@ from django.apps import apps
 from django.db.models import Model, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import STAFF_ROLES, Role, User
+from accounts.models import PARTNER_ROLES, STAFF_ROLES, Role, User
 
 if TYPE_CHECKING:  # types only: the domain rooms are above this one
     from conventions.models import Convention
@@ -397,3 +397,47 @@ def is_personal_column(key: str | None) -> bool:
 def mask_birth_year(birth_date: dt.date | None) -> str:
     """What others may know of an age: nothing finer than the year is ever needed."""
     return str(birth_date.year) if birth_date else ""
+
+
+# --- Account administration: who may administer which accounts -----------------------
+# Admins administer everyone (but never deactivate or demote themselves: an admin-less
+# product could not be run). A partner editor invites, deactivates and reactivates the
+# viewers and editors of its own organisation only; everyone else administers nobody.
+
+
+def may_administer_users(user: User) -> bool:
+    """Opens the users pages at all."""
+    return bool(user.is_active and (user.is_admin or user.can_edit_partner_data))
+
+
+def may_invite(actor: User, *, role: str, partner: Any) -> bool:
+    if actor.is_admin:
+        return True
+    return bool(
+        actor.can_edit_partner_data
+        and role in PARTNER_ROLES
+        and partner is not None
+        and partner.pk == actor.partner_id
+    )
+
+
+def may_change_active(actor: User, target: User) -> bool:
+    """Deactivate or reactivate ``target``."""
+    if target.pk == actor.pk:
+        return False
+    if actor.is_admin:
+        return True
+    return bool(
+        actor.can_edit_partner_data
+        and target.role in PARTNER_ROLES
+        and target.partner_id == actor.partner_id
+    )
+
+
+def may_change_role(actor: User, target: User) -> bool:
+    return bool(actor.is_admin and target.pk != actor.pk)
+
+
+def invitable_roles(actor: User) -> list[tuple[str, str]]:
+    roles = Role.choices if actor.is_admin else [c for c in Role.choices if c[0] in PARTNER_ROLES]
+    return [(value, str(label)) for value, label in roles]

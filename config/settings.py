@@ -201,7 +201,11 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    # Twelve characters at least (ANSSI's and NIST's advice for passwords alone).
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env.int("PASSWORD_MIN_LENGTH", default=12)},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -293,7 +297,8 @@ USE_TZ = True
 
 # --- E-mail -----------------------------------------------------------------------
 
-if PRODUCTION:
+if env.str("EMAIL_URL", default="") or PRODUCTION:
+    # smtp://user:password@host:587 (django-environ), e.g. EMAIL_URL=smtp+tls://...
     EMAIL_CONFIG = env.email_url("EMAIL_URL", default="smtp://localhost:25")
     vars().update(EMAIL_CONFIG)
 else:
@@ -301,6 +306,10 @@ else:
         "EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
     )
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="tracker@offshoring.gov.ma")
+# Invitations (accounts app): the link is valid this long; a notification e-mail refused
+# by the SMTP server is tried again after this many seconds, doubled at each attempt.
+INVITATION_TTL_HOURS = env.int("INVITATION_TTL_HOURS", default=72)
+NOTIFICATION_EMAIL_RETRY_SECONDS = env.float("NOTIFICATION_EMAIL_RETRY_SECONDS", default=30)
 # Password reset: the link in the e-mail is valid this long (seconds); requests are limited
 # per client address and per e-mail address within PASSWORD_RESET_RATE_WINDOW seconds.
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=60 * 60 * 3)
@@ -340,6 +349,7 @@ CELERY_TASK_ROUTES = {
     "tracker.*email*": {"queue": "email"},
     "tracker.*mail*": {"queue": "email"},
     "tracker.*notif*": {"queue": "email"},
+    "accounts.*email*": {"queue": "email"},
 }
 # One beat sends the schedule, however many are started (config/beat.py): it holds a
 # lock in Redis, renewed at every tick, and writes its own heartbeat.
@@ -389,6 +399,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     },
     # Idempotency-Keys older than API_IDEMPOTENCY_HOURS forgotten (hourly).
     "idempotency-keys-purge": {"task": "tracker.idempotency_purge", "schedule": 3600.0},
+    # Notification e-mails a lost broker message left pending, queued again.
+    "notification-email-sweep": {
+        "task": "accounts.notification_email_sweep",
+        "schedule": 600.0,
+    },
     # Lagging conventions, e-mailed to their managers once per period (Mondays 07:00).
     "lagging-alerts-weekly": {
         "task": "tracker.lagging_alerts",

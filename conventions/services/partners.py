@@ -55,7 +55,20 @@ def partner_create(
     _require_admin(actor)
     name, ice = name.strip(), (ice or "").strip() or None
     _check_partner(partner_id=None, name=name, kind=kind, ice=ice)
-    return Partner.objects.create(name=name, kind=kind, ice=ice, region=region, city=city.strip())
+    partner = Partner.objects.create(
+        name=name, kind=kind, ice=ice, region=region, city=city.strip()
+    )
+    _history(actor=actor, action="partner_created", partner=partner)
+    return partner
+
+
+def _history(*, actor: User, action: str, partner: Partner) -> None:
+    """Organisations created and edited, in the accounts history (who, when, what)."""
+    from accounts.services.history import account_event_record
+
+    account_event_record(
+        actor=actor, action=action, partner=partner, details={"name": partner.name}
+    )
 
 
 @transaction.atomic
@@ -75,4 +88,5 @@ def partner_update(
     partner.name, partner.kind, partner.ice = name, kind, ice
     partner.region, partner.city = region, city.strip()
     partner.save()
+    _history(actor=actor, action="partner_updated", partner=partner)
     return partner

@@ -26,6 +26,7 @@ from accounts.models import User
 from accounts.policy import user_manages_convention
 from conventions.models import Convention, ConventionParty, ConventionTransition
 from conventions.services.errors import WorkflowError
+from conventions.services.notifications import notify_convention_transition
 
 Status = Convention.Status
 
@@ -190,6 +191,8 @@ def _apply(
             actor=actor,
             comment=comment,
         )
+        # Told in the same transaction: a rolled-back transition notifies no one.
+        notify_convention_transition(name=name, actor=actor, convention=locked, comment=comment)
     convention.refresh_from_db()
     return convention
 

@@ -113,6 +113,13 @@ ROUTES: dict[str, Route] = {
     "declarations_cancel": Route(_pk("declaration_batch"), NOT_ALLOWED),
     # API tokens: another user's token is never one's own
     "api_token_revoke": Route(_pk("token"), NOT_ALLOWED),
+    # Users, invitations, notifications (accounts): another organisation's are not one's own
+    "accounts:user_detail": Route(_pk("user")),
+    "accounts:user_role": Route(_pk("user"), NOT_ALLOWED),
+    "accounts:user_deactivate": Route(_pk("user"), NOT_ALLOWED),
+    "accounts:user_reactivate": Route(_pk("user"), NOT_ALLOWED),
+    "accounts:invitation_revoke": Route(_pk("invitation"), NOT_ALLOWED),
+    "accounts:notification_open": Route(_pk("notification"), NOT_ALLOWED),
     # API
     "api-convention-detail": Route(_pk("convention"), NOT_ALLOWED, api=True),
     "api-cohort-detail": Route(_pk("cohort"), NOT_ALLOWED, api=True),
@@ -177,6 +184,13 @@ UNSCOPED: dict[str, str] = {
     "declarations_list": "admin-only import log and upload form",
     "declarations_sample": "admin-only sample file",
     "choice_suggest": "suggestions through the scoping selectors (test_choice_search)",
+    "accounts:user_list": "list through user_admin_list (own organisation)",
+    "accounts:history": "list through account_event_list (own organisation)",
+    "accounts:invitation_create": "invites into the user's own organisation only",
+    "accounts:invitation_accept": "a one-time token, not an object id",
+    "accounts:notification_list": "the user's own notifications",
+    "accounts:notification_read_all": "the user's own notifications",
+    "accounts:notification_preferences": "the user's own preferences",
     "api-convention-list": "list through convention_list",
     "api-cohort-list": "list through cohort_list",
     "api-trainee-list": "list through trainee scope",
@@ -248,7 +262,9 @@ def test_every_route_is_listed() -> None:
 def world_b(operator_b, other_manager_user, admin_user, partner_b_user) -> SimpleNamespace:
     """One of everything, belonging to partner B (operator B, its convention, managed by
     another manager)."""
+    from accounts.models import Notification, NotificationKind
     from accounts.services.api_tokens import api_token_create
+    from accounts.services.invitations import invitation_create
     from conventions.services import amendment_create
     from tracker.services.identity_corrections import identity_correction_request
 
@@ -277,6 +293,17 @@ def world_b(operator_b, other_manager_user, admin_user, partner_b_user) -> Simpl
     )
     b.batch = upload(partner_b_user, csv_bytes([enrolled_row(b.cohort.code, "BB900002")]), "b.csv")
     b.token = api_token_create(user=partner_b_user, name="b").token
+    b.user = partner_b_user
+    b.invitation = invitation_create(
+        actor=admin_user,
+        email="invitee.b@example.ma",
+        role="partner_viewer",
+        partner=operator_b,
+        language="fr",
+    ).invitation
+    b.notification = Notification.objects.create(
+        recipient=partner_b_user, kind=NotificationKind.IMPORT_FINISHED, link="/"
+    )
     b.declaration_batch = declaration_batch(admin_user)
     b.saved_view = SavedView.objects.create(owner=partner_b_user, name="B", shared=True)
     return b

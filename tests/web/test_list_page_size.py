@@ -48,6 +48,7 @@ def test_every_list_page_caps_per_page(people, admin_user, admin_client, setting
 
     for name in ("a.csv", "b.csv"):
         ImportBatch.objects.create(uploaded_by=admin_user, file_name=name, file_sha256="0" * 64)
+    _two_notifications_and_account_events(admin_user)
     settings.LIST_MAX_PER_PAGE = 1  # the fixture has two of everything
     names = list(_table_views())
     assert {"cohort_list", "enrollment_list", "placement_list", "figure_enrollments"} <= set(names)
@@ -57,6 +58,14 @@ def test_every_list_page_caps_per_page(people, admin_user, admin_client, setting
         table = response.context["table"]
         assert table.paginator.count >= 2, name  # there is more than one row ...
         assert len(table.page.object_list) == 1, name  # ... and the page shows one
+
+
+def _two_notifications_and_account_events(user: Any) -> None:
+    from accounts.models import AccountEvent, Notification, NotificationKind
+
+    for _ in range(2):
+        Notification.objects.create(recipient=user, kind=NotificationKind.IMPORT_FINISHED)
+        AccountEvent.objects.create(actor=user, action=AccountEvent.Action.REACTIVATED)
 
 
 def test_cohort_page_caps_its_enrollment_table(people, admin_client, settings) -> None:

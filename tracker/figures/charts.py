@@ -75,6 +75,12 @@ class ColumnChart:
     def line_points(self) -> str:
         return " ".join(f"{p.x:.1f},{p.y:.1f}" for p in self.line)
 
+    @property
+    def has_links(self) -> bool:
+        """Columns that open their rows make the chart a group of links, not an image
+        (an image's content is hidden from assistive technologies)."""
+        return any(bar.url for bar in self.bars)
+
 
 def column_chart(
     *,

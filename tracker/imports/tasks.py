@@ -5,16 +5,19 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from tracker.imports.notifications import notify_import_outcome
 from tracker.imports.services import import_commit, import_validate
 
 
 @shared_task(name="tracker.import_validate")
 def import_validate_task(batch_id: int) -> None:
-    """Validates every row of an uploaded import file (tracker.imports.services)."""
-    import_validate(batch_id=batch_id)
+    """Validates every row of an uploaded import file (tracker.imports.services), then
+    tells the uploader how it ended."""
+    notify_import_outcome(batch=import_validate(batch_id=batch_id))
 
 
 @shared_task(name="tracker.import_commit")
 def import_commit_task(batch_id: int) -> None:
-    """Writes a confirmed import in one transaction (tracker.imports.services)."""
-    import_commit(batch_id=batch_id)
+    """Writes a confirmed import in one transaction (tracker.imports.services), then
+    tells the uploader how it ended."""
+    notify_import_outcome(batch=import_commit(batch_id=batch_id))

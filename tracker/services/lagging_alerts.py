@@ -17,7 +17,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts.models import User
+from accounts.models import NotificationKind, User
+from accounts.services.notifications import email_wanted, notifications_create
 from conventions.models import Convention
 from tracker.figures.selectors import Progress, lagging_conventions
 from tracker.models import LaggingAlert
@@ -77,6 +78,16 @@ def lagging_alerts_send(*, today: dt.date | None = None) -> int:
                     period=period,
                     figures=_figures_record(progress),
                 )
+                # In the notifications list too (its e-mail is this digest).
+                notifications_create(
+                    recipients=[manager],
+                    kind=NotificationKind.LAGGING_ALERT,
+                    link=reverse("conventions:convention_detail", args=[convention.pk]),
+                    params={"reference": convention.reference},
+                    email=False,
+                )
+            if not email_wanted(user=manager, kind=NotificationKind.LAGGING_ALERT):
+                continue  # in the notifications list only: e-mails of this kind are off
             body = render_to_string(
                 "figures/email/lagging_alert.txt",
                 {

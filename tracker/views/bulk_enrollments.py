@@ -50,8 +50,17 @@ class BulkEnrollmentTable(EnrollmentTable):
     select = tables.CheckBoxColumn(
         accessor="pk",
         attrs={
-            "td__input": {"form": "bulk-form", "name": "ids", "class": "form-check-input"},
-            "th__input": {"class": "form-check-input", "data-bulk-toggle": "ids"},
+            "td__input": {
+                "form": "bulk-form",
+                "name": "ids",
+                "class": "form-check-input",
+                "aria-label": gettext_lazy("Sélectionner cette inscription"),
+            },
+            "th__input": {
+                "class": "form-check-input",
+                "data-bulk-toggle": "ids",
+                "aria-label": gettext_lazy("Sélectionner toutes les inscriptions de la page"),
+            },
         },
     )
 
