@@ -133,7 +133,9 @@ def test_wide_screens_show_the_whole_menu_and_phones_fold_it(page, admin_user) -
     page.goto(f"{page.base_url}/")
     assert not page.locator("[data-testid=user-menu]").is_visible()
     page.locator(".navbar-toggler").click()
-    page.locator("[data-testid=user-menu]").wait_for(state="visible")
+    # Bootstrap ignores clicks on a dropdown while the menu is still folding open (its
+    # "collapsing" transition): wait for the end of it, when the menu gets "show".
+    page.locator(".navbar-collapse.collapse.show").wait_for(state="visible")
     page.locator("[data-testid=user-menu]").click()
     logout = page.locator("[data-testid=logout]")
     logout.wait_for(state="visible")  # the menu folds open with an animation
