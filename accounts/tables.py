@@ -10,7 +10,7 @@ from django.utils.html import format_html
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import AccountEvent, User
+from accounts.models import AccountEvent, Role, User
 from web.exports import ExportColumn
 
 
@@ -85,8 +85,6 @@ class AccountEventTable(tables.Table):
 
 
 def _role_label(value: str | None) -> str:
-    from accounts.models import Role
-
     try:
         return str(Role(value or "").label)
     except ValueError:

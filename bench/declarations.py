@@ -19,7 +19,7 @@ from django.core.files import File
 from django.db import connection, transaction
 
 from accounts.models import Role, User
-from tracker.models import Placement
+from tracker.models import HireVerification, Placement
 from tracker.models.declarations import month_index
 from tracker.verification.imports import (
     declarations_commit,
@@ -135,6 +135,5 @@ def _measure(path: Path, figures: dict[str, Any]) -> None:
     started = time.perf_counter()
     figures["join_verified"] = hand_written_join()
     figures["join_s"] = time.perf_counter() - started
-    from tracker.models import HireVerification
 
     figures["match_verified"] = HireVerification.objects.filter(verified=True).count()

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from accounts.forms import InvitationAcceptForm, InvitationForm
 from accounts.selectors import invitation_list
 from accounts.services.invitations import (
+    INVITATION_TTL_HOURS,
     invitation_accept,
     invitation_create,
     invitation_for_token,
@@ -58,8 +59,6 @@ def invitation_create_view(request: HttpRequest) -> HttpResponse:
 
 
 def _ttl_hours() -> int:
-    from accounts.services.invitations import INVITATION_TTL_HOURS
-
     return INVITATION_TTL_HOURS
 
 

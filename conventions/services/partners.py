@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.services.history import account_event_record
 from conventions.models import Partner, Region, ice_validator
 
 
@@ -64,7 +65,6 @@ def partner_create(
 
 def _history(*, actor: User, action: str, partner: Partner) -> None:
     """Organisations created and edited, in the accounts history (who, when, what)."""
-    from accounts.services.history import account_event_record
 
     account_event_record(
         actor=actor, action=action, partner=partner, details={"name": partner.name}

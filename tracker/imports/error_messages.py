@@ -20,6 +20,9 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext
 
+from tracker.rules import parse_date
+from web.formatting import date as format_date
+
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 # A date found in a parameter is written again in the reader's format.
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -99,9 +102,6 @@ def _message_key(language: str, text: str) -> tuple[str, dict[str, str]]:
 
 def _reader_value(value: Any) -> Any:
     if isinstance(value, str) and ISO_DATE.match(value):
-        from tracker.rules import parse_date
-        from web.formatting import date as format_date
-
         return format_date(parse_date(value)).bare
     return value
 
