@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import filters, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -26,7 +26,7 @@ from tracker.api.base import (
 from tracker.api.protocol import ApiViewMixin
 from tracker.api.sync import with_updated_since
 from tracker.filters import PlacementFilter
-from tracker.models import ChangeLog, Enrollment, Placement
+from tracker.models import ChangeLog, Enrollment, HireVerification, Placement
 from tracker.selectors import enrollment_list, placement_list
 from tracker.services.placements import (
     PLACEMENT_FIELDS,
@@ -46,12 +46,31 @@ def employer_choices(*, user: User) -> QuerySet[Partner]:
     return partner_list(user=user).filter(kind=Partner.Kind.EMPLOYER)
 
 
+class CnssVerificationSerializer(serializers.Serializer):
+    """What the CNSS declarations say of a hire: a status, never a salary or a declared
+    employer. A retention is null until the declarations cover its month."""
+
+    verified = serializers.BooleanField(read_only=True)
+    retained_6m = serializers.SerializerMethodField()
+    retained_12m = serializers.SerializerMethodField()
+
+    def get_retained_6m(self, verification: HireVerification) -> bool | None:
+        return verification.retained_6m if verification.eligible_6m else None
+
+    def get_retained_12m(self, verification: HireVerification) -> bool | None:
+        return verification.retained_12m if verification.eligible_12m else None
+
+
 class PlacementSerializer(serializers.ModelSerializer):
     cohort_code = serializers.CharField(source="enrollment.cohort.code", read_only=True)
     employer_display = serializers.CharField(read_only=True)
     filiere = serializers.CharField(source="filiere.code", read_only=True)
     zone = serializers.CharField(source="zone.code", read_only=True, allow_null=True)
     region = serializers.CharField(source="region.code", read_only=True, allow_null=True)
+    cnss_verification = serializers.SerializerMethodField(
+        help_text="Le statut de l'embauche dans les déclarations CNSS ; null tant qu'elle "
+        "n'y a pas été comparée."
+    )
 
     class Meta:
         model = Placement
@@ -72,11 +91,22 @@ class PlacementSerializer(serializers.ModelSerializer):
             "gross_monthly_salary_mad",
             "ended_on",
             "cnss_verified_on",
+            "cnss_verification",
             "version",
             "created_at",
             "updated_at",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(CnssVerificationSerializer(allow_null=True))
+    def get_cnss_verification(self, placement: Placement) -> dict[str, Any] | None:
+        # The rows are placement_list's, the verification scope's own (accounts.policy
+        # scoped by operator): a status is only ever shown with a hire the caller reads.
+        try:
+            verification = placement.verification
+        except HireVerification.DoesNotExist:
+            return None
+        return dict(CnssVerificationSerializer(verification).data)
 
 
 class PlacementWriteSerializer(StrictSerializer):
@@ -139,7 +169,7 @@ class PlacementViewSet(
 
     def get_queryset(self) -> QuerySet[Placement]:
         return placement_list(user=api_user(self.request)).select_related(
-            "enrollment__cohort", "employer", "filiere", "zone", "region"
+            "enrollment__cohort", "employer", "filiere", "zone", "region", "verification"
         )
 
     def _show(self, placement: Placement, code: int = status.HTTP_200_OK) -> Response:

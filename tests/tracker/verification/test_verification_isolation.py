@@ -157,3 +157,23 @@ def test_partner_reads_its_own_hire_status_on_the_hire_page(world, partner_a_cli
     assert SALARY_A not in text
     other = partner_a_client.get(reverse("placement_detail", args=[world.b.placement.pk]))
     assert other.status_code == 404
+
+
+def test_partner_reads_its_own_hires_status_through_the_api_only(world, partner_a_user) -> None:
+    from tests.support.api import token_client
+
+    client = token_client(partner_a_user)
+    own = client.get(f"/api/v1/hires/{world.a.placement.pk}/").json()
+    assert own["cnss_verification"] == {
+        "verified": True,
+        "retained_6m": None,  # the declarations do not cover September 2025
+        "retained_12m": None,
+    }
+    listed = {
+        row["id"]: row["cnss_verification"]
+        for row in client.get("/api/v1/hires/").json()["results"]
+    }
+    assert listed[world.a.placement.pk]["verified"] is True
+    assert [status for status in listed.values() if status is not None and not status["verified"]]
+    assert world.b.placement.pk not in listed
+    assert client.get(f"/api/v1/hires/{world.b.placement.pk}/").status_code == 404
