@@ -8,13 +8,18 @@ the sector first. A constant number of queries."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import get_language
+from django.views.generic.base import ContextMixin
 
 from accounts.models import User
 from conventions.models import Convention, Filiere, Indicator, Region, Zone
@@ -26,7 +31,12 @@ from tracker.figures.conventions_table import (
     page_progress,
     with_standing_rank,
 )
-from tracker.figures.dashboard_cache import FiguresState, cached, dashboard_cache_key
+from tracker.figures.dashboard_cache import (
+    CACHE_SECONDS,
+    FiguresState,
+    cached,
+    dashboard_cache_key,
+)
 from tracker.figures.dashboard_slice import dashboard_slice_form, slice_context
 from tracker.figures.links import figure_url
 from tracker.figures.national import sector_figures
@@ -53,7 +63,8 @@ from web.lists import ScopedListView
 class DashboardView(ScopedListView):
     """The figures (rendered once per state of the data, tracker.figures.dashboard_cache)
     and below them the conventions table, a list like the others: the scoped conventions
-    (drafts aside, as the summary counts them) filtered, sorted and paginated."""
+    (drafts aside, as the summary counts them) filtered, sorted and paginated, its section
+    rendered once per state of the data and query of the table."""
 
     template_name = "dashboard/dashboard.html"
     selector = convention_list
@@ -69,20 +80,23 @@ class DashboardView(ScopedListView):
         return FiguresState.read()
 
     @cached_property
+    def _figures_key(self) -> str:
+        return dashboard_cache_key(
+            user=self.request.user,  # type: ignore[arg-type]
+            state=self._state,
+            today=self._today,
+            year=self._year(),
+            language=get_language(),
+            part=self._slice.cache_part(),
+        )
+
+    @cached_property
     def _cached_figures(self) -> dict[str, Any]:
         user: User = self.request.user  # type: ignore[assignment]
-        year, today, state = self._year(), self._today, self._state
+        today, state = self._today, self._state
         part = self._slice
-        key = dashboard_cache_key(
-            user=user,
-            state=state,
-            today=today,
-            year=year,
-            language=get_language(),
-            part=part.cache_part(),
-        )
         return cached(
-            key,
+            self._figures_key,
             lambda: self._figures(
                 user=user,
                 part=part,
@@ -122,11 +136,48 @@ class DashboardView(ScopedListView):
     def _year(self) -> int | None:
         return self._slice.year
 
+    @cached_property
+    def _conventions_key(self) -> str:
+        """The conventions section's cache key: the figures' own (state, day, scope,
+        language, slice) and the table's query (search, status, standing, sort, page)."""
+        query = repr(tuple(sorted(self.request.GET.lists())))
+        return f"{self._figures_key}:conventions:{hashlib.sha256(query.encode()).hexdigest()[:32]}"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        # The conventions section is a function of the same state as the figures and of
+        # the table's query: served as rendered, it costs no query and no table build.
+        section = cache.get(self._conventions_key)
+        if section is None:
+            return super().get(request, *args, **kwargs)
+        self.object_list = Convention.objects.none()
+        return self.render_to_response(self._page_context({"conventions_html": section}))
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
+        table: DashboardConventionTable = context["table"]
+        context.update(
+            {
+                "conventions": [
+                    (row.record, table.progress[row.record.pk]) for row in table.page.object_list
+                ],
+            }
+        )
+        context = self._page_context(context)
+        # Rendered without the context processors (the section reads none of them).
+        section = render_to_string(
+            "dashboard/_conventions.html", {**context, "request": self.request}
+        )
+        cache.set(self._conventions_key, section, CACHE_SECONDS)
+        context["conventions_html"] = section
+        return context
+
+    def _page_context(self, context: dict[str, Any]) -> dict[str, Any]:
+        """Everything but the conventions section: the cached figures and what changes
+        per request."""
+        if "view" not in context:
+            context = {**ContextMixin.get_context_data(self), **context}
         user: User = self.request.user  # type: ignore[assignment]
         figures = self._cached_figures
-        table: DashboardConventionTable = context["table"]
         context.update(
             {
                 "year": self._year(),
@@ -134,9 +185,6 @@ class DashboardView(ScopedListView):
                 "figures_html": figures["html"],  # a SafeString: rendered by our template
                 "sector_html": figures["sector_html"],
                 "summary": figures["summary"],
-                "conventions": [
-                    (row.record, table.progress[row.record.pk]) for row in table.page.object_list
-                ],
                 "freshness": self._state.freshness,
                 # Outside the cached part: it changes with the clock, not with the data.
                 "pending": rollup_pending(user=user),

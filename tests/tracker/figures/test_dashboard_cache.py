@@ -61,9 +61,28 @@ def test_a_second_view_of_the_same_state_computes_nothing(
     admin_client: Client, two_partners
 ) -> None:
     assert len(_rollup_reads(admin_client)) > 1  # first view: computed from the rollup store
-    # Second: served as rendered; only the conventions table's page reads its rows' figures.
-    (page_read,) = _rollup_reads(admin_client)
-    assert '"tracker_rollup"."member_id" IN (' in page_read
+    # Second: served as rendered, the conventions table's section included.
+    with CaptureQueriesContext(connection) as queries:
+        assert admin_client.get(URL).status_code == 200
+    read = " ".join(q["sql"] for q in queries.captured_queries)
+    assert '"tracker_rollup"' not in read
+    assert '"conventions_convention"' not in read
+
+
+def test_each_query_of_the_conventions_table_has_its_own_section(
+    admin_client: Client, two_partners
+) -> None:
+    convention_a, convention_b = two_partners
+    by_reference = _figures_html(admin_client, f"{URL}?sort=reference")
+    _figures_html(admin_client, f"{URL}?sort=-reference")  # rendered, then cached
+    reversed_order = _figures_html(admin_client, f"{URL}?sort=-reference")
+    assert by_reference.index(convention_a.reference) < by_reference.index(convention_b.reference)
+    assert reversed_order.index(convention_b.reference) < reversed_order.index(
+        convention_a.reference
+    )
+    searched = _figures_html(admin_client, f"{URL}?q={convention_b.reference}")
+    assert convention_b.reference in searched
+    assert f'id="convention-{convention_a.pk}"' not in searched
 
 
 def test_the_cached_figures_are_the_html_a_fresh_computation_gives(
@@ -162,7 +181,7 @@ def test_tomorrow_the_targets_are_pro_rated_again(
     admin_client: Client, two_partners, monkeypatch
 ) -> None:
     _figures_html(admin_client)
-    assert len(_rollup_reads(admin_client)) == 1  # the table's page only
+    assert _rollup_reads(admin_client) == []  # served as rendered, the table too
     tomorrow = timezone.localdate() + dt.timedelta(days=1)
     monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: tomorrow)
     assert len(_rollup_reads(admin_client)) > 1  # a new day: computed again
