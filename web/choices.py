@@ -170,12 +170,18 @@ def _flat_choices(widget: forms.Widget) -> bool:
     return not any(isinstance(label, list | tuple) for _value, label in choices)
 
 
-def use_fast_widgets(form: forms.BaseForm) -> None:
-    """Render the form's plain selects and inputs without a template each (same HTML)."""
+def use_fast_widgets(form: forms.BaseForm, *, querysets: bool = False) -> None:
+    """Render the form's plain selects and inputs without a template each (same HTML).
+    ``querysets``: selects whose choices are a queryset too (a form rendered on every
+    view of a page, whose choices are read once, when rendered, as Django would)."""
     for field in form.fields.values():
         widget = field.widget
         fast = FAST_WIDGETS.get(type(widget))
-        if fast is None or (isinstance(widget, forms.Select) and not _flat_choices(widget)):
+        if fast is None:
+            continue
+        if isinstance(widget, forms.Select) and not (
+            _flat_choices(widget) or (querysets and isinstance(widget.choices, ModelChoiceIterator))
+        ):
             continue
         widget.__class__ = fast
 

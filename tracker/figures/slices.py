@@ -25,7 +25,7 @@ from accounts.policy import sees_nationally
 from conventions.models import Filiere, Partner, Region, Zone
 from conventions.selectors import convention_list, partner_list
 from tracker.selectors import cohort_list
-from web.choices import SearchInput
+from web.choices import SearchInput, use_fast_widgets
 from web.form_styles import StyledFormMixin
 
 # The filters read from the cohort a row belongs to (its current attributes, as the
@@ -164,6 +164,8 @@ class SliceForm(StyledFormMixin, forms.Form):
             fields_["cohort"].widget = forms.NumberInput(
                 attrs={"class": "form-control form-control-sm", "placeholder": _("N°")}
             )
+        # On every view of the dashboard: a partner's cohorts are a select of hundreds.
+        use_fast_widgets(self, querysets=True)
 
     def show_chosen(self) -> None:
         """The search boxes show the chosen row's label, not its id."""
