@@ -21,9 +21,7 @@ from django.utils.translation import gettext_lazy
 from accounts import policy
 from accounts.models import User
 from tracker.figures.slices import InvalidSliceError, Slice, parse_slice
-from tracker.models import FoundByCnss
-from tracker.verification import selectors
-from tracker.verification.figures import (
+from tracker.figures.verified.figures import (
     DIMENSIONS,
     GRADUATE_STATUSES,
     STATUSES,
@@ -33,6 +31,8 @@ from tracker.verification.figures import (
     verified_figures,
     verified_totals,
 )
+from tracker.models import FoundByCnss
+from tracker.verification import selectors
 from tracker.verification.incentives import (
     GROUPS,
     REPORT_YEARS,
