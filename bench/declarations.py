@@ -19,15 +19,15 @@ from django.core.files import File
 from django.db import connection, transaction
 
 from accounts.models import Role, User
-from tracker.models import HireVerification, Placement
-from tracker.models.declarations import month_index
-from tracker.verification.imports import (
+from tracker.imports.declarations.layout import ANSWER_HEADER
+from tracker.imports.declarations.services import (
     declarations_commit,
     declarations_confirm,
     declarations_upload,
     declarations_validate,
 )
-from tracker.verification.layout import ANSWER_HEADER
+from tracker.models import HireVerification, Placement
+from tracker.models.declarations import month_index
 from tracker.verification.matching import hires_sql
 from tracker.verification.state import verification_rebuild
 from web.spreadsheets import SafeCsvWriter

@@ -14,7 +14,6 @@ from tracker.services.idempotency import idempotency_purge as purge
 from tracker.services.lagging_alerts import lagging_alerts_send
 from tracker.services.operators import operator_consistency_repair
 from tracker.services.system import heartbeat_record
-from tracker.verification.imports import declarations_commit, declarations_validate
 from tracker.verification.state import verification_rebuild, verification_sweep
 
 
@@ -43,18 +42,6 @@ def lagging_alerts() -> None:
 def idempotency_purge() -> int:
     """Forgets the API's Idempotency-Keys past their 24 hours (hourly, by beat)."""
     return purge()
-
-
-@shared_task(name="tracker.import_declarations_validate")
-def declarations_validate_task(batch_id: int) -> None:
-    """Validates a CNSS declarations file (tracker.verification.imports)."""
-    declarations_validate(batch_id=batch_id)
-
-
-@shared_task(name="tracker.import_declarations_commit")
-def declarations_commit_task(batch_id: int) -> None:
-    """Writes a confirmed declarations file in one transaction."""
-    declarations_commit(batch_id=batch_id)
 
 
 @shared_task(name="tracker.figures_verification_rebuild")

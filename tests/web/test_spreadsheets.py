@@ -49,7 +49,7 @@ KNOWN_WRITERS = {
     "tracker/imports/template_files.py",
     "tracker/imports/samples.py",
     # CNSS declarations: the sample answer file, the demo's and the benchmark's
-    "tracker/verification/imports.py",
+    "tracker/imports/declarations/services.py",
     "tracker/demo/declarations.py",
     "bench/declarations.py",
 }

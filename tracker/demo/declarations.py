@@ -20,6 +20,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from accounts.models import Role, User
 from tracker.demo.context import DemoContext
 from tracker.demo.people import CODE_PREFIX, REFERENCE_DATE
+from tracker.imports.declarations.layout import ANSWER_HEADER
+from tracker.imports.declarations.services import (
+    declarations_commit,
+    declarations_confirm,
+    declarations_upload,
+    declarations_validate,
+)
 from tracker.models import (
     Declaration,
     DeclarationImport,
@@ -31,13 +38,6 @@ from tracker.models import (
     VerificationRollup,
 )
 from tracker.models.declarations import month_index
-from tracker.verification.imports import (
-    declarations_commit,
-    declarations_confirm,
-    declarations_upload,
-    declarations_validate,
-)
-from tracker.verification.layout import ANSWER_HEADER
 from tracker.verification.state import verification_rebuild
 from web.spreadsheets import SafeCsvWriter
 

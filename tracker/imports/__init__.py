@@ -8,4 +8,6 @@
 - services: the stages (upload, validate, confirm, commit, cancel); tasks: the Celery
   tasks that run validation and commit; api_batch: the API's batch writes through the
   same validation; views, urls: the imports pages; selectors: what a user may list.
+- declarations: the CNSS declarations (answer) file, imported by admins through the
+  same stages (its layout, its rows, its services, its pages).
 """

@@ -1,6 +1,7 @@
-"""URLs of the imports pages (included by config/urls.py)."""
+"""URLs of the imports pages (included by config/urls.py), the CNSS declarations
+import's with them (tracker.imports.declarations.urls)."""
 
-from django.urls import path
+from django.urls import include, path
 
 from tracker.imports import views as imports
 
@@ -13,4 +14,5 @@ urlpatterns = [
     path("imports/<int:pk>/annotated/", imports.import_annotated, name="import_annotated"),
     path("imports/<int:pk>/confirm/", imports.import_confirm_view, name="import_confirm"),
     path("imports/<int:pk>/cancel/", imports.import_cancel_view, name="import_cancel"),
+    path("", include("tracker.imports.declarations.urls")),
 ]

@@ -266,7 +266,7 @@ class FoundByCnss(models.Model):
 class VerificationRollup(models.Model):
     """The verified figures of one cell, cohort x operator x sex x year x quarter:
     rebuilt with the match, in its transaction, by one INSERT ... SELECT ... GROUP BY
-    (tracker.verification.rollup), so that the dashboard sums a few stored cells under
+    (tracker.figures.verified.rollup), so that the dashboard sums a few stored cells under
     its slice instead of counting the match rows. Hires fall in the quarter of their hire
     date (jobs as the dashboard counts them: each enrollment's first stable hire),
     graduates in the quarter of their graduation. ``operator_id`` is the operator stored

@@ -1,6 +1,6 @@
 """The dashboard's "declared beside verified" block, in a tag of its own so that the
 dashboard's view and cache stay as they are: its figures are summed from the verified
-figures' store (tracker.verification.dashboard) under the dashboard's slice, and each
+figures' store (tracker.figures.verified.dashboard) under the dashboard's slice, and each
 links to its rows under the same slice."""
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ from django import template
 
 from accounts import policy
 from tracker.figures.slices import Slice
+from tracker.figures.verified.dashboard import stored_totals
+from tracker.figures.verified.figures import gap_reason
 from tracker.models import HireVerification, Placement
 from tracker.verification import selectors
-from tracker.verification.dashboard import stored_totals
-from tracker.verification.figures import gap_reason
 
 register = template.Library()
 

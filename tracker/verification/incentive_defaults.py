@@ -1,5 +1,5 @@
 """The 2025 values of the PAE and PAF schemes, written once as the admins' starting point
-(by the migration 0021 and the demo). Admins change them, dated, in the admin site;
+(by the migration 0004 and the demo). Admins change them, dated, in the admin site;
 the estimates read the table only (tracker.verification.incentives)."""
 
 from __future__ import annotations

@@ -21,6 +21,7 @@ from __future__ import annotations
 from django.db import connection
 
 from conventions.models import Partner
+from tracker.figures.verified.rollup import verification_rollup_rebuild
 from tracker.models import (
     Declaration,
     EmployerAffiliation,
@@ -30,7 +31,6 @@ from tracker.models import (
     HireVerification,
     Placement,
 )
-from tracker.verification.rollup import verification_rollup_rebuild
 
 
 def month_index_sql(column: str) -> str:
@@ -141,7 +141,7 @@ def declarations_cover_until() -> int:
 
 def match_rebuild() -> int:
     """Rewrites the match tables, and the verified figures' store summed from them
-    (tracker.verification.rollup), from the rows (call inside a transaction); returns
+    (tracker.figures.verified.rollup), from the rows (call inside a transaction); returns
     the month index the declarations cover until."""
     cover = declarations_cover_until()
     t = _tables()

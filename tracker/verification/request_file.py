@@ -15,8 +15,10 @@ from django.db.models import Exists, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce, NullIf
 
 from tracker.models import EmployerAffiliation, Enrollment, Placement
-from tracker.verification.layout import REQUEST_COLUMNS
 from web.exports import ExportColumn
+
+# The request file's layout, in this order (the answer file's: tracker.imports.declarations.layout).
+REQUEST_COLUMNS = ("cin", "ice_employeur", "cnss_employeur", "date_embauche", "date_diplome")
 
 
 def request_rows(*, start: dt.date, end: dt.date) -> Iterator[dict[str, object]]:

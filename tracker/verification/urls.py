@@ -11,21 +11,4 @@ urlpatterns = [
     path("verification/graduates/", views.verification_graduates, name="verification_graduates"),
     path("verification/request/", views.request_file, name="verification_request"),
     path("verification/incentives/", views.incentive_report, name="incentive_report"),
-    path("verification/declarations/", views.declarations_list, name="declarations_list"),
-    path(
-        "verification/declarations/sample/", views.declarations_sample, name="declarations_sample"
-    ),
-    path(
-        "verification/declarations/<int:pk>/", views.declarations_detail, name="declarations_detail"
-    ),
-    path(
-        "verification/declarations/<int:pk>/confirm/",
-        views.declarations_confirm_view,
-        name="declarations_confirm",
-    ),
-    path(
-        "verification/declarations/<int:pk>/cancel/",
-        views.declarations_cancel_view,
-        name="declarations_cancel",
-    ),
 ]

@@ -1,8 +1,8 @@
-"""Pages of the CNSS verification: the declarations import (admins), the request file
-and the incentive report (staff), the verified figures and their drill-downs, and the
-graduates found by the CNSS (staff nationally, a partner its own). Reads go through
-accounts.policy and tracker.verification.selectors; writes through
-tracker.verification.imports."""
+"""Pages of the CNSS verification: the request file and the incentive report (staff),
+the verified figures and their drill-downs, and the graduates found by the CNSS (staff
+nationally, a partner its own). Reads go through accounts.policy,
+tracker.verification.selectors and tracker.figures.verified. (The declarations import's
+pages are tracker.imports.declarations.views.)"""
 
 from __future__ import annotations
 
@@ -11,20 +11,17 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts import policy
 from accounts.models import User
 from tracker.figures.slices import InvalidSliceError, Slice, parse_slice
-from tracker.models import DeclarationImport, FoundByCnss
-from tracker.verification import selectors
-from tracker.verification.figures import (
+from tracker.figures.verified.figures import (
     DIMENSIONS,
     GRADUATE_STATUSES,
     STATUSES,
@@ -34,14 +31,8 @@ from tracker.verification.figures import (
     verified_figures,
     verified_totals,
 )
-from tracker.verification.imports import (
-    DeclarationImportError,
-    declarations_cancel,
-    declarations_confirm,
-    declarations_progress,
-    declarations_upload,
-    sample_answer_file,
-)
+from tracker.models import FoundByCnss
+from tracker.verification import selectors
 from tracker.verification.incentives import (
     GROUPS,
     REPORT_YEARS,
@@ -63,75 +54,6 @@ def _user(request: HttpRequest) -> User:
 def _require(allowed: bool) -> None:
     if not allowed:
         raise PermissionDenied
-
-
-# --- Declarations import (admins) ---------------------------------------------------
-
-
-class DeclarationsUploadForm(StyledFormMixin, forms.Form):
-    file = forms.FileField(label=gettext_lazy("Fichier de réponse de la CNSS (.csv ou .xlsx)"))
-
-
-def declarations_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
-    _require(policy.can_import_declarations(user))
-    form = DeclarationsUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        batch = declarations_upload(user=user, uploaded_file=form.cleaned_data["file"])
-        return redirect("declarations_detail", pk=batch.pk)
-    batches = DeclarationImport.objects.select_related("uploaded_by")[:100]
-    return render(request, "verification/declarations.html", {"form": form, "batches": batches})
-
-
-def _batch(request: HttpRequest, pk: int) -> DeclarationImport:
-    """Only admins know declarations imports exist: anyone else gets the 404 of a
-    missing one."""
-    if not policy.can_import_declarations(_user(request)):
-        raise Http404
-    try:
-        return DeclarationImport.objects.select_related("uploaded_by").get(pk=pk)
-    except DeclarationImport.DoesNotExist:
-        raise Http404 from None
-
-
-def declarations_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    if request.method != "GET":
-        return HttpResponse(status=405)
-    batch = _batch(request, pk)
-    errors = list(batch.row_errors.all()[:PREVIEW_ERRORS])
-    return render(
-        request,
-        "verification/declarations_detail.html",
-        {"batch": batch, "errors": errors, "progress": declarations_progress(batch=batch)},
-    )
-
-
-def _act(request: HttpRequest, pk: int, service: Any, done: str) -> HttpResponse:
-    if request.method != "POST":
-        return HttpResponse(status=405)
-    batch = _batch(request, pk)
-    try:
-        service(user=_user(request), batch=batch)
-    except DeclarationImportError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, done)
-    return redirect("declarations_detail", pk=batch.pk)
-
-
-def declarations_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(request, pk, declarations_confirm, _("Import confirmé : enregistrement en cours."))
-
-
-def declarations_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(request, pk, declarations_cancel, _("Import annulé : rien n'a été enregistré."))
-
-
-def declarations_sample(request: HttpRequest) -> HttpResponse:
-    _require(policy.can_import_declarations(_user(request)))
-    response = HttpResponse(sample_answer_file(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="declarations_cnss_exemple.csv"'
-    return response
 
 
 # --- Request file (staff) ------------------------------------------------------------

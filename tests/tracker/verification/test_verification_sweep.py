@@ -56,8 +56,8 @@ def test_a_declarations_commit_leaves_its_marker_until_the_rebuild(admin_user, m
     from django.test import TestCase
 
     from tests.support.verification import answer_csv
+    from tracker.imports.declarations.services import declarations_confirm, declarations_upload
     from tracker.verification import state
-    from tracker.verification.imports import declarations_confirm, declarations_upload
 
     TraineeFactory.create(cin="AB100001")
     with TestCase.captureOnCommitCallbacks(execute=True):

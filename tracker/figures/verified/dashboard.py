@@ -1,5 +1,5 @@
 """The dashboard's "declared beside verified" figures, read from the store
-(tracker.verification.rollup) under the slice the dashboard shows: one query, whatever
+(tracker.figures.verified.rollup) under the slice the dashboard shows: one query, whatever
 the number of hires and graduates, never a read of the enrollments or the hires.
 
 The slice is applied as the dashboard applies it to the rollup store's cohort rows
@@ -15,9 +15,9 @@ from django.db.models import QuerySet, Sum
 from accounts.models import User
 from accounts.policy import scoped
 from tracker.figures.slices import Slice
+from tracker.figures.verified.figures import VerifiedRow
+from tracker.figures.verified.rollup import COUNTS
 from tracker.models import VerificationRollup
-from tracker.verification.figures import VerifiedRow
-from tracker.verification.rollup import COUNTS
 
 
 def stored_cells(*, user: User, part: Slice) -> QuerySet[VerificationRollup]:
@@ -39,7 +39,7 @@ def stored_cells(*, user: User, part: Slice) -> QuerySet[VerificationRollup]:
 
 def stored_totals(*, user: User, part: Slice) -> VerifiedRow:
     """The verified figures of ``part`` within the user's scope, summed from the store:
-    equal to tracker.verification.figures.verified_totals(user=..., part=...), which
+    equal to tracker.figures.verified.figures.verified_totals(user=..., part=...), which
     counts them from the match rows."""
     sums = stored_cells(user=user, part=part).aggregate(**{name: Sum(name) for name in COUNTS})
     return VerifiedRow(member=None, label="", **{name: int(sums[name] or 0) for name in COUNTS})

@@ -1,5 +1,5 @@
 """The dashboard's "declared beside verified" block reads the verified figures' store
-(tracker.verification.rollup), rebuilt with the match: on generated data its sums equal
+(tracker.figures.verified.rollup), rebuilt with the match: on generated data its sums equal
 the recount from the match rows (verified_totals) nationally, for a partner and under
 slices; the block shows the figures of the dashboard's slice, in one query that never
 reads the enrollments or the hires, whatever the data size; a partner's block never
@@ -30,10 +30,10 @@ from tests.support.verification import declaration_batch, declare
 from tests.tracker.figures.test_dashboard import REFERENCE
 from tracker.figures.rollups import rollup_full_recompute
 from tracker.figures.slices import Slice
+from tracker.figures.verified.dashboard import stored_totals
+from tracker.figures.verified.figures import VerifiedRow, verified_totals
+from tracker.figures.verified.rollup import COUNTS
 from tracker.models import Cohort, HireVerification, Placement, VerificationRollup
-from tracker.verification.dashboard import stored_totals
-from tracker.verification.figures import VerifiedRow, verified_totals
-from tracker.verification.rollup import COUNTS
 from tracker.verification.state import verification_rebuild
 
 pytestmark = pytest.mark.django_db

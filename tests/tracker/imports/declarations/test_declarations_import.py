@@ -1,4 +1,4 @@
-"""The declarations import (tracker.verification.imports): staged like partners' files —
+"""The declarations import (tracker.imports.declarations.services): staged like partners' files —
 every row validated, bad rows named in the preview with nothing written, all-or-nothing
 commit, idempotent re-import, the match rebuilt on commit; admins only."""
 
@@ -14,18 +14,18 @@ from django.urls import reverse
 
 from tests.support.factories import EnrollmentFactory, PlacementFactory, TraineeFactory
 from tests.support.verification import answer_csv
+from tracker.imports.declarations.services import (
+    declarations_commit,
+    declarations_confirm,
+    declarations_upload,
+    sample_answer_file,
+)
 from tracker.models import (
     Declaration,
     DeclarationImport,
     DeclarationStagedRow,
     EmployerAffiliation,
     HireVerification,
-)
-from tracker.verification.imports import (
-    declarations_commit,
-    declarations_confirm,
-    declarations_upload,
-    sample_answer_file,
 )
 
 pytestmark = pytest.mark.django_db

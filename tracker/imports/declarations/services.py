@@ -1,4 +1,4 @@
-"""The stages of a declarations import, as partners' imports (tracker.services.imports):
+"""The stages of a declarations import, as partners' imports (tracker.imports.services):
 upload -> validate (task) -> preview -> confirm -> commit (task, one transaction) -> the
 match rebuilt on commit; or cancel. Admins only (accounts.policy).
 
@@ -29,6 +29,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.policy import can_import_declarations
+from tracker.imports.declarations.layout import ANSWER_HEADER, match_answer_header
+from tracker.imports.declarations.rows import ParsedRow, parse_row
 from tracker.imports.formats import (
     FileRefusedError,
     cell_text,
@@ -40,8 +42,6 @@ from tracker.models import DeclarationImport, DeclarationRowError, DeclarationSt
 from tracker.models.declarations import Declaration, EmployerAffiliation
 from tracker.storage import local_copy
 from tracker.task_queue import queue_task
-from tracker.verification.layout import ANSWER_HEADER, match_answer_header
-from tracker.verification.rows import ParsedRow, parse_row
 from tracker.verification.state import verification_mark_stale
 from web.spreadsheets import SafeCsvWriter
 

@@ -183,7 +183,7 @@ def verified_figures(*, user: User, dimension: str) -> list[VerifiedRow]:
 def in_slice(rows: QuerySet[Any], part: Slice | None, *, enrollment: str, date: str) -> Any:
     """The match rows of ``part`` (a dashboard slice): their cohort's current attributes,
     the person's sex, the quarter or year of ``date`` (the hire or graduation date), as
-    the store's cells are summed for it (tracker.verification.rollup)."""
+    the store's cells are summed for it (tracker.figures.verified.rollup)."""
     if part is None:
         return rows
     for name, value in part.cohort_filters.items():
@@ -203,7 +203,7 @@ _GRADUATE_PATHS = {"enrollment": "enrollment__", "date": "enrollment__graduated_
 
 def verified_totals(*, user: User, part: Slice | None = None) -> VerifiedRow:
     """The totals counted from the match rows (the dashboard reads the same figures from
-    the store: tracker.verification.dashboard), under ``part`` when given."""
+    the store: tracker.figures.verified.dashboard), under ``part`` when given."""
     totals = in_slice(verification_rows(user=user), part, **_HIRE_PATHS).aggregate(**_counts())
     graduates = in_slice(graduate_rows(user=user), part, **_GRADUATE_PATHS).aggregate(
         **_graduate_counts()

@@ -6,7 +6,7 @@ beside verified" block sums, so that a page view never counts the match rows.
 Rebuilt whole with the match (tracker.verification.matching.match_rebuild, same
 transaction) by one INSERT ... SELECT ... GROUP BY over the match rows just written, on
 SQLite and PostgreSQL alike. Each cell (cohort x operator x sex x year x quarter) holds
-the counts tracker.verification.figures.verified_totals takes from the rows:
+the counts tracker.figures.verified.figures.verified_totals takes from the rows:
 
 - hires: jobs as the dashboard counts them (each enrollment's first stable hire, the
   lowest id breaking a tie: FIGURES["jobs_created"]), in the quarter of their hire date,

@@ -17,13 +17,13 @@ from tests.support.factories import (
     TraineeFactory,
 )
 from tests.support.verification import declaration_batch, declare
-from tracker.models import GraduateOutcome, HireVerification
-from tracker.verification.figures import (
+from tracker.figures.verified.figures import (
     DIMENSIONS,
     graduate_drilldown,
     verified_drilldown,
     verified_figures,
 )
+from tracker.models import GraduateOutcome, HireVerification
 from tracker.verification.state import verification_rebuild
 
 pytestmark = pytest.mark.django_db
@@ -189,8 +189,8 @@ def test_declared_jobs_are_the_dashboard_jobs_created(generated, admin_user) -> 
     from django.utils import timezone
 
     from tracker.figures.definitions import FIGURES
+    from tracker.figures.verified.figures import verified_totals
     from tracker.models import Placement
-    from tracker.verification.figures import verified_totals
 
     first = Placement.objects.order_by("id").first()
     assert first is not None

@@ -1,15 +1,11 @@
-"""The two CSV layouts exchanged with the CNSS (docs/verification.md).
-
-Request file (the ministry -> CNSS): one row per hire to check, and one per graduate with
-no hire recorded (employer columns empty). Answer file (CNSS -> the ministry): one row
-per person, month and employer declared. Headers are matched whatever their case,
-accents or separators; the labels below are the documented ones."""
+"""The layout of the CNSS answer file (docs/verification.md): one row per person, month
+and employer declared (CNSS -> the ministry). Headers are matched whatever their case,
+accents or separators; the labels below are the documented ones. (The request file the
+CNSS answers has its own layout: tracker.verification.request_file.)"""
 
 from __future__ import annotations
 
 import unicodedata
-
-REQUEST_COLUMNS = ("cin", "ice_employeur", "cnss_employeur", "date_embauche", "date_diplome")
 
 # key -> accepted header labels (normalised by normalize_header)
 ANSWER_COLUMNS: dict[str, tuple[str, ...]] = {
