@@ -1,4 +1,4 @@
-"""URLs of the CNSS verification pages (included by tracker/urls.py)."""
+"""URLs of the CNSS verification pages (included by config/urls.py)."""
 
 from django.urls import path
 
