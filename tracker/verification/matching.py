@@ -103,16 +103,23 @@ def sector_employers_sql() -> str:
 
 
 def found_by_cnss_sql() -> str:
+    """Graduates with no hire recorded, declared by a sector employer within 6 months.
+    The sector's employers (ICEs, and the CNSS numbers known for them) are joined as two
+    small distinct sets: an ``IN (subquery) OR IN (subquery)`` would be re-run for each
+    of millions of declarations when the planner cannot hash it."""
     t = _tables()
     graduated = month_index_sql("e.graduated_on")
     return f"""INSERT INTO {t["found"]} (enrollment_id, first_month_index)
+      WITH sector AS ({sector_employers_sql()}),
+        sector_cnss AS (SELECT DISTINCT a.cnss_number FROM {t["affiliation"]} a
+                        JOIN sector s ON s.ice = a.ice)
       SELECT e.id, MIN(d.month_index)
       FROM {t["enrollment"]} e JOIN {t["declaration"]} d ON d.trainee_id = e.trainee_id
+      LEFT JOIN sector s ON s.ice = d.employer_ice
+      LEFT JOIN sector_cnss sc ON sc.cnss_number = d.employer_cnss
       WHERE e.status = %s AND e.graduated_on IS NOT NULL
         AND d.month_index BETWEEN {graduated} AND {graduated} + 6
-        AND (d.employer_ice IN ({sector_employers_sql()})
-             OR d.employer_cnss IN (SELECT a.cnss_number FROM {t["affiliation"]} a
-                                    WHERE a.ice IN ({sector_employers_sql()})))
+        AND (s.ice IS NOT NULL OR sc.cnss_number IS NOT NULL)
         AND NOT EXISTS (SELECT 1 FROM {t["placement"]} p
                         JOIN {t["enrollment"]} e2 ON e2.id = p.enrollment_id
                         WHERE e2.trainee_id = e.trainee_id)
