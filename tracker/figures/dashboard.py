@@ -193,13 +193,28 @@ class DashboardView(ScopedListView):
             }
         )
         if user.is_partner:
-            # Per request (cohorts change with every entry, not only with a recompute),
-            # a fixed number of queries: the latest cohorts only, the list has them all.
+            context["cohorts_html"] = self._partner_cohorts_section(context)
+        return context
+
+    def _partner_cohorts_section(self, context: dict[str, Any]) -> str:
+        """A partner's latest cohorts with their standing: their figures come from the
+        rollup store and their terms (dates, seats, status) are a dashboard input
+        (tracker.figures.revisions), so the section is rendered once per state, like the
+        figures. A fixed number of queries: the latest cohorts only, the list has them
+        all."""
+        key = f"{self._figures_key}:cohorts"
+        section = cache.get(key)
+        if section is None:
             cohorts, more = partner_cohorts(
-                user=user, today=self._today, after=self._cached_figures["after"], part=self._slice
+                user=self.request.user,  # type: ignore[arg-type]
+                today=self._today,
+                after=self._cached_figures["after"],
+                part=self._slice,
             )
             context.update({"own_cohorts": cohorts, "more_cohorts": more})
-        return context
+            section = render_to_string("dashboard/_partner_cohorts.html", context)
+            cache.set(key, section, CACHE_SECONDS)
+        return section
 
     def _figures(
         self, *, user: User, part: Slice, today: dt.date, reference_date: dt.date

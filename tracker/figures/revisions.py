@@ -20,11 +20,13 @@ from conventions.models import (
     Region,
     Zone,
 )
-from tracker.models import TermsRevision
+from tracker.models import Cohort, TermsRevision
 
-# Parties: a partner's dashboard lists the conventions it is party to; reference data:
-# the breakdowns' labels.
+# Parties: a partner's dashboard lists the conventions it is party to; cohorts: it lists
+# its latest cohorts with their dates, seats and status; reference data: the
+# breakdowns' labels.
 DASHBOARD_INPUTS = (
+    Cohort,
     Convention,
     ConventionParty,
     Commitment,

@@ -193,6 +193,7 @@ def test_every_save_and_delete_of_a_dashboard_input_raises_the_revision(
 ) -> None:
     convention = convention_for(operator_a)
     instances = {
+        "Cohort": lambda: CohortFactory.create(convention=convention),
         "Convention": lambda: convention,
         "ConventionParty": lambda: ConventionPartyFactory.create(
             convention=convention, partner=operator_a, role=ConventionParty.Role.EMPLOYER
@@ -212,6 +213,6 @@ def test_every_save_and_delete_of_a_dashboard_input_raises_the_revision(
     before = terms_revision()
     instance.save()
     assert terms_revision() == before + 1
-    if model.__name__ in ("ConventionParty", "Commitment", "Amendment", "NationalFigure"):
+    if model.__name__ in ("Cohort", "ConventionParty", "Commitment", "Amendment", "NationalFigure"):
         instance.delete()
         assert terms_revision() == before + 2
