@@ -21,6 +21,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
+from accounts.models import User
 from conventions.models import Filiere, Partner, Region, Zone
 from tracker.figures.revisions import terms_revision_bump
 
@@ -109,7 +110,10 @@ def _reset_sequence(table: str) -> None:
 
 
 def wipe() -> None:
-    """Empties every table the dataset fills (users, reference data are kept)."""
+    """Empties every table the dataset fills (users, reference data are kept). The
+    benchmark's own logins go too: they belong to the dataset's operators, which the new
+    dataset recreates under the same names (the sections create the logins again)."""
+    User.objects.filter(username__startswith="bench.").delete()
     with connection.cursor() as cursor:
         cursor.execute(
             "TRUNCATE tracker_placement, tracker_enrollment, tracker_trainee, tracker_cohort, "
@@ -360,7 +364,8 @@ def generate(
                 status = pick_status() if ends < today else "enrolled"
                 exited_on = graduated_on = None
                 if status == "graduated":
-                    graduated_on = ends + dt.timedelta(days=rng.randint(0, 30))
+                    # Never after today: the product refuses a future graduation or hire.
+                    graduated_on = min(ends + dt.timedelta(days=rng.randint(0, 30)), today)
                     graduated.append((i, enrolled_on, graduated_on, filiere, operator))
                 elif status in ("dropped_out", "failed"):
                     exited_on = min(ends, enrolled_on + dt.timedelta(days=rng.randint(10, 200)))
@@ -403,15 +408,19 @@ def generate(
         hired = rng.sample(graduated, min(size.placements, len(graduated)))
 
         def placements() -> Iterator[tuple[Any, ...]]:
+            today = now.date()
             for i, (enrollment, enrolled_on, graduated_on, filiere, operator) in enumerate(
                 hired, 1
             ):
                 hired_on = max(enrolled_on, graduated_on + dt.timedelta(days=rng.randint(-60, 240)))
+                hired_on = min(hired_on, today)
                 ended_on = (
                     hired_on + dt.timedelta(days=rng.randint(30, 500))
                     if rng.random() < 0.15
                     else None
                 )
+                if ended_on is not None and ended_on > today:
+                    ended_on = None  # still employed today
                 yield (
                     i,
                     enrollment,
