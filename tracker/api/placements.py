@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema
 from rest_framework import filters, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -67,9 +67,14 @@ class PlacementSerializer(serializers.ModelSerializer):
     filiere = serializers.CharField(source="filiere.code", read_only=True)
     zone = serializers.CharField(source="zone.code", read_only=True, allow_null=True)
     region = serializers.CharField(source="region.code", read_only=True, allow_null=True)
-    cnss_verification = serializers.SerializerMethodField(
+    # Read through placement_list, the verification scope's own (accounts.policy scoped
+    # by operator): a status is only ever shown with a hire the caller reads.
+    cnss_verification = CnssVerificationSerializer(
+        source="verification",
+        read_only=True,
+        allow_null=True,
         help_text="Le statut de l'embauche dans les déclarations CNSS ; null tant qu'elle "
-        "n'y a pas été comparée."
+        "n'y a pas été comparée.",
     )
 
     class Meta:
@@ -97,16 +102,6 @@ class PlacementSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = fields
-
-    @extend_schema_field(CnssVerificationSerializer(allow_null=True))
-    def get_cnss_verification(self, placement: Placement) -> dict[str, Any] | None:
-        # The rows are placement_list's, the verification scope's own (accounts.policy
-        # scoped by operator): a status is only ever shown with a hire the caller reads.
-        try:
-            verification = placement.verification
-        except HireVerification.DoesNotExist:
-            return None
-        return dict(CnssVerificationSerializer(verification).data)
 
 
 class PlacementWriteSerializer(StrictSerializer):

@@ -150,7 +150,8 @@ class DashboardView(ScopedListView):
         if section is None:
             return super().get(request, *args, **kwargs)
         self.object_list = Convention.objects.none()
-        return self.render_to_response(self._page_context({"conventions_html": section}))
+        context = ContextMixin.get_context_data(self, conventions_html=section)
+        return self.render_to_response(self._page_context(context))
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -174,8 +175,6 @@ class DashboardView(ScopedListView):
     def _page_context(self, context: dict[str, Any]) -> dict[str, Any]:
         """Everything but the conventions section: the cached figures and what changes
         per request."""
-        if "view" not in context:
-            context = {**ContextMixin.get_context_data(self), **context}
         user: User = self.request.user  # type: ignore[assignment]
         figures = self._cached_figures
         context.update(
@@ -202,9 +201,8 @@ class DashboardView(ScopedListView):
         (tracker.figures.revisions), so the section is rendered once per state, like the
         figures. A fixed number of queries: the latest cohorts only, the list has them
         all."""
-        key = f"{self._figures_key}:cohorts"
-        section = cache.get(key)
-        if section is None:
+
+        def render() -> str:
             cohorts, more = partner_cohorts(
                 user=self.request.user,  # type: ignore[arg-type]
                 today=self._today,
@@ -212,9 +210,9 @@ class DashboardView(ScopedListView):
                 part=self._slice,
             )
             context.update({"own_cohorts": cohorts, "more_cohorts": more})
-            section = render_to_string("dashboard/_partner_cohorts.html", context)
-            cache.set(key, section, CACHE_SECONDS)
-        return section
+            return render_to_string("dashboard/_partner_cohorts.html", context)
+
+        return cached(f"{self._figures_key}:cohorts", render)
 
     def _figures(
         self, *, user: User, part: Slice, today: dt.date, reference_date: dt.date

@@ -16,7 +16,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TypeVar
 
 from django.core.cache import cache
 
@@ -26,6 +26,7 @@ from tracker.figures.revisions import terms_revision
 from tracker.figures.selectors import Freshness, rollup_freshness
 
 CACHE_SECONDS = 60 * 60
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,7 @@ def dashboard_cache_key(
     return f"dashboard:v3:{digest}"  # v3: sliced (region map, slice in the key)
 
 
-def cached(key: str, compute: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+def cached(key: str, compute: Callable[[], T]) -> T:
     """The value stored under ``key``, or ``compute()``'s, stored."""
     value = cache.get(key)
     if value is None:

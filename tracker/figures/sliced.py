@@ -56,13 +56,7 @@ def sliced_rows(*, user: User, part: Slice, dimension: str) -> tuple[QuerySet[Ro
             )
         rows = rows.filter(**{_cohort_lookup(name): value for name, value in filters.items()})
         member_field = COHORT_MEMBER.get(Dimension(dimension))
-    if part.sex:
-        rows = rows.filter(sex=part.sex)
-    if part.year is not None:
-        rows = rows.filter(year=part.year)
-    if part.quarter is not None:
-        rows = rows.filter(quarter=part.quarter)
-    return rows, member_field
+    return part.stored_cells(rows), member_field
 
 
 def sliced_after(after: AfterDay, part: Slice) -> AfterDay:

@@ -12,11 +12,11 @@ cohorts already.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -27,6 +27,8 @@ from conventions.selectors import convention_list, partner_list
 from tracker.selectors import cohort_list
 from web.choices import SearchInput, use_fast_widgets
 from web.form_styles import StyledFormMixin
+
+M = TypeVar("M", bound=Model)
 
 # The filters read from the cohort a row belongs to (its current attributes, as the
 # rollup store groups them), in the order the URL and the words state them.
@@ -98,6 +100,17 @@ class Slice:
 
     def cache_part(self) -> tuple[Any, ...]:
         return tuple(getattr(self, name) for name in PARAMETERS)
+
+    def stored_cells(self, cells: QuerySet[M]) -> QuerySet[M]:
+        """A store's cells (columns ``sex``, ``year``, ``quarter``) within the slice's
+        sex and period; the cohort attributes are the caller's (each store names them)."""
+        if self.sex:
+            cells = cells.filter(sex=self.sex)
+        if self.year is not None:
+            cells = cells.filter(year=self.year)
+        if self.quarter is not None:
+            cells = cells.filter(quarter=self.quarter)
+        return cells
 
 
 def operator_choices(user: User) -> QuerySet[Partner]:

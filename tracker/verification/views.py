@@ -11,7 +11,6 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
@@ -20,6 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts import policy
 from accounts.models import User
+from accounts.views.gates import require
 from tracker.figures.slices import InvalidSliceError, Slice, parse_slice
 from tracker.figures.verified.figures import (
     DIMENSIONS,
@@ -44,18 +44,6 @@ from tracker.verification.request_file import REQUEST_EXPORT_COLUMNS, request_ro
 from web.exports import EXPORT_FORMATS, ExportColumn, csv_response
 from web.form_styles import StyledFormMixin
 
-PREVIEW_ERRORS = 500
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
-
-
 # --- Request file (staff) ------------------------------------------------------------
 
 
@@ -73,7 +61,7 @@ class PeriodForm(StyledFormMixin, forms.Form):
 
 
 def request_file(request: HttpRequest) -> HttpResponseBase:
-    _require(policy.can_export_request_file(_user(request)))
+    require(request, policy.can_export_request_file)
     form = PeriodForm(request.GET or None)
     if request.GET and form.is_valid():
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]
@@ -88,18 +76,17 @@ def request_file(request: HttpRequest) -> HttpResponseBase:
 # --- Verified figures and drill-downs --------------------------------------------------
 
 
-def _drilldown_slice(request: HttpRequest) -> Slice:
+def _drilldown_slice(request: HttpRequest, user: User) -> Slice:
     """The dashboard's slice a drill-down was opened under (its filters in the URL): an
     id unknown or out of the user's scope answers 404, as on the dashboard."""
     try:
-        return parse_slice(request.GET, user=_user(request))
+        return parse_slice(request.GET, user=user)
     except InvalidSliceError:
         raise Http404 from None
 
 
 def verification_figures(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
-    _require(policy.can_read_verification(user))
+    user = require(request, policy.can_read_verification)
     dimension = request.GET.get("dimension", "year")
     if dimension not in DIMENSIONS:
         dimension = "year"
@@ -146,12 +133,11 @@ DRILLDOWN_COLUMNS = [
 
 def verification_hires(request: HttpRequest) -> HttpResponseBase:
     """The hires a verified figure counts (staff: all; a partner: its own)."""
-    user = _user(request)
-    _require(policy.can_read_verification(user))
+    user = require(request, policy.can_read_verification)
     dimension = request.GET.get("dimension", "")
     member = request.GET.get("member", "")
     status = request.GET.get("status", "declared")
-    part = _drilldown_slice(request)
+    part = _drilldown_slice(request, user)
     try:
         if status not in STATUSES or (dimension and dimension not in DIMENSIONS):
             raise KeyError(status)
@@ -205,11 +191,10 @@ GRADUATE_COLUMNS = [
 
 def verification_graduates(request: HttpRequest) -> HttpResponseBase:
     """The graduates a placement-at-6-months figure counts (a partner: its own)."""
-    user = _user(request)
-    _require(policy.can_read_verification(user))
+    user = require(request, policy.can_read_verification)
     dimension = request.GET.get("dimension", "")
     status = request.GET.get("status", "graduates_placed_6m")
-    part = _drilldown_slice(request)
+    part = _drilldown_slice(request, user)
     try:
         if status not in GRADUATE_STATUSES or (dimension and dimension not in DIMENSIONS):
             raise KeyError(status)
@@ -260,8 +245,7 @@ FOUND_COLUMNS = [
 def verification_found(request: HttpRequest) -> HttpResponseBase:
     """Graduates with no hire recorded whom the CNSS declares: for the operator to
     complete (the employer and the salary are never shown)."""
-    user = _user(request)
-    _require(policy.can_read_verification(user))
+    user = require(request, policy.can_read_verification)
     rows = (
         FoundByCnss.objects.filter(enrollment__in=selectors.found_by_cnss_scope(user=user))
         .select_related("enrollment__trainee", "enrollment__cohort")
@@ -299,7 +283,7 @@ ESTIMATE_COLUMNS = [
 
 
 def incentive_report(request: HttpRequest) -> HttpResponseBase:
-    _require(policy.can_read_incentives(_user(request)))
+    require(request, policy.can_read_incentives)
     try:
         year = int(request.GET.get("year", REPORT_YEARS[-1]))
     except ValueError:

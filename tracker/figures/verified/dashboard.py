@@ -28,13 +28,7 @@ def stored_cells(*, user: User, part: Slice) -> QuerySet[VerificationRollup]:
     for name, value in part.cohort_filters.items():
         lookup = "cohort_id" if name == "cohort" else f"cohort__{name}_id"
         cells = cells.filter(**{lookup: value})
-    if part.sex:
-        cells = cells.filter(sex=part.sex)
-    if part.year is not None:
-        cells = cells.filter(year=part.year)
-    if part.quarter is not None:
-        cells = cells.filter(quarter=part.quarter)
-    return cells
+    return part.stored_cells(cells)
 
 
 def stored_totals(*, user: User, part: Slice) -> VerifiedRow:

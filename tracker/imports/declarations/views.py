@@ -8,14 +8,13 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts import policy
-from accounts.models import User
+from accounts.views.gates import require
 from tracker.imports.declarations.services import (
     DeclarationImportError,
     declarations_cancel,
@@ -30,22 +29,12 @@ from web.form_styles import StyledFormMixin
 PREVIEW_ERRORS = 500
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
-
-
 class DeclarationsUploadForm(StyledFormMixin, forms.Form):
     file = forms.FileField(label=gettext_lazy("Fichier de réponse de la CNSS (.csv ou .xlsx)"))
 
 
 def declarations_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
-    _require(policy.can_import_declarations(user))
+    user = require(request, policy.can_import_declarations)
     form = DeclarationsUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         batch = declarations_upload(user=user, uploaded_file=form.cleaned_data["file"])
@@ -57,7 +46,7 @@ def declarations_list(request: HttpRequest) -> HttpResponse:
 def _batch(request: HttpRequest, pk: int) -> DeclarationImport:
     """Only admins know declarations imports exist: anyone else gets the 404 of a
     missing one."""
-    if not policy.can_import_declarations(_user(request)):
+    if not policy.can_import_declarations(request.user):  # type: ignore[arg-type]
         raise Http404
     try:
         return DeclarationImport.objects.select_related("uploaded_by").get(pk=pk)
@@ -82,7 +71,7 @@ def _act(request: HttpRequest, pk: int, service: Any, done: str) -> HttpResponse
         return HttpResponse(status=405)
     batch = _batch(request, pk)
     try:
-        service(user=_user(request), batch=batch)
+        service(user=request.user, batch=batch)
     except DeclarationImportError as error:
         messages.error(request, str(error))
     else:
@@ -99,7 +88,7 @@ def declarations_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def declarations_sample(request: HttpRequest) -> HttpResponse:
-    _require(policy.can_import_declarations(_user(request)))
+    require(request, policy.can_import_declarations)
     response = HttpResponse(sample_answer_file(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="declarations_cnss_exemple.csv"'
     return response
