@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.db import connection, transaction
@@ -31,6 +30,7 @@ from tracker.figures.rollup_queue import rollup_after_commit
 from tracker.imports.commit import write_plan
 from tracker.imports.error_messages import message_key
 from tracker.imports.formats import FileRefusedError, RowSource, inspect_upload, open_rows
+from tracker.imports.progress import LiveProgress
 from tracker.imports.validation import (
     FileState,
     ImportContext,
@@ -145,21 +145,12 @@ def _chunks(
         yield records, errors
 
 
-def _progress_key(batch_id: int) -> str:
-    return f"import-progress:{batch_id}"
+_PROGRESS = LiveProgress("import-progress", committed=ImportBatch.Status.COMMITTED)
 
 
 def import_progress(*, batch: ImportBatch) -> int:
     """0..100: live from the cache while a task runs, else the stored value."""
-    if batch.is_running:
-        cached = cache.get(_progress_key(batch.id))
-        if cached is not None:
-            return int(cached)
-    return 100 if batch.status == ImportBatch.Status.COMMITTED else batch.progress
-
-
-def _report_progress(batch_id: int, fraction: float) -> None:
-    cache.set(_progress_key(batch_id), int(fraction * 100), timeout=24 * 3600)
+    return _PROGRESS.read(batch)
 
 
 @contextmanager
@@ -268,7 +259,7 @@ def _validate_file(batch: ImportBatch, path: Path, staged_path: Path) -> None:
             ImportRowError.objects.bulk_create(
                 [stored_row_error(batch, r, c, m) for r, c, m in errors], batch_size=2000
             )
-            _report_progress(batch.id, source.fraction_done())
+            _PROGRESS.report(batch.id, source.fraction_done())
     finally:
         source.close()
         staged.close()
@@ -327,7 +318,7 @@ def import_confirm(*, user: User, batch: ImportBatch) -> ImportBatch:
         batch.confirmed_by = user
         batch.progress = 0
         batch.save(update_fields=["status", "confirmed_by", "progress"])
-        _report_progress(batch.id, 0)
+        _PROGRESS.report(batch.id, 0)
         batch_id = batch.id
         transaction.on_commit(lambda: queue_task("tracker.import_commit", batch_id))
     return batch
@@ -424,7 +415,7 @@ def _commit(batch: ImportBatch) -> dict[str, int]:
         counts["unchanged"] += plan.unchanged
         touched |= plan.cohort_ids
         done += len(records)
-        _report_progress(batch.id, done / max(batch.total_rows, 1))
+        _PROGRESS.report(batch.id, done / max(batch.total_rows, 1))
     rollup_after_commit(cohort_ids=sorted(touched))
     now = timezone.now()
     ImportBatch.objects.filter(id=batch.id).update(

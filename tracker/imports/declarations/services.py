@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import IO
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.db import connection, transaction
@@ -38,6 +37,7 @@ from tracker.imports.formats import (
     detect_encoding,
     inspect_upload,
 )
+from tracker.imports.progress import LiveProgress
 from tracker.models import DeclarationImport, DeclarationRowError, DeclarationStagedRow, Trainee
 from tracker.models.declarations import Declaration, EmployerAffiliation
 from tracker.storage import local_copy
@@ -128,20 +128,12 @@ def _rows(text: IO[str]) -> tuple[dict[str, int], Iterator[tuple[int, list[str]]
 # --- Validation --------------------------------------------------------------------
 
 
-def _progress_key(batch_id: int) -> str:
-    return f"declarations-progress:{batch_id}"
+_PROGRESS = LiveProgress("declarations-progress", committed=DeclarationImport.Status.COMMITTED)
 
 
 def declarations_progress(*, batch: DeclarationImport) -> int:
-    if batch.is_running:
-        cached = cache.get(_progress_key(batch.id))
-        if cached is not None:
-            return int(cached)
-    return 100 if batch.status == DeclarationImport.Status.COMMITTED else batch.progress
-
-
-def _report_progress(batch_id: int, fraction: float) -> None:
-    cache.set(_progress_key(batch_id), int(fraction * 100), timeout=24 * 3600)
+    """0..100: live from the cache while a task runs, else the stored value."""
+    return _PROGRESS.read(batch)
 
 
 def declarations_validate(*, batch_id: int) -> DeclarationImport:
@@ -245,7 +237,7 @@ def _validate_file(batch: DeclarationImport, path: Path) -> None:
             if len(chunk) >= settings.IMPORT_CHUNK_ROWS:
                 errors_in_rows |= _stage_chunk(batch, chunk, source.positions)
                 chunk = []
-                _report_progress(batch.id, 0.9 * source.progress())
+                _PROGRESS.report(batch.id, 0.9 * source.progress())
         if chunk:
             errors_in_rows |= _stage_chunk(batch, chunk, source.positions)
     finally:
@@ -467,14 +459,14 @@ def _commit(batch: DeclarationImport) -> None:
                        OR s.gross_salary_mad <> {stored}.gross_salary_mad))""",  # noqa: S608
             [batch.id],
         )
-        _report_progress(batch.id, 0.3)
+        _PROGRESS.report(batch.id, 0.3)
         cursor.execute(
             f"""INSERT INTO {stored} ({columns}, batch_id, updated_at)
                 SELECT {columns}, %s, %s FROM {staged} s WHERE s.batch_id = %s
                 ON CONFLICT ({", ".join(KEY)}) DO NOTHING""",  # noqa: S608
             [batch.id, now, batch.id],
         )
-        _report_progress(batch.id, 0.8)
+        _PROGRESS.report(batch.id, 0.8)
         # Employers named by both numbers teach the match the one from the other.
         affiliations = EmployerAffiliation._meta.db_table
         cursor.execute(
